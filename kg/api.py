@@ -1,0 +1,204 @@
+"""The Python API, mirroring the CLI: build a graph, then query or draw it.
+
+    >>> import kg
+    >>> result = kg.build(["examples/hf-daily-papers.txt"], out="out")
+    >>> result.graph.number_of_nodes()
+    >>> result.sparql("SELECT ?t WHERE { ?p dcterms:title ?t }")      # a pandas DataFrame
+    >>> result.cypher("MATCH (p:Paper)-[:PROPOSES]->(m:Method) RETURN p.title, m.name")
+    >>> result.html()                                                 # inline in Jupyter
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kg.export.graphml import write_graphml
+from kg.export.html import write_html
+from kg.export.rdf import DEFAULT_BASE, write_rdf
+from kg.extract.pipeline import extract_papers
+from kg.graph.build import build_graph
+from kg.io import atomic_path
+from kg.link.canonical import CanonicalIndex
+from kg.query.cypher import cypher_rows, write_cypher_store
+from kg.query.sparql import sparql_rows, write_sparql_store
+from kg.records import Paper, Reject, normalise_title
+from kg.sources import check_inputs, read_inputs, read_records
+
+
+class OutputError(Exception):
+    """The output folder cannot be created or written."""
+
+
+@dataclass
+class Summary:
+    papers_read: int = 0
+    papers_in_graph: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    entities: dict = field(default_factory=dict)
+    edges: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def deduplicate(items: Iterable[Paper | Reject]) -> Iterable[Paper | Reject]:
+    """Drop repeated papers (same id, or same normalised title), turning each repeat into a
+    Reject that names the first occurrence."""
+    first_seen: dict[str, Paper] = {}
+    for item in items:
+        if isinstance(item, Reject):
+            yield item
+            continue
+        keys = [item.id, "title:" + normalise_title(item.title)]
+        original = next((first_seen[k] for k in keys if k in first_seen), None)
+        if original is not None:
+            yield Reject(item.source, item.line,
+                         f"duplicate of paper {original.id} ({original.source}:{original.line})",
+                         item.title[:200])
+            continue
+        for key in keys:
+            first_seen[key] = item
+        yield item
+
+
+def ensure_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".kg-write-test-"):
+            pass
+    except OSError as error:
+        raise OutputError(f"cannot write to output folder {out}: {error.strerror}") from None
+
+
+def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
+    count = 0
+    with atomic_path(path) as temp, open(temp, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def read_jsonl_file(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def extract(inputs: Iterable[str | os.PathLike] | None = None, records: Iterable[dict] | None = None,
+            processes: int = 1, on_paper: Callable[[], None] | None = None,
+            rejects: list[Reject] | None = None) -> Iterable[dict]:
+    """Extraction records for the papers in `inputs` (paths, `-` for stdin) or `records`;
+    rejected inputs are appended to `rejects`."""
+    items = read_records(records) if records is not None else read_inputs(inputs or [])
+    rejects = rejects if rejects is not None else []
+
+    def papers():
+        for item in deduplicate(items):
+            if isinstance(item, Reject):
+                rejects.append(item)
+            else:
+                yield item
+
+    for record in extract_papers(papers(), n_process=processes):
+        if on_paper:
+            on_paper()
+        yield record
+
+
+@dataclass
+class Build:
+    """A built graph and the folder holding its files and stores."""
+
+    out: Path
+    graph: nx.MultiDiGraph
+    summary: Summary
+    rejects: list[Reject]
+
+    def sparql(self, query: str, as_frame: bool = True):
+        return _rows(sparql_rows(self.out, query), as_frame)
+
+    def cypher(self, query: str, as_frame: bool = True):
+        return _rows(cypher_rows(self.out, query), as_frame)
+
+    def to_rdflib(self):
+        return to_rdflib(self.out)
+
+    def html(self, height: int = 700):
+        """Display the page inline in Jupyter (IPython.display.IFrame of graph.html)."""
+        from IPython.display import IFrame
+
+        return IFrame(str(self.out / "graph.html"), width="100%", height=height)
+
+
+def to_rdflib(out: str | Path):
+    """The built graph as an rdflib Graph (parsed from OUT/graph.ttl)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(Path(out) / "graph.ttl", format="turtle")
+    return graph
+
+
+def _rows(result: tuple[list[str], list[list]], as_frame: bool):
+    columns, rows = result
+    if not as_frame:
+        return columns, rows
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns)
+
+
+def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathLike = "out",
+          records: Iterable[dict] | None = None, processes: int = 1,
+          base_iri: str = DEFAULT_BASE, on_paper: Callable[[], None] | None = None) -> Build:
+    """Read, extract, link and build; write every output file into `out`, each atomically."""
+    started = time.perf_counter()
+    inputs = list(inputs or [])
+    if records is None:
+        check_inputs(inputs)
+    out = Path(out)
+    ensure_writable(out)
+    rejects: list[Reject] = []
+    extractions = list(extract(inputs, records, processes, on_paper, rejects))
+    summary = Summary()
+    write_jsonl(out / "extractions.jsonl", extractions)
+    write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))
+    graph = build_graph(extractions, CanonicalIndex(extractions))
+    write_rdf(graph, out / "graph.ttl", "ttl", base=base_iri)
+    write_graphml(graph, out / "graph.graphml")
+    write_html(graph, out / "graph.html", title=f"kg: {len(extractions)} papers")
+    write_sparql_store(graph, out, base=base_iri)
+    write_cypher_store(graph, out)
+    types = Counter(d["type"] for _, d in graph.nodes(data=True))
+    summary.papers_in_graph = types.pop("Paper", 0)
+    summary.rejected = len(rejects)
+    summary.duplicates = sum(r.reason.startswith("duplicate of") for r in rejects)
+    summary.papers_read = summary.papers_in_graph + summary.rejected
+    summary.entities = dict(sorted(types.items()))
+    summary.edges = dict(sorted(Counter(d["type"] for *_, d in graph.edges(data=True)).items()))
+    summary.files = ["extractions.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
+                     "graph.html", "store.oxigraph", "store.lbdb", "summary.json"]
+    summary.seconds = round(time.perf_counter() - started, 2)
+    write_jsonl(out / "summary.json", [summary.to_dict()])
+    return Build(out=out, graph=graph, summary=summary, rejects=rejects)
+
+
+def load(out: str | os.PathLike) -> Build:
+    """Open an existing build folder (graph rebuilt from its extractions)."""
+    out = Path(out)
+    extractions = read_jsonl_file(out / "extractions.jsonl")
+    rejects = [Reject(**r) for r in read_jsonl_file(out / "rejects.jsonl")]
+    summary = Summary(**json.loads((out / "summary.json").read_text()))
+    return Build(out=out, graph=build_graph(extractions), summary=summary, rejects=rejects)

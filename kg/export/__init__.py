@@ -1,0 +1,1 @@
+"""Exporters: one module per target (RDF, GraphML, HTML, embedded stores)."""

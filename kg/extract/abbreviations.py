@@ -1,0 +1,153 @@
+"""Abbreviation detection: `long form (SHORT)` pairs, after Schwartz & Hearst (2003).
+
+"A Simple Algorithm for Identifying Abbreviation Definitions in Biomedical Text", PSB 2003.
+The short form is a parenthesised token sequence; the long form is the shortest run of words
+before it, ending at the parenthesis, whose characters contain the short form's characters in
+order, with the short form's first character starting a word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+if not Doc.has_extension("abbreviations"):
+    Doc.set_extension("abbreviations", default=[])
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    long: Span
+    short: Span
+
+
+def is_short_form(text: str) -> bool:
+    """2–10 characters, at least one letter, no spaces, starts with a letter or digit,
+    and has an uppercase letter (so `(i.e.)`, `(ours)` and `(a)` are not abbreviations)."""
+    return (
+        2 <= len(text) <= 10
+        and " " not in text
+        and any(c.isalpha() for c in text)
+        and text[0].isalnum()
+        and any(c.isupper() for c in text)
+    )
+
+
+def find_long_form(short: str, candidate: str) -> int | None:
+    """Return the start index in `candidate` of the long form that `short` abbreviates,
+    scanning both right to left (Schwartz & Hearst's `findBestLongForm`), or None."""
+    s_index = len(short) - 1
+    l_index = len(candidate) - 1
+    while s_index >= 0:
+        char = short[s_index].lower()
+        if not char.isalnum():
+            s_index -= 1
+            continue
+        while l_index >= 0 and (
+            candidate[l_index].lower() != char
+            or (s_index == 0 and l_index > 0 and candidate[l_index - 1].isalnum())
+        ):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        l_index -= 1
+        s_index -= 1
+    start = candidate.rfind(" ", 0, l_index + 1) + 1
+    return start
+
+
+def _strip_plural(short: str) -> str:
+    return short[:-1] if short.endswith("s") and len(short) > 2 and short[-2].isupper() else short
+
+
+def find_abbreviations(doc: Doc) -> list[Abbreviation]:
+    """All `long form (SHORT)` pairs in a doc, as spans."""
+    pairs: list[Abbreviation] = []
+    for open_paren in (t for t in doc if t.text == "("):
+        close = next((t for t in doc[open_paren.i + 1 : open_paren.i + 6] if t.text == ")"), None)
+        if close is None or close.i == open_paren.i + 1:
+            continue
+        short = doc[open_paren.i + 1 : close.i]
+        if not is_short_form(short.text.replace(" ", "")):
+            continue
+        letters = _strip_plural(short.text.replace(" ", ""))
+        max_words = min(len(letters) + 5, len(letters) * 2)
+        window_start = max(open_paren.sent.start if doc.has_annotation("SENT_START") else 0,
+                           open_paren.i - max_words)
+        window = doc[window_start : open_paren.i]
+        if not window.text:
+            continue
+        start_char = find_long_form(letters, window.text)
+        if start_char is None:
+            continue
+        long = doc.char_span(window.start_char + start_char, window.end_char,
+                             alignment_mode="expand")
+        if long is None or len(long) < 1 or long.text.lower() == letters.lower():
+            continue
+        if len(long) > max_words or any(t.text in "();" for t in long):
+            continue
+        pairs.append(Abbreviation(long=long, short=short))
+    return pairs
+
+
+@Language.factory("kg_abbreviations")
+class AbbreviationDetector:
+    """Stores `doc._.abbreviations`: (long form span, short form span) pairs."""
+
+    def __init__(self, nlp: Language, name: str = "kg_abbreviations") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.abbreviations = find_abbreviations(doc)
+        return doc
+
+
+def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
+    """Spans that share an entity label across each abbreviation pair: a labelled long form
+    labels every occurrence of its short form, and a labelled short form labels its long form.
+    Returns (whole phrases around a definition, which win over what they cover; other spans)."""
+    from kg.extract.spans import make_span
+
+    label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
+    label_of_text = {ent.text.lower(): ent.label_ for ent in doc.ents}
+    spans: list[Span] = []
+    phrases: list[Span] = []
+    for pair in doc._.abbreviations:
+        # `Click-through rate (CTR) prediction` where `CTR prediction` is an entity elsewhere
+        for extra in (1, 2):
+            after = doc[pair.short.end + 1 : pair.short.end + 1 + extra]
+            if len(after) == extra and (label := label_of_text.get(f"{pair.short.text} {after.text}".lower())):
+                phrases.append(make_span(doc, pair.long.start, after.end, label, "abbreviation"))
+                break
+        long_label = next((label_at[i] for i in range(pair.long.start, pair.long.end)
+                           if i in label_at), None)
+        short_label = next((label_at[i] for i in range(pair.short.start, pair.short.end)
+                            if i in label_at), None)
+        label = long_label or short_label
+        if label is None:
+            continue
+        if long_label is None:
+            spans.append(make_span(doc, pair.long.start, pair.long.end, label, "abbreviation"))
+        short_text = pair.short.text
+        for token in doc:
+            if token.text in (short_text, short_text + "s") and token.i not in label_at:
+                spans.append(make_span(doc, token.i, token.i + 1, label, "abbreviation"))
+    return phrases, spans
+
+
+@Language.factory("kg_abbreviation_labels")
+class AbbreviationLabeller:
+    """Labels long and short forms alike (`Click-through rate (CTR)`: both Task or neither)."""
+
+    def __init__(self, nlp: Language, name: str = "kg_abbreviation_labels") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        from kg.extract.spans import merge_entities
+
+        phrases, spans = propagate_labels(doc)
+        merge_entities(doc, phrases, prefer_new=True)
+        merge_entities(doc, spans, prefer_new=False)
+        return doc

@@ -1,0 +1,51 @@
+"""Gazetteer matching: catalogue names of tasks, datasets, metrics and models.
+
+The names come from the Papers with Code archive and a curated list (see
+`kg/extract/data/ATTRIBUTION.md`), built by `scripts/build_gazetteer.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.extract.spans import make_span, merge_entities
+
+GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.jsonl"
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: str = str(GAZETTEER_PATH)) -> tuple[dict, ...]:
+    """Entries `{id, label, name, aliases, case_sensitive}`; empty when the file is absent."""
+    if not Path(path).exists():
+        return ()
+    with open(path, encoding="utf-8") as handle:
+        return tuple(json.loads(line) for line in handle if line.strip())
+
+
+@Language.factory("kg_gazetteer", default_config={"path": str(GAZETTEER_PATH)})
+class GazetteerMatcher:
+    """Marks catalogue names as entities; they win over overlapping statistical entities."""
+
+    def __init__(self, nlp: Language, name: str, path: str) -> None:
+        self.name = name
+        self.entries = {entry["id"]: entry for entry in load_gazetteer(path)}
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for entry in self.entries.values():
+            names = [entry["name"], *entry.get("aliases", [])]
+            matcher = self.exact if entry.get("case_sensitive", True) else self.folded
+            matcher.add(entry["id"], list(nlp.tokenizer.pipe(names)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
+            entry = self.entries[doc.vocab.strings[match_id]]
+            spans.append(make_span(doc, start, end, entry["label"], "gazetteer", entry["id"]))
+        merge_entities(doc, spans, prefer_new=True)
+        return doc

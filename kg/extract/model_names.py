@@ -1,0 +1,50 @@
+"""Model and system names by their shape: `SegNet`, `FinalMLP`, `VGG16`, `DS-CNN`, `DeepLab-LargeFOV`.
+
+Coined names mix case or letters and digits in ways English words do not. They fill the gaps the
+statistical recogniser and the gazetteer leave; they never override them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.spans import make_span, merge_entities
+
+# Inner capital after a lowercase letter (SegNet, ZCore is caught by the second rule), or a
+# capitalised word with digits (VGG16, ResNet8), optionally hyphen-joined (DS-CNN, DeepLab-LargeFOV).
+PIECE = r"(?:[A-Z][a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z]+[A-Za-z0-9]*|[A-Z][A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][a-z]*[A-Z]+[a-z]*)"
+NAME = re.compile(rf"^(?:{PIECE}|[A-Z]{{2,}})(?:[-.](?:{PIECE}|[A-Z0-9]{{2,}}|[vV]?\d+[a-z]?))*$")
+NOT_NAMES = {"RGB", "GPU", "CPU", "TPU", "API", "URL", "PhD", "AI", "ML", "NLP", "CV", "OK",
+             "USA", "UK", "EU", "IoT", "II", "III", "IV", "LaTeX", "JavaScript", "PyTorch",
+             "TensorFlow", "GitHub", "YouTube", "iPhone", "MacOS", "PowerPoint", "LinkedIn",
+             "OpenAI", "DeepMind", "HuggingFace", "McDonald", "SciPy", "NumPy", "PhDs"}
+DATASET_HINTS = re.compile(r"(Bench|Set|set|DB|Corpus|QA|[Dd]ata)(\d*|-v?\d+)?$")
+
+
+def looks_like_model_name(text: str) -> bool:
+    has_mix = any(c.islower() for c in text) or any(c.isdigit() for c in text)
+    plural_acronym = text[:-1].isupper() and text.endswith("s")
+    return (bool(NAME.match(text)) and has_mix and not plural_acronym
+            and text not in NOT_NAMES and len(text) >= 3)
+
+
+def label_for_name(text: str) -> str:
+    return "Dataset" if DATASET_HINTS.search(text) else "Method"
+
+
+@Language.factory("kg_model_names")
+class ModelNameMatcher:
+    def __init__(self, nlp: Language, name: str = "kg_model_names") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for token in doc:
+            text = token.text
+            if looks_like_model_name(text) and not (token.i == 0 and text.istitle()):
+                spans.append(make_span(doc, token.i, token.i + 1, label_for_name(text), "pattern"))
+        merge_entities(doc, spans, prefer_new=False)
+        return doc

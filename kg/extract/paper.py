@@ -1,0 +1,111 @@
+"""Assemble one paper's extraction record from its title and abstract docs."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.links import find_links
+from kg.extract.results import find_results
+from kg.extract.roles import is_proposed
+from kg.extract.spans import score_of, source_of
+from kg.link.names import is_vague, name_key
+from kg.records import Paper
+
+
+def _catalogue_names() -> dict[str, str]:
+    return {entry["id"]: entry["name"] for entry in load_gazetteer()}
+
+
+def abbreviation_keys(docs: list[Doc]) -> dict[str, str]:
+    """short-form key → long-form key for every `long form (SHORT)` in the paper."""
+    keys: dict[str, str] = {}
+    for doc in docs:
+        for pair in doc._.abbreviations:
+            long_key, short_key = name_key(pair.long.text), name_key(pair.short.text)
+            if long_key and short_key and long_key != short_key:
+                keys[short_key] = long_key
+    return keys
+
+
+def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor: str,
+                     version: str) -> dict:
+    """The extraction record: mentions with offsets, the paper's entities with their role,
+    links and results. Extra keys (abstract, source, sentence offsets) feed provenance."""
+    docs = {"title": title_doc, "abstract": abstract_doc}
+    expand = abbreviation_keys(list(docs.values()))
+    catalogue = _catalogue_names()
+
+    groups: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+    for field, doc in docs.items():
+        for ent in doc.ents:
+            key = name_key(ent.text)
+            if key:
+                groups[expand.get(key, key)].append((field, ent))
+
+    entities, mentions = [], []
+    entity_of_key: dict[str, dict] = {}
+    for key, spans in groups.items():
+        label = Counter(span.label_ for _, span in spans).most_common(1)[0][0]
+        surfaces = [span.text for _, span in spans]
+        catalogue_ids = sorted({span.kb_id_ for _, span in spans if span.kb_id_})
+        long_forms = [pair.long.text for doc in docs.values() for pair in doc._.abbreviations
+                      if name_key(pair.long.text) == key]
+        name = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
+            long_forms[0] if long_forms else Counter(surfaces).most_common(1)[0][0])
+        vague = all(is_vague(s) for s in surfaces)
+        role = "proposed" if any(
+            is_proposed(span.text, paper.title, span.sent.text, span.start_char - span.sent.start_char)
+            for _, span in spans) else "used"
+        entity = {
+            "id": f"{label.lower()}:{key}",
+            "label": label,
+            "name": name,
+            "aliases": sorted(set(surfaces + long_forms) - {name}),
+            "role": role,
+            "catalogue_id": catalogue_ids[0] if catalogue_ids else None,
+        }
+        entity_of_key[key] = entity
+        if not vague:
+            entities.append(entity)
+        for field, span in spans:
+            mentions.append({
+                "field": field, "start": span.start_char, "end": span.end_char, "text": span.text,
+                "label": span.label_, "entity": name if not vague else None,
+                "entity_id": entity["id"] if not vague else None,
+                "score": score_of(span), "source": source_of(span),
+                "sentence": [span.sent.start_char, span.sent.end_char],
+            })
+    mentions.sort(key=lambda m: (m["field"] != "title", m["start"]))
+    entities.sort(key=lambda e: (e["label"], e["name"].lower()))
+
+    proposed = {s.text for e in entities if e["role"] == "proposed"
+                for key in [e["id"].split(":", 1)[1]] for _, s in groups[key]}
+    results = [r.to_dict() for sent in abstract_doc.sents for r in find_results(sent, proposed)]
+    links, seen = [], set()
+    for field, doc in docs.items():
+        for link in find_links(doc.text):
+            if link.url not in seen:
+                seen.add(link.url)
+                links.append({**link.to_dict(), "field": field, "start": link.start, "end": link.end})
+
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "date": paper.date,
+        "mentions": mentions,
+        "entities": entities,
+        "links": links,
+        "results": results,
+        "abstract": paper.abstract,
+        "authors": paper.authors,
+        "authors_count": paper.authors_count,
+        "upvotes": paper.upvotes,
+        "url": paper.url,
+        "arxiv_id": paper.arxiv_id,
+        "doi": paper.doi,
+        "source": {"file": paper.source, "line": paper.line, "id": paper.source_id},
+        "extractor": {"name": extractor, "version": version},
+    }

@@ -1,0 +1,92 @@
+"""The extraction pipeline: spaCy components in a fixed order, loaded once, run in batches.
+
+    tokenizer → sentencizer → ner (trained) → kg_gazetteer → kg_model_names
+              → kg_abbreviations → kg_abbreviation_labels
+
+`extract_papers` turns each Paper into the extraction record every later stage reads
+(see `schemas/extraction.schema.json`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import kg.extract.abbreviations  # noqa: F401  (registers components)
+import kg.extract.gazetteer  # noqa: F401
+import kg.extract.model_names  # noqa: F401
+import kg.extract.tokenizer  # noqa: F401
+from kg.extract.paper import paper_extraction
+from kg.records import Paper
+
+MODEL_PATH = Path(__file__).parent / "models" / "ner"
+EXTRACTOR_NAME = "kg-extract"
+
+
+def extractor_version(nlp: Language) -> str:
+    from kg import __version__
+
+    return f"{__version__}+{nlp.meta.get('name', 'blank')}-{nlp.meta.get('version', '0')}"
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(model: str | None = None) -> Language:
+    """The trained recogniser (shipped in `kg/extract/models/ner`) plus the rule components."""
+    path = Path(model) if model else MODEL_PATH
+    if (path / "config.cfg").exists():
+        nlp = spacy.load(path)
+    else:
+        nlp = kg.extract.tokenizer.make_blank_nlp()
+    first = nlp.pipe_names[0] if nlp.pipe_names else None
+    nlp.add_pipe("sentencizer", before=first) if first else nlp.add_pipe("sentencizer")
+    for name in ("kg_gazetteer", "kg_model_names", "kg_abbreviations", "kg_abbreviation_labels"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def extract_papers(papers: Iterable[Paper], batch_size: int = 256, n_process: int = 1,
+                   model: str | None = None) -> Iterator[dict]:
+    """One extraction record per paper, in input order. With `n_process` > 1, batches of
+    papers go to worker processes that each load the pipeline once."""
+    batches = _batches(papers, batch_size)
+    if n_process <= 1:
+        for batch in batches:
+            yield from extract_batch(batch, model)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=load_pipeline,
+                             initargs=(model,)) as pool:
+        pending = []
+        for batch in batches:
+            pending.append(pool.submit(extract_batch, batch, model))
+            if len(pending) >= n_process * 2:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
+
+
+def extract_batch(papers: list[Paper], model: str | None = None) -> list[dict]:
+    nlp = load_pipeline(model)
+    version = extractor_version(nlp)
+    texts = (text for paper in papers for text in (paper.title, paper.abstract))
+    docs = nlp.pipe(texts, batch_size=64)
+    return [paper_extraction(paper, next(docs), next(docs), EXTRACTOR_NAME, version)
+            for paper in papers]
+
+
+def _batches(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    batch: list[Paper] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,38 @@
+"""Helpers for combining entity spans from several recognisers into `doc.ents`.
+
+Each span records where it came from in `span.id_` (the recogniser's name) and, for catalogue
+matches, the catalogue id in `span.kb_id_`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+SOURCE_SCORES = {"gazetteer": 0.95, "abbreviation": 0.9, "ner": 0.8, "pattern": 0.7}
+LABELS = ("Method", "Dataset", "Metric", "Task")
+
+
+def source_of(span: Span) -> str:
+    return span.id_ or "ner"
+
+
+def score_of(span: Span) -> float:
+    return SOURCE_SCORES.get(source_of(span), 0.5)
+
+
+def make_span(doc: Doc, start: int, end: int, label: str, source: str, kb_id: str = "") -> Span:
+    return Span(doc, start, end, label=label, kb_id=kb_id, span_id=source)
+
+
+def merge_entities(doc: Doc, new: Iterable[Span], prefer_new: bool) -> None:
+    """Add `new` spans to `doc.ents`. Where spans overlap, `prefer_new` decides which side wins;
+    within a side, the longest span wins."""
+    old = [e if e.id_ else make_span(doc, e.start, e.end, e.label_, "ner", e.kb_id_) for e in doc.ents]
+    new = filter_spans(list(new))
+    first, second = (new, old) if prefer_new else (old, new)
+    taken = {i for span in first for i in range(span.start, span.end)}
+    kept = [s for s in second if not any(i in taken for i in range(s.start, s.end))]
+    doc.ents = sorted(first + kept, key=lambda s: s.start)

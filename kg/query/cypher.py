@@ -1,0 +1,123 @@
+"""Cypher on the embedded Ladybug store (`OUT/store.lbdb`), or on a Neo4j server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from kg.graph.model import NODE_TYPES, RELATIONS
+from kg.io import atomic_path
+from kg.query.sparql import QueryError
+
+STORE_NAME = "store.lbdb"
+# Ladybug column types per node property; everything else is a STRING.
+COLUMN_TYPES = {"upvotes": "INT64", "authors_count": "INT64", "source_line": "INT64",
+                "papers": "INT64", "mentions": "INT64", "number": "DOUBLE",
+                "aliases": "STRING[]", "links": "STRING[]"}
+NODE_COLUMNS = {
+    "Paper": ["name", "title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id",
+              "doi", "source_file", "source_line", "links"],
+    "Repository": ["name", "url", "kind"],
+    "Result": ["name", "value", "number", "unit"],
+    "Author": ["name"],
+}
+ENTITY_COLUMNS = ["name", "aliases", "catalogue_id", "papers", "mentions"]
+EDGE_COLUMNS = {"role": "STRING", "field": "STRING", "start": "INT64", "end": "INT64",
+                "text": "STRING", "sentence": "STRING", "score": "DOUBLE",
+                "extractor": "STRING", "extractor_version": "STRING"}
+
+
+def node_columns(node_type: str) -> list[str]:
+    return NODE_COLUMNS.get(node_type, ENTITY_COLUMNS)
+
+
+def schema_statements() -> list[str]:
+    """DDL generated from the graph model (`kg.graph.model`)."""
+    statements = []
+    for node_type in NODE_TYPES:
+        columns = ", ".join(f"`{c}` {COLUMN_TYPES.get(c, 'STRING')}" for c in node_columns(node_type))
+        statements.append(f"CREATE NODE TABLE {node_type}(id STRING, {columns}, PRIMARY KEY(id))")
+    relations: dict[str, list[str]] = {}
+    for relation, source, target in RELATIONS:
+        relations.setdefault(relation, []).append(f"FROM {source} TO {target}")
+    properties = ", ".join(f"`{c}` {t}" for c, t in EDGE_COLUMNS.items())
+    for relation, pairs in relations.items():
+        statements.append(f"CREATE REL TABLE {relation}({', '.join(pairs)}, {properties})")
+    return statements
+
+
+def write_cypher_store(graph: nx.MultiDiGraph, out: str | Path) -> Path:
+    """Create the store from the graph model's schema and bulk-load it with COPY."""
+    import ladybug
+
+    target = Path(out) / STORE_NAME
+    with atomic_path(target) as temp:
+        database = ladybug.Database(str(temp))
+        connection = ladybug.Connection(database)
+        for statement in schema_statements():
+            connection.execute(statement)
+        for node_type in NODE_TYPES:
+            rows = [{"id": n, **{c: d.get(c) for c in node_columns(node_type)}}
+                    for n, d in graph.nodes(data=True) if d["type"] == node_type]
+            if rows:
+                frame = _frame(rows, ["id", *node_columns(node_type)])  # noqa: F841
+                connection.execute(f"COPY {node_type} FROM frame")
+        types = nx.get_node_attributes(graph, "type")
+        for relation, source, target_type in RELATIONS:
+            rows = [{"from": u, "to": v, **{c: d.get(c) for c in EDGE_COLUMNS}}
+                    for u, v, d in graph.edges(data=True)
+                    if d["type"] == relation and types[u] == source and types[v] == target_type]
+            if rows:
+                frame = _frame(rows, ["from", "to", *EDGE_COLUMNS])  # noqa: F841
+                connection.execute(
+                    f"COPY {relation} FROM frame (from='{source}', to='{target_type}')")
+        connection.close()
+        database.close()
+    return target
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """An object-typed frame (Ladybug reads Python ints, floats, strings, lists and None)."""
+    for row in rows:
+        for column in columns:
+            kind = COLUMN_TYPES.get(column) or EDGE_COLUMNS.get(column)
+            value = row.get(column)
+            if kind == "STRING[]":
+                row[column] = list(value or [])
+            elif value is not None and kind == "INT64":
+                row[column] = int(value)
+            elif value is not None and kind == "DOUBLE":
+                row[column] = float(value)
+            elif value is not None and kind in (None, "STRING"):
+                row[column] = str(value)
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
+    """Run a Cypher query on the embedded store; returns (column names, rows)."""
+    import ladybug
+
+    path = Path(out) / STORE_NAME
+    if not path.exists():
+        raise QueryError(f"no Cypher store at {path}: run `kg build ... -o {out}` first")
+    database = ladybug.Database(str(path), read_only=True)
+    connection = ladybug.Connection(database)
+    try:
+        result = connection.execute(query)
+    except RuntimeError as error:
+        raise QueryError(f"Cypher error: {str(error).strip()}") from None
+    columns = result.get_column_names()
+    rows = []
+    while result.has_next():
+        rows.append([_plain(v) for v in result.get_next()])
+    connection.close()
+    database.close()
+    return columns, rows
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if not k.startswith("_")}
+    return value
