@@ -107,7 +107,7 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
     try:
         result = connection.execute(query)
     except RuntimeError as error:
-        raise QueryError(f"Cypher error: {str(error).strip()}") from None
+        raise QueryError(f"Cypher error: {str(error).strip().splitlines()[0]}") from None
     columns = result.get_column_names()
     rows = []
     while result.has_next():

@@ -83,8 +83,15 @@ def read_hf_listing(lines: Iterable[tuple[int, str | None]], source: str) -> Ite
                      title[:200])
 
 
+def looks_like_abstract(text: str) -> bool:
+    """Abstracts are sentences; a short line without a full stop is a title or page chrome."""
+    return len(text.split()) >= 8 or text.rstrip().endswith((".", "!", "?"))
+
+
 def _entry(block, bad_lines, authors_count, date, upvotes, source, authors_at):
     paragraphs = _paragraphs(block)
+    if paragraphs and not looks_like_abstract(paragraphs[-1][1]):
+        paragraphs = paragraphs[-1:]  # the last paragraph is a title: its abstract is missing
     if bad_lines:
         return Reject(source, bad_lines[0], "undecodable bytes (not UTF-8)")
     if len(paragraphs) < 2:
