@@ -147,6 +147,36 @@ def cypher(out: OutDir, query: QueryText = None, file: QueryFile = None,
     print_rows(*cypher_rows(out, _query_text(query, file)), fmt)
 
 
+@app.command()
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="Annotated JSON Lines (the format of ../shared/data).")],
+    labels: Annotated[str, typer.Option(help="Comma-separated labels to score.")] = "Method,Dataset,Metric,Task",
+    processes: Annotated[int, typer.Option("--processes", "-p", min=1)] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score extraction against annotated abstracts: exact and overlapping spans, per label,
+    and document-level entity sets."""
+    from kg.evaluate import evaluate as run_evaluate, read_gold
+
+    for path in gold:
+        if not path.is_file():
+            raise Failure(f"gold file not found: {path}")
+    records = [record for path in gold for record in read_gold(path)]
+    scores = run_evaluate(records, [label.strip() for label in labels.split(",")], processes)
+    result = scores.to_dict()
+    if as_json:
+        print(json.dumps(result, indent=1))
+        return
+    table = Table("match", "label", "precision", "recall", "F1", "tp", "fp", "fn",
+                  title=f"{scores.documents} documents")
+    for kind in ("exact", "overlap", "document"):
+        for label, row in result[kind].items():
+            table.add_row(kind, label, *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
+                          *(str(row[k]) for k in ("tp", "fp", "fn")),
+                          style="bold" if label == "micro" else None)
+    Console().print(table)
+
+
 def main() -> None:
     """Entry point: known failures become one line on stderr and exit code 2 (or 1)."""
     from kg.api import OutputError
