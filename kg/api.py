@@ -18,15 +18,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import networkx as nx
 
 from kg.export.graphml import write_graphml
 from kg.export.html import write_html
-from kg.export.rdf import DEFAULT_BASE, write_rdf
+from kg.export.rdf import DEFAULT_BASE, check_base_iri, write_rdf
 from kg.extract.pipeline import extract_papers
 from kg.graph.build import build_graph
 from kg.io import atomic_path
+from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
 from kg.query.cypher import cypher_rows, write_cypher_store
 from kg.query.sparql import sparql_rows, write_sparql_store
@@ -53,10 +55,15 @@ class Summary:
         return asdict(self)
 
 
-def deduplicate(items: Iterable[Paper | Reject]) -> Iterable[Paper | Reject]:
+def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> Iterable[Paper | Reject]:
     """Drop repeated papers (same id, or same normalised title), turning each repeat into a
-    Reject that names the first occurrence."""
-    first_seen: dict[str, Paper] = {}
+    Reject that names the first occurrence. `known`: extraction records already in the build."""
+    first_seen: dict = {}
+    for record in known:
+        source = record.get("source") or {}
+        earlier = SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"))
+        first_seen.setdefault(record["id"], earlier)
+        first_seen.setdefault("title:" + normalise_title(record["title"]), earlier)
     for item in items:
         if isinstance(item, Reject):
             yield item
@@ -98,14 +105,14 @@ def read_jsonl_file(path: str | Path) -> list[dict]:
 
 def extract(inputs: Iterable[str | os.PathLike] | None = None, records: Iterable[dict] | None = None,
             processes: int = 1, on_paper: Callable[[], None] | None = None,
-            rejects: list[Reject] | None = None) -> Iterable[dict]:
+            rejects: list[Reject] | None = None, known: Iterable[dict] = ()) -> Iterable[dict]:
     """Extraction records for the papers in `inputs` (paths, `-` for stdin) or `records`;
-    rejected inputs are appended to `rejects`."""
+    rejected inputs are appended to `rejects`; papers already in `known` records are repeats."""
     items = read_records(records) if records is not None else read_inputs(inputs or [])
     rejects = rejects if rejects is not None else []
 
     def papers():
-        for item in deduplicate(items):
+        for item in deduplicate(items, known):
             if isinstance(item, Reject):
                 rejects.append(item)
             else:
@@ -125,6 +132,7 @@ class Build:
     graph: nx.MultiDiGraph
     summary: Summary
     rejects: list[Reject]
+    index: CanonicalIndex | None = None
 
     def sparql(self, query: str, as_frame: bool = True):
         return _rows(sparql_rows(self.out, query), as_frame)
@@ -162,20 +170,29 @@ def _rows(result: tuple[list[str], list[list]], as_frame: bool):
 
 def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathLike = "out",
           records: Iterable[dict] | None = None, processes: int = 1,
-          base_iri: str = DEFAULT_BASE, on_paper: Callable[[], None] | None = None) -> Build:
-    """Read, extract, link and build; write every output file into `out`, each atomically."""
+          base_iri: str = DEFAULT_BASE, on_paper: Callable[[], None] | None = None,
+          update: bool = False, aliases: str | os.PathLike | None = None) -> Build:
+    """Read, extract, link and build; write every output file into `out`, each atomically.
+    `update`: add the inputs to the build already in `out`, reusing its extractions (the
+    graph equals a full build of all inputs). `aliases`: a user aliases file (merge, keep
+    apart, rename), kept as `out/aliases.yaml` and reused by later updates."""
     started = time.perf_counter()
+    check_base_iri(base_iri)
     inputs = list(inputs or [])
     if records is None:
         check_inputs(inputs)
     out = Path(out)
+    previous, rejects = read_previous_build(out) if update else ([], [])
+    user_aliases = load_aliases(aliases) if aliases else (
+        stored_aliases(out) if update else None)
     ensure_writable(out)
-    rejects: list[Reject] = []
-    extractions = list(extract(inputs, records, processes, on_paper, rejects))
+    extractions = previous + list(extract(inputs, records, processes, on_paper, rejects, previous))
     summary = Summary()
     write_jsonl(out / "extractions.jsonl", extractions)
     write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))
-    graph = build_graph(extractions, CanonicalIndex(extractions))
+    write_aliases(out, user_aliases)
+    index = CanonicalIndex(extractions, user_aliases)
+    graph = build_graph(extractions, index)
     write_rdf(graph, out / "graph.ttl", "ttl", base=base_iri)
     write_graphml(graph, out / "graph.graphml")
     write_html(graph, out / "graph.html", title=f"kg: {len(extractions)} papers")
@@ -189,16 +206,66 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     summary.entities = dict(sorted(types.items()))
     summary.edges = dict(sorted(Counter(d["type"] for *_, d in graph.edges(data=True)).items()))
     summary.files = ["extractions.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
-                     "graph.html", "store.oxigraph", "store.lbdb", "summary.json"]
+                     "graph.html", "store.oxigraph", "store.lbdb", "summary.json"] + (
+                        ["aliases.yaml"] if user_aliases else [])
     summary.seconds = round(time.perf_counter() - started, 2)
     write_jsonl(out / "summary.json", [summary.to_dict()])
-    return Build(out=out, graph=graph, summary=summary, rejects=rejects)
+    return Build(out=out, graph=graph, summary=summary, rejects=rejects, index=index)
+
+
+def read_previous_build(out: Path) -> tuple[list[dict], list[Reject]]:
+    """The extractions and rejects of the build in `out`, for `build(update=True)`."""
+    if not (out / "extractions.jsonl").is_file():
+        raise OutputError(f"no build to update in {out}: extractions.jsonl not found")
+    rejects_file = out / "rejects.jsonl"
+    rejects = [Reject(**r) for r in read_jsonl_file(rejects_file)] if rejects_file.is_file() else []
+    return read_jsonl_file(out / "extractions.jsonl"), rejects
+
+
+def stored_aliases(out: Path) -> UserAliases | None:
+    """The aliases file a build in `out` was made with, if any."""
+    return load_aliases(out / "aliases.yaml") if (out / "aliases.yaml").is_file() else None
+
+
+def write_aliases(out: Path, aliases: UserAliases | None) -> None:
+    """Keep the build's aliases as `out/aliases.yaml`; a build without one removes it."""
+    import yaml
+
+    if aliases is None:
+        (out / "aliases.yaml").unlink(missing_ok=True)
+        return
+    with atomic_path(out / "aliases.yaml") as temp:
+        Path(temp).write_text(yaml.safe_dump(aliases.to_dict(), allow_unicode=True, sort_keys=False),
+                              encoding="utf-8")
 
 
 def load(out: str | os.PathLike) -> Build:
-    """Open an existing build folder (graph rebuilt from its extractions)."""
+    """Open an existing build folder (graph rebuilt from its extractions and aliases file)."""
     out = Path(out)
+    if not (out / "extractions.jsonl").is_file():
+        raise OutputError(f"not a kg build folder: {out} (extractions.jsonl not found)")
     extractions = read_jsonl_file(out / "extractions.jsonl")
     rejects = [Reject(**r) for r in read_jsonl_file(out / "rejects.jsonl")]
     summary = Summary(**json.loads((out / "summary.json").read_text()))
-    return Build(out=out, graph=build_graph(extractions), summary=summary, rejects=rejects)
+    index = CanonicalIndex(extractions, stored_aliases(out))
+    return Build(out=out, graph=build_graph(extractions, index), summary=summary,
+                 rejects=rejects, index=index)
+
+
+def entities(out: str | os.PathLike) -> list:
+    """The canonical entities of a build (`kg entities OUT`), by type and paper count."""
+    return sorted(load(out).index, key=lambda e: (e.label, -e.papers, e.name.lower(), e.id))
+
+
+def suspects(out: str | os.PathLike) -> list[dict]:
+    """Likely duplicates not merged, and low-confidence merges (`kg entities OUT --suspects`)."""
+    from kg.link.suspects import find_suspects
+
+    return find_suspects(load(out).index)
+
+
+def stats(out: str | os.PathLike, top: int = 10) -> dict:
+    """Counts by type, top entities, degree distribution, components (`kg stats OUT`)."""
+    from kg.graph.stats import graph_stats
+
+    return graph_stats(load(out).graph, top=top)

@@ -42,19 +42,30 @@ def _progress() -> Progress:
 
 @app.command()
 def build(
-    inputs: Inputs,
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Input files (listing text, JSONL, CSV); - for stdin.", show_default=False)] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
     processes: Annotated[int, typer.Option("--processes", "-p", min=1)] = 1,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any record is rejected.")] = False,
     base_iri: Annotated[str, typer.Option(help="Base of resource IRIs.")] = "https://w3id.org/kg/resource/",
+    update: Annotated[Path | None, typer.Option(
+        "--update", metavar="OUT", help="Add the inputs to the build in OUT, reusing its "
+        "extractions (no inputs: relink only, e.g. after editing the aliases file).")] = None,
+    aliases: Annotated[Path | None, typer.Option(
+        "--aliases", help="Aliases YAML (merge, keep_apart, rename), applied to this build "
+        "and kept for later updates.")] = None,
 ) -> None:
     """Read, extract, link and write the graph, its stores and its page into OUT."""
     from kg.api import build as run_build
 
+    if not inputs and update is None:
+        raise Failure("give one or more input files (or --update OUT)")
+    out = update if update is not None else out
     with _progress() as progress:
         task = progress.add_task("extracting", total=None)
-        result = run_build(inputs, out=out, processes=processes, base_iri=base_iri,
-                           on_paper=lambda: progress.advance(task))
+        result = run_build(inputs or [], out=out, processes=processes, base_iri=base_iri,
+                           on_paper=lambda: progress.advance(task),
+                           update=update is not None, aliases=aliases)
     summary = result.summary
     table = Table(title=f"kg build → {out}", show_header=False)
     table.add_row("papers read", str(summary.papers_read))
@@ -131,11 +142,41 @@ def print_rows(columns: list[str], rows: list[list], fmt: str) -> None:
 @app.command()
 def sparql(out: OutDir, query: QueryText = None, file: QueryFile = None,
            fmt: OutputFormat = "table") -> None:
-    """Run a SPARQL query on the build's embedded store (prefixes kg, schema, dcterms, skos
-    are predeclared)."""
-    from kg.query.sparql import sparql_rows
+    """Run a SPARQL query on the build's embedded store (prefixes kg, schema, dcterms, skos,
+    rdfs, xsd, mls, oa, prov are predeclared). --format json writes W3C SPARQL results JSON."""
+    from kg.query.sparql import sparql_results_json, sparql_rows
 
-    print_rows(*sparql_rows(out, _query_text(query, file)), fmt)
+    text = _query_text(query, file)
+    if fmt == "json" and (document := sparql_results_json(out, text)) is not None:
+        print(document)
+        return
+    print_rows(*sparql_rows(out, text), fmt)
+
+
+@app.command()
+def export(
+    out: OutDir,
+    fmt: Annotated[str, typer.Option("--format", help="nt, ttl, nq, trig, jsonld or xml.")] = "ttl",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    base_iri: Annotated[str | None, typer.Option(help="Base of resource IRIs (default: the build's).")] = None,
+) -> None:
+    """Write the build's graph as RDF; nq and trig keep one named graph per paper."""
+    from kg.api import load
+    from kg.export.rdf import DEFAULT_BASE, FORMATS, serialize_rdf, write_rdf
+    from kg.query.sparql import stored_base_iri
+
+    if fmt not in FORMATS:
+        raise Failure(f"unknown --format {fmt!r}: use {', '.join(FORMATS)}")
+    if not (out / "extractions.jsonl").is_file():
+        raise Failure(f"no build at {out}: run `kg build ... -o {out}` first")
+    graph = load(out).graph
+    base = base_iri or stored_base_iri(out) or DEFAULT_BASE
+    if output is None:
+        serialize_rdf(graph, sys.stdout.buffer, fmt, base)
+        sys.stdout.buffer.flush()
+        return
+    count = write_rdf(graph, output, fmt, base)
+    console.print(f"{count} statements → {output}", soft_wrap=True)
 
 
 @app.command()
@@ -177,15 +218,118 @@ def evaluate(
     Console().print(table)
 
 
+def _check_build(out: Path) -> None:
+    if not (out / "extractions.jsonl").is_file():
+        raise Failure(f"no build at {out}: run `kg build ... -o {out}` first")
+
+
+@app.command()
+def entities(
+    out: OutDir,
+    suspects: Annotated[bool, typer.Option(
+        "--suspects", help="List likely duplicates not merged and low-confidence merges.")] = False,
+    label: Annotated[str | None, typer.Option("--type", help="Only Method, Dataset, Metric or Task.")] = None,
+    fmt: OutputFormat = "table",
+) -> None:
+    """List the build's entities by type, with aliases and paper counts (or, with --suspects,
+    the merges to review; answer them in an aliases file and rebuild with --aliases)."""
+    from kg.api import entities as all_entities, suspects as all_suspects
+
+    _check_build(out)
+    if suspects:
+        found = all_suspects(out)
+        columns = ["kind", "entities", "names", "reason", "confidence", "papers"]
+        rows = [[s["kind"], " | ".join(s["entities"]), " | ".join(s["names"]), s["reason"],
+                 s["confidence"], s["papers"]] for s in found
+                if label is None or any(e.startswith(label.lower() + "/") for e in s["entities"])]
+        print_rows(columns, rows, fmt)
+        return
+    columns = ["type", "name", "id", "papers", "mentions", "aliases", "catalogue_id"]
+    rows = [[e.label, e.name, e.id, e.papers, e.mentions,
+             e.aliases if fmt == "json" else "; ".join(e.aliases), e.catalogue_id]
+            for e in all_entities(out) if label is None or e.label.lower() == label.lower()]
+    print_rows(columns, rows, fmt)
+
+
+@app.command()
+def stats(
+    out: OutDir,
+    top: Annotated[int, typer.Option(min=1, help="How many top entities per type.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
+) -> None:
+    """Counts by type, top entities by papers, degree distribution, connected components."""
+    from kg.api import stats as graph_stats
+
+    _check_build(out)
+    result = graph_stats(out, top=top)
+    if as_json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        return
+    counts = Table("nodes", "count", "edges", "count", title=f"kg stats {out}")
+    nodes, edges = list(result["nodes"].items()), list(result["edges"].items())
+    for i in range(max(len(nodes), len(edges))):
+        node, edge = nodes[i] if i < len(nodes) else ("", ""), edges[i] if i < len(edges) else ("", "")
+        counts.add_row(node[0], str(node[1]), edge[0], str(edge[1]))
+    Console().print(counts)
+    top_table = Table("type", "entity", "papers", "mentions", title="top entities by papers")
+    for node_type, items in result["top_entities"].items():
+        for item in items:
+            top_table.add_row(node_type, item["name"], str(item["papers"]), str(item["mentions"]))
+    Console().print(top_table)
+    from kg.graph.stats import degree_bins
+
+    seen = {b for counts_ in result["degree_distribution"].values() for b in counts_}
+    bins = [b for b in degree_bins() if b in seen]
+    degree_table = Table("type", *bins, title="degree distribution (nodes per degree)")
+    for node_type, counts_ in result["degree_distribution"].items():
+        degree_table.add_row(node_type, *(str(counts_.get(b, "")) for b in bins))
+    Console().print(degree_table)
+    parts = result["components"]
+    Console().print(f"connected components: {parts['count']}; largest: {parts['largest']} nodes "
+                    f"({parts['largest_share']:.1%}); isolated nodes: {parts['isolated_nodes']}; "
+                    f"mean degree {result['degree']['mean']}, max {result['degree']['max']}")
+
+
+@app.command()
+def html(
+    out: OutDir,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Page to write (default OUT/graph.html, or OUT/graph-NAME.html "
+                               "with --focus).")] = None,
+    focus: Annotated[str | None, typer.Option(
+        help="Draw only the nodes around the node with this name or alias.")] = None,
+    depth: Annotated[int, typer.Option(min=1, help="Steps from the --focus node.")] = 2,
+    max_nodes: Annotated[int | None, typer.Option(
+        "--max-nodes", min=1, help="Keep the N most connected entities and their papers.")] = None,
+) -> None:
+    """Write the interactive page of a build, or of the part of it around one node."""
+    from kg.api import load
+    from kg.export.html import FocusError, write_html
+    from kg.link.canonical import slug
+
+    _check_build(out)
+    output = output or out / (f"graph-{slug(focus)}.html" if focus else "graph.html")
+    title = f"kg: {focus} (depth {depth})" if focus else f"kg: {out.resolve().name}"
+    try:
+        drawn = write_html(load(out).graph, output, title=title, focus=focus, depth=depth,
+                           max_nodes=max_nodes)
+    except FocusError as error:
+        raise Failure(str(error)) from None
+    console.print(f"{drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} edges → {output}",
+                  soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: known failures become one line on stderr and exit code 2 (or 1)."""
     from kg.api import OutputError
+    from kg.export.rdf import BaseIriError
+    from kg.link.aliases import AliasesError
     from kg.query.sparql import QueryError
     from kg.sources import InputError
 
     try:
         app(standalone_mode=False)
-    except (Failure, InputError, OutputError, QueryError) as error:
+    except (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError) as error:
         print(f"kg: error: {' '.join(str(error).split())}", file=sys.stderr)
         sys.exit(getattr(error, "code", 2))
     except typer.Exit as done:

@@ -1,4 +1,7 @@
-"""Assemble the knowledge graph (one networkx MultiDiGraph) from extraction records."""
+"""Assemble the knowledge graph (one networkx MultiDiGraph) from extraction records.
+
+The model (node types, relations, attributes) is documented in `schemas/graph-model.md`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from collections.abc import Iterable
 import networkx as nx
 
 from kg.graph.model import RESULT_RELATION, paper_relation
+from kg.link.aliases import UserAliases
 from kg.link.canonical import CanonicalIndex, slug
 from kg.link.names import name_key
 
 PAPER_FIELDS = ("title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id", "doi")
+TEXT_FIELDS = ("title", "abstract")
 
 
 def paper_node_id(paper_id: str) -> str:
@@ -22,19 +27,48 @@ def repository_node_id(url: str) -> str:
     return "repository/" + url.split("://", 1)[-1].lower().rstrip("/")
 
 
-def build_graph(extractions: Iterable[dict], index: CanonicalIndex | None = None) -> nx.MultiDiGraph:
+def author_node_id(author: str) -> str:
+    return f"author/{slug(name_key(author))}-{hashlib.sha1(author.lower().encode()).hexdigest()[:6]}"
+
+
+def build_graph(extractions: Iterable[dict], index: CanonicalIndex | None = None,
+                aliases: UserAliases | None = None) -> nx.MultiDiGraph:
     """Nodes carry `type` and `name`; edges carry `type` (the relation, also the edge key) and,
-    for paper→entity facts, their provenance: field, sentence, offsets, text, score, extractor."""
-    extractions = list(extractions)
-    index = index or CanonicalIndex(extractions)
+    for paper→entity facts, their provenance: field, offsets, text, sentence, confidence,
+    extractor. Papers are added in id order, so the graph does not depend on input order."""
+    extractions = sorted(extractions, key=lambda record: record["id"])
+    index = index or CanonicalIndex(extractions, aliases)
     graph = nx.MultiDiGraph(name="kg")
-    for entity in index:
+    for entity in sorted(index, key=lambda e: e.id):
         graph.add_node(entity.id, type=entity.label, name=entity.name, aliases=entity.aliases,
                        catalogue_id=entity.catalogue_id, papers=entity.papers,
                        mentions=entity.mentions)
     for record in extractions:
         add_paper(graph, record, index)
     return graph
+
+
+def mention_provenance(record: dict, mention: dict) -> dict:
+    """Where a mention is: `record[field][start:end] == text`, inside `sentence`."""
+    text = record.get(mention["field"]) or ""
+    sentence_start, sentence_end = mention.get("sentence") or (0, len(text))
+    return {"field": mention["field"], "start": mention["start"], "end": mention["end"],
+            "text": mention["text"], "sentence": text[sentence_start:sentence_end].strip(),
+            "sentence_start": sentence_start, "sentence_end": sentence_end,
+            "confidence": mention["score"], "score": mention["score"],
+            "source": mention.get("source")}
+
+
+def _first_mentions(record: dict) -> dict[str, tuple[dict, int]]:
+    """entity id → (its first mention, title before abstract, and its number of mentions)."""
+    found: dict[str, tuple[dict, int]] = {}
+    order = sorted((m for m in record["mentions"] if m.get("entity_id")),
+                   key=lambda m: (TEXT_FIELDS.index(m["field"]) if m["field"] in TEXT_FIELDS else 9,
+                                  m["start"]))
+    for mention in order:
+        first, count = found.get(mention["entity_id"], (mention, 0))
+        found[mention["entity_id"]] = (first, count + 1)
+    return found
 
 
 def add_paper(graph: nx.MultiDiGraph, record: dict, index: CanonicalIndex) -> None:
@@ -45,25 +79,26 @@ def add_paper(graph: nx.MultiDiGraph, record: dict, index: CanonicalIndex) -> No
                    source_file=source.get("file"), source_line=source.get("line"),
                    links=[link["url"] for link in record["links"] if link["kind"] != "code"])
     extractor = record.get("extractor") or {}
-    first_mention = {}
-    for mention in record["mentions"]:
-        if mention.get("entity_id") and mention["entity_id"] not in first_mention:
-            first_mention[mention["entity_id"]] = mention
-    text_of = {"title": record["title"], "abstract": record.get("abstract") or ""}
+    mentions = _first_mentions(record)
+
+    # several paper-level entities can be one canonical entity: one edge, the earliest mention
+    facts: dict[str, dict] = {}
     for entity in record["entities"]:
-        target = index.canonical_id(entity["id"])
-        relation = paper_relation(entity["label"], entity["role"])
-        mention = first_mention.get(entity["id"])
-        provenance = {}
-        if mention:
-            field = text_of[mention["field"]]
-            sentence = field[slice(*mention["sentence"])] if mention.get("sentence") else field
-            provenance = {"field": mention["field"], "start": mention["start"],
-                          "end": mention["end"], "text": mention["text"],
-                          "sentence": sentence.strip(), "score": mention["score"]}
-        graph.add_edge(paper, target, key=relation, type=relation, role=entity["role"],
-                       extractor=extractor.get("name"), extractor_version=extractor.get("version"),
-                       **provenance)
+        target = index.entity_for(record["id"], entity["id"])
+        first, count = mentions.get(entity["id"], (None, 0))
+        fact = facts.setdefault(target, {"proposed": False, "mention": None, "mentions": 0})
+        fact["proposed"] |= entity["role"] == "proposed"
+        fact["mentions"] += count
+        if first and (fact["mention"] is None or _position(first) < _position(fact["mention"])):
+            fact["mention"] = first
+    for target, fact in sorted(facts.items()):
+        role = "proposed" if fact["proposed"] else "used"
+        relation = paper_relation(graph.nodes[target]["type"], role)
+        provenance = mention_provenance(record, fact["mention"]) if fact["mention"] else {}
+        graph.add_edge(paper, target, key=relation, type=relation, role=role,
+                       mentions=fact["mentions"], extractor=extractor.get("name"),
+                       extractor_version=extractor.get("version"), **provenance)
+
     for link in record["links"]:
         if link["kind"] in ("code", "data"):
             repository = repository_node_id(link["url"])
@@ -71,21 +106,32 @@ def add_paper(graph: nx.MultiDiGraph, record: dict, index: CanonicalIndex) -> No
             graph.add_node(repository, type="Repository", name=path[1] if len(path) > 1 else path[0],
                            url=link["url"], kind=link["kind"])
             graph.add_edge(paper, repository, key="HAS_CODE", type="HAS_CODE",
-                           field=link.get("field"), start=link.get("start"), end=link.get("end"))
+                           field=link.get("field"), start=link.get("start"), end=link.get("end"),
+                           text=link["url"], extractor=extractor.get("name"),
+                           extractor_version=extractor.get("version"))
+
     entity_by_text = _entity_ids_by_text(record)
     for number, result in enumerate(record["results"], start=1):
         node = f"result/{record['id']}/{number}"
         graph.add_node(node, type="Result", name=result["value"], value=result["value"],
                        number=result["number"], unit=result.get("unit"))
-        graph.add_edge(paper, node, key="REPORTS", type="REPORTS")
+        graph.add_edge(paper, node, key="REPORTS", type="REPORTS", extractor=extractor.get("name"),
+                       extractor_version=extractor.get("version"))
         for slot, (relation, _) in RESULT_RELATION.items():
-            entity_id = entity_by_text.get(name_key(result[slot] or ""))
+            entity_id = entity_by_text.get(name_key(result.get(slot) or ""))
             if entity_id:
-                graph.add_edge(node, index.canonical_id(entity_id), key=relation, type=relation)
+                graph.add_edge(node, index.entity_for(record["id"], entity_id), key=relation,
+                               type=relation)
+
     for author in record.get("authors") or []:
-        node = f"author/{slug(name_key(author))}-{hashlib.sha1(author.lower().encode()).hexdigest()[:6]}"
+        node = author_node_id(author)
         graph.add_node(node, type="Author", name=author)
         graph.add_edge(paper, node, key="AUTHORED_BY", type="AUTHORED_BY")
+
+
+def _position(mention: dict) -> tuple[int, int]:
+    field = TEXT_FIELDS.index(mention["field"]) if mention["field"] in TEXT_FIELDS else 9
+    return field, mention["start"]
 
 
 def _entity_ids_by_text(record: dict) -> dict[str, str]:

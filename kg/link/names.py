@@ -43,8 +43,18 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+NO_PLURAL = {"series", "species", "news", "bias", "gas", "lens", "class"}
+# `(CTR)` inside `Click-through rate (CTR) prediction`: a defined short form, not part of the name
+INNER_SHORT_FORM = re.compile(r"\s*\((?=[^()\s]{2,10}\))(?=[^()]*[A-Z])[^()]*\)(?=\s|$)")
+# `LLMs`, `GANs`, `LMs`: an upper-case short form with a plural `s`
+SHORT_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]*[A-Z])s\b")
+GENERIC_HEADS = ("model", "models", "network", "networks", "architecture", "algorithm",
+                 "method", "dataset", "datasets", "benchmark", "corpus", "framework")
+NAMED_HEAD = re.compile(rf"^(\S+)\s+(?:{'|'.join(GENERIC_HEADS)})$", re.I)
+
+
 def singular(word: str) -> str:
-    if len(word) <= 3 or word.isdigit():
+    if len(word) <= 3 or word.isdigit() or word in NO_PLURAL:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -53,19 +63,49 @@ def singular(word: str) -> str:
     return word
 
 
+def looks_like_a_name(token: str) -> bool:
+    """`BERT`, `ImageNet`, `GPT-3`, `ResNet-50`: capitals after the first letter, or digits."""
+    return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
+
+
 def name_key(text: str) -> str:
     """The matching key: `Deep Neural Networks` → `deep neural network`, `DNNs` → `dnn`,
-    `CIFAR10` → `cifar10` (and `CIFAR-10` → `cifar10`), `Llama 3.1` → `llama 3.1`."""
-    text = fold(text).lower()
+    `CIFAR-10` and `CIFAR10` → `cifar10`, `Llama 3.1` → `llama3.1`, `BERT model` → `bert`,
+    `Click-through rate (CTR) prediction` → `click through rate prediction`."""
+    text = re.sub(r"(?<=\w) - (?=\w)", "-", fold(text))  # tokenised `fully - convolutional`
+    without_short = INNER_SHORT_FORM.sub("", text).strip()
+    if without_short and without_short != text and not text.startswith("("):
+        text = without_short
+    text = SHORT_PLURAL.sub(r"\1", text)
+    head = NAMED_HEAD.match(text)
+    if head and looks_like_a_name(head.group(1)):
+        text = head.group(1)
+    text = text.lower()
     text = LEADING_WORDS.sub("", text)
-    text = re.sub(r"(?<=[a-z])-(?=\d)", "", text)  # cifar-10 → cifar10, gpt-2 → gpt2
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # encoder-decoder → encoder decoder
+    text = re.sub(r"(?<=[a-z])['’]?[- ]?(?=\d)", "", text)  # cifar-10 → cifar10, qwen 3 → qwen3
+    text = re.sub(r"(?<=\d)-(?=[a-z])", "", text)  # 3-d → 3d
+    text = re.sub(r"(?<=[a-z0-9])-(?=[a-z])", " ", text)  # encoder-decoder → encoder decoder
     text = re.sub(r"[\"'`“”‘’()\[\]{},;:]", " ", text)
     words = text.split()
     if not words:
         return ""
     words[-1] = singular(words[-1])
     return " ".join(words)
+
+
+STOP_WORDS = {"of", "for", "and", "the", "a", "an", "in", "on", "to", "with", "via", "by"}
+
+
+def initials(key: str, stop_words: bool = True) -> str:
+    """First letters of a key's words (`mixture of expert` → `moe`, or `me` without stop words)."""
+    words = [w for w in re.split(r"[\s/]+", key) if w and (stop_words or w not in STOP_WORDS)]
+    return "".join(w[0] for w in words)
+
+
+def is_short_form(text: str) -> bool:
+    """One token of 2–10 characters with a capital letter: `DNN`, `LLMs`, `CoLa`, `FP16`."""
+    text = fold(text)
+    return 2 <= len(text) <= 10 and " " not in text and any(c.isupper() for c in text)
 
 
 def is_vague(text: str) -> bool:
