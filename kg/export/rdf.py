@@ -1,13 +1,29 @@
 """RDF view of the graph: IRIs, vocabulary and triples, serialised with pyoxigraph.
 
-The vocabulary is `schemas/kg.ttl` (namespace `https://w3id.org/kg/ontology#`). Resource IRIs
-are `{base}{node id}` with each id segment percent-encoded, so any title or name is safe.
+The vocabulary is `schemas/kg.ttl` (namespace `https://w3id.org/kg/ontology#`), aligned to
+schema.org, FaBiO, Dublin Core, SKOS, ML-Schema and Linked Papers With Code; `schemas/shapes.ttl`
+validates what this module writes. Resource IRIs are `{base}{node id}` with each id segment
+percent-encoded, so any title or name is safe and the same graph always gives the same IRIs.
+
+Provenance: each paper→entity fact is also a Web Annotation (`oa:Annotation`, a `prov:Entity`)
+whose body is the entity and whose target is the paper, with text position and quote selectors,
+the sentence, the confidence and the extractor (`prov:SoftwareAgent`). In the quad formats
+(N-Quads, TriG, the SPARQL store) each paper's own statements and annotations sit in one named
+graph per paper, `{base}graph/paper/{id}`; shared entities sit in the default graph. See
+`schemas/README.md`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import math
+import re
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 import networkx as nx
@@ -16,27 +32,39 @@ import pyoxigraph as ox
 from kg.io import atomic_path
 
 DEFAULT_BASE = "https://w3id.org/kg/resource/"
-KG = "https://w3id.org/kg/ontology#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+ONTOLOGY = "https://w3id.org/kg/ontology"
+KG = ONTOLOGY + "#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA = "https://schema.org/"
 DCTERMS = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+FABIO = "http://purl.org/spar/fabio/"
+MLS = "http://www.w3.org/ns/mls#"
+OA = "http://www.w3.org/ns/oa#"
+PROV = "http://www.w3.org/ns/prov#"
+VOID = "http://rdfs.org/ns/void#"
 
-CLASSES = {
-    "Paper": [KG + "Paper", SCHEMA + "ScholarlyArticle"],
-    "Method": [KG + "Method"],
+PREFIXES = {"kg": KG, "schema": SCHEMA, "dcterms": DCTERMS, "skos": SKOS, "xsd": XSD,
+            "rdfs": RDFS, "rdf": RDF, "fabio": FABIO, "mls": MLS, "oa": OA, "prov": PROV,
+            "void": VOID}
+
+CLASSES = {  # node type → rdf:types (ours first, then the standard class it is)
+    "Paper": [KG + "Paper", SCHEMA + "ScholarlyArticle", FABIO + "ResearchPaper"],
+    "Method": [KG + "Method", MLS + "Algorithm"],
     "Dataset": [KG + "Dataset", SCHEMA + "Dataset"],
-    "Metric": [KG + "Metric"],
-    "Task": [KG + "Task"],
+    "Metric": [KG + "Metric", MLS + "EvaluationMeasure"],
+    "Task": [KG + "Task", MLS + "Task"],
     "Repository": [KG + "Repository", SCHEMA + "SoftwareSourceCode"],
-    "Result": [KG + "Result"],
+    "Result": [KG + "Result", MLS + "ModelEvaluation"],
     "Author": [KG + "Author", SCHEMA + "Person"],
 }
-LITERALS = {  # node attribute → (predicate, xsd datatype or None for a plain string)
+ENTITY_TYPES = ("Method", "Dataset", "Metric", "Task")
+LITERALS = {  # node attribute → (predicate, xsd datatype; None for a plain string)
     "title": (DCTERMS + "title", None),
     "abstract": (DCTERMS + "abstract", None),
-    "date": (DCTERMS + "issued", XSD + "date"),
+    "date": (DCTERMS + "issued", "date"),
     "upvotes": (KG + "upvotes", XSD + "integer"),
     "authors_count": (KG + "authorCount", XSD + "integer"),
     "arxiv_id": (KG + "arxivId", None),
@@ -45,11 +73,40 @@ LITERALS = {  # node attribute → (predicate, xsd datatype or None for a plain 
     "mentions": (KG + "mentionCount", XSD + "integer"),
     "catalogue_id": (KG + "catalogueId", None),
     "value": (KG + "rawValue", None),
-    "number": (KG + "value", XSD + "decimal"),
+    "number": (MLS + "hasValue", XSD + "decimal"),
     "unit": (KG + "unit", None),
     "kind": (KG + "linkKind", None),
 }
-IRI_ATTRIBUTES = {"url": SCHEMA + "url"}
+RELATIONS = {  # edge type → predicate; any other type becomes kg:camelCase
+    "WITH_METRIC": MLS + "specifiedBy",
+}
+DATE_TYPES = ((re.compile(r"\d{4}-\d{2}-\d{2}"), XSD + "date"),
+              (re.compile(r"\d{4}-\d{2}"), XSD + "gYearMonth"),
+              (re.compile(r"\d{4}"), XSD + "gYear"))
+FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS,
+           "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+QUAD_FORMATS = ("nq", "trig")
+
+
+class BaseIriError(ValueError):
+    """A `--base-iri` that cannot prefix resource IRIs."""
+
+
+def check_base_iri(base: str) -> str:
+    """An absolute IRI ending in `/` or `#`, or a one-line BaseIriError."""
+    problem = None
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", base or ""):
+        problem = "it must be an absolute IRI such as https://example.org/kg/"
+    elif base[-1] not in "/#":
+        problem = "it must end in / or #"
+    else:
+        try:
+            ox.NamedNode(base)
+        except ValueError as error:
+            problem = str(error)
+    if problem:
+        raise BaseIriError(f"bad base IRI {base!r}: {problem}")
+    return base
 
 
 def predicate_name(relation: str) -> str:
@@ -58,71 +115,370 @@ def predicate_name(relation: str) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
+def relation_predicate(relation: str) -> str:
+    return RELATIONS.get(relation) or KG + predicate_name(relation)
+
+
+def _segment(part: str) -> str:
+    encoded = quote(part, safe="")
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
 def node_iri(node_id: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
-    return ox.NamedNode(base + "/".join(quote(part, safe="") for part in node_id.split("/")))
+    """`{base}{node id}`, each `/`-separated segment percent-encoded (UTF-8)."""
+    return ox.NamedNode(base + "/".join(_segment(part) for part in node_id.split("/")))
 
 
-def _literal(value, datatype: str | None) -> ox.Literal | None:
-    if value is None or value == "":
-        return None
-    if datatype == XSD + "date":
-        text = str(value)
-        return ox.Literal(text, datatype=ox.NamedNode(datatype)) if len(text) == 10 else ox.Literal(text)
-    if datatype == XSD + "decimal":
-        return ox.Literal(format(float(value), "f").rstrip("0").rstrip(".") or "0",
-                          datatype=ox.NamedNode(datatype))
-    if datatype:
-        return ox.Literal(str(int(value)), datatype=ox.NamedNode(datatype))
-    return ox.Literal(str(value))
+def paper_graph_iri(paper_node: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
+    """The named graph holding one paper's statements and provenance."""
+    return node_iri("graph/" + paper_node, base)
 
 
-def _safe_iri(url: str) -> ox.NamedNode | None:
+def decimal_text(value) -> str | None:
+    """The xsd:decimal lexical form of a number (`0.95`, `1e-07` → `0.0000001`), or None."""
     try:
-        return ox.NamedNode(quote(url, safe=":/?#[]@!$&'()*+,;=%-._~"))
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    text = format(Decimal(repr(number)), "f")
+    return text if "." in text else text + ".0"
+
+
+_ESCAPES = {**{code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]},
+            ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+def nt_literal(text: str, datatype: str | None = None) -> str:
+    """A literal in N-Triples syntax: `"text"` or `"text"^^<datatype>`."""
+    body = '"' + str(text).translate(_ESCAPES) + '"'
+    return f"{body}^^<{datatype}>" if datatype else body
+
+
+def _literal(value, datatype: str | None) -> str | None:
+    if value is None or value == "" or isinstance(value, (list, dict)):
+        return None
+    if datatype is None:
+        return nt_literal(value)
+    if datatype == "date":
+        text = str(value).strip()
+        for pattern, xsd_type in DATE_TYPES:
+            if pattern.fullmatch(text):
+                return nt_literal(text, xsd_type)
+        return nt_literal(text)
+    if datatype == XSD + "decimal":
+        text = decimal_text(value)
+        return nt_literal(text, datatype) if text else None
+    try:
+        return nt_literal(str(int(value)), datatype)
+    except (TypeError, ValueError):
+        return None
+
+
+def safe_iri(url: str) -> str | None:
+    """A URL as an IRI with unsafe characters percent-encoded; None if it is not an IRI."""
+    iri = quote(str(url).strip(), safe=":/?#[]@!$&'()*+,;=%-._~")
+    try:
+        ox.NamedNode(iri)
     except ValueError:
         return None
+    return iri
+
+
+class _Terms:
+    """IRIs in N-Triples syntax (`<...>`), built once per export: vocabulary and node IRIs."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cache: dict[str, str] = {}
+        self.nodes: dict[str, str] = {}
+
+    def __getitem__(self, iri: str) -> str:
+        term = self.cache.get(iri)
+        if term is None:
+            term = self.cache[iri] = f"<{iri}>"
+        return term
+
+    def node(self, node_id: str) -> str:
+        term = self.nodes.get(node_id)
+        if term is None:
+            term = self.nodes[node_id] = f"<{node_iri(node_id, self.base).value}>"
+        return term
+
+
+def graph_statements(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
+    """(subject, predicate, object, graph name) in N-Triples syntax for the whole graph,
+    generated lazily: the shared nodes (graph name None: the default graph), and each paper
+    with its facts, annotations and results (in its own named graph)."""
+    check_base_iri(base)
+    terms = _Terms(base)
+    rdf_type = terms[RDF + "type"]
+    dataset = f"<{base}>"
+    yield dataset, rdf_type, terms[VOID + "Dataset"], None
+    yield dataset, terms[VOID + "uriSpace"], nt_literal(base), None
+    yield dataset, terms[VOID + "vocabulary"], terms[ONTOLOGY], None
+    agents: set[tuple] = set()
+    for node_id, data in graph.nodes(data=True):
+        kind = data.get("type")
+        if kind == "Result" and _reporting_paper(graph, node_id):
+            continue  # written with its paper
+        if kind != "Paper":
+            yield from _node_statements(graph, node_id, data, terms, None)
+            continue
+        graph_name = f"<{paper_graph_iri(node_id, base).value}>"
+        yield from _node_statements(graph, node_id, data, terms, graph_name)
+        for _, target, key, edge in graph.out_edges(node_id, keys=True, data=True):
+            if edge.get("start") is not None or edge.get("extractor"):
+                yield from _annotation(node_id, target, key, data, edge, terms, graph_name, agents)
+            if graph.nodes[target].get("type") == "Result":
+                yield from _node_statements(graph, target, graph.nodes[target], terms, graph_name)
+    for name, version in sorted(agents):
+        agent = _agent_iri(name, version, terms)
+        yield agent, rdf_type, terms[PROV + "SoftwareAgent"], None
+        yield agent, terms[RDFS + "label"], nt_literal(name), None
+        if version:
+            yield agent, terms[SCHEMA + "softwareVersion"], nt_literal(version), None
+
+
+def _reporting_paper(graph: nx.MultiDiGraph, node_id: str) -> str | None:
+    return next((paper for paper, _, key in graph.in_edges(node_id, keys=True)
+                 if key == "REPORTS" and graph.nodes[paper].get("type") == "Paper"), None)
+
+
+def _node_statements(graph, node_id, data, terms: _Terms, g) -> list[tuple]:
+    subject = terms.node(node_id)
+    kind = data.get("type")
+    out = [(subject, terms[RDF + "type"], terms[cls], g) for cls in CLASSES.get(kind, [KG + str(kind)])]
+    name = data.get("name")
+    if name not in (None, ""):
+        label = nt_literal(name)
+        out.append((subject, terms[RDFS + "label"], label, g))
+        if kind in ENTITY_TYPES:
+            out.append((subject, terms[SKOS + "prefLabel"], label, g))
+    for alias in data.get("aliases") or ():
+        out.append((subject, terms[SKOS + "altLabel"], nt_literal(alias), g))
+    for attribute, (predicate, datatype) in LITERALS.items():
+        value = data.get(attribute)
+        if value is not None and (literal := _literal(value, datatype)) is not None:
+            out.append((subject, terms[predicate], literal, g))
+    if data.get("url") and (url := safe_iri(data["url"])):
+        out.append((subject, terms[SCHEMA + "url"], f"<{url}>", g))
+        if kind == "Repository" and data.get("kind", "code") == "code":
+            out.append((subject, terms[SCHEMA + "codeRepository"], f"<{url}>", g))
+    for link in data.get("links") or ():
+        if iri := safe_iri(link):
+            out.append((subject, terms[KG + "link"], f"<{iri}>", g))
+    for _, target, key in graph.out_edges(node_id, keys=True):
+        out.append((subject, terms[relation_predicate(key)], terms.node(target), g))
+    return out
+
+
+def annotation_iri(paper: str, relation: str, target: str, base: str) -> str:
+    digest = hashlib.sha1(f"{paper}\x00{relation}\x00{target}".encode()).hexdigest()[:20]
+    return f"{base}annotation/{digest}"
+
+
+def _agent_iri(name: str, version: str, terms: _Terms) -> str:
+    return terms.node(f"agent/{name}/{version}" if version else f"agent/{name}")
+
+
+def _annotation(paper, target, relation, paper_data, edge, terms: _Terms, g,
+                agents: set) -> list[tuple]:
+    """The Web Annotation recording where and how the paper→target fact was found."""
+    iri = annotation_iri(paper, relation, target, terms.base)
+    node, rdf_type = f"<{iri}>", terms[RDF + "type"]
+    selection = f"<{iri}/target>"
+    out = [(node, rdf_type, terms[OA + "Annotation"], g),
+           (node, rdf_type, terms[PROV + "Entity"], g),
+           (node, terms[OA + "motivatedBy"], terms[OA + "identifying"], g),
+           (node, terms[KG + "assertsRelation"], terms[relation_predicate(relation)], g),
+           (node, terms[OA + "hasBody"], terms.node(target), g)]
+    if (score := decimal_text(edge.get("score"))) is not None:
+        out.append((node, terms[KG + "confidence"], nt_literal(score, XSD + "decimal"), g))
+    if edge.get("sentence"):
+        out.append((node, terms[KG + "sentence"], nt_literal(edge["sentence"]), g))
+    if edge.get("extractor"):
+        version = str(edge.get("extractor_version") or "")
+        agents.add((str(edge["extractor"]), version))
+        out.append((node, terms[PROV + "wasAttributedTo"], _agent_iri(str(edge["extractor"]), version, terms), g))
+    out.append((node, terms[OA + "hasTarget"], selection, g))
+    out.append((selection, rdf_type, terms[OA + "SpecificResource"], g))
+    out.append((selection, terms[OA + "hasSource"], terms.node(paper), g))
+    field = edge.get("field")
+    if field:
+        out.append((selection, terms[KG + "field"], nt_literal(field), g))
+    start, end = edge.get("start"), edge.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+        return out
+    exact = edge.get("text")
+    if not exact and field and isinstance(paper_data.get(field), str):
+        exact = paper_data[field][start:end]
+    position, quote_selector = f"<{iri}/position>", f"<{iri}/quote>"
+    out.append((selection, terms[OA + "hasSelector"], position, g))
+    if exact:
+        out.append((selection, terms[OA + "hasSelector"], quote_selector, g))
+    integer = XSD + "nonNegativeInteger"
+    out.append((position, rdf_type, terms[OA + "TextPositionSelector"], g))
+    out.append((position, terms[OA + "start"], nt_literal(str(start), integer), g))
+    out.append((position, terms[OA + "end"], nt_literal(str(end), integer), g))
+    if exact:
+        out.append((quote_selector, rdf_type, terms[OA + "TextQuoteSelector"], g))
+        out.append((quote_selector, terms[OA + "exact"], nt_literal(exact), g))
+    return out
+
+
+def ntriples_chunks(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, quads: bool = False,
+                    lines_per_chunk: int = 4096) -> Iterator[bytes]:
+    """The graph as N-Triples (or N-Quads) text, in UTF-8 chunks of a few thousand lines."""
+    lines: list[str] = []
+    for s, p, o, g in graph_statements(graph, base):
+        lines.append(f"{s} {p} {o} {g} .\n" if quads and g else f"{s} {p} {o} .\n")
+        if len(lines) >= lines_per_chunk:
+            yield "".join(lines).encode("utf-8", "replace")
+            lines.clear()
+    if lines:
+        yield "".join(lines).encode("utf-8", "replace")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only binary stream over an iterator of byte chunks (for pyoxigraph's parsers)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks, self.pending = iter(chunks), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.pending:
+            self.pending = next(self.chunks, None)
+            if self.pending is None:
+                self.pending = b""
+                return 0
+        size = min(len(buffer), len(self.pending))
+        buffer[:size], self.pending = self.pending[:size], self.pending[size:]
+        return size
+
+
+def nquads_stream(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, quads: bool = True) -> BinaryIO:
+    """The graph as a readable N-Quads (or N-Triples) byte stream, generated as it is read."""
+    return io.BufferedReader(_ChunkReader(ntriples_chunks(graph, base, quads)), 1 << 16)
 
 
 def graph_triples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[ox.Triple]:
-    """Every node's types and attributes, and every edge as a triple."""
-    skos_pref, skos_alt = ox.NamedNode(SKOS + "prefLabel"), ox.NamedNode(SKOS + "altLabel")
-    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    for node_id, data in graph.nodes(data=True):
-        subject = node_iri(node_id, base)
-        for cls in CLASSES[data["type"]]:
-            yield ox.Triple(subject, RDF_TYPE, ox.NamedNode(cls))
-        name = data.get("name")
-        if name:
-            yield ox.Triple(subject, label, ox.Literal(str(name)))
-            if data["type"] in ("Method", "Dataset", "Metric", "Task"):
-                yield ox.Triple(subject, skos_pref, ox.Literal(str(name)))
-        for alias in data.get("aliases") or []:
-            yield ox.Triple(subject, skos_alt, ox.Literal(alias))
-        for attribute, (predicate, datatype) in LITERALS.items():
-            literal = _literal(data.get(attribute), datatype)
-            if literal is not None:
-                yield ox.Triple(subject, ox.NamedNode(predicate), literal)
-        for attribute, predicate in IRI_ATTRIBUTES.items():
-            if data.get(attribute) and (iri := _safe_iri(data[attribute])):
-                yield ox.Triple(subject, ox.NamedNode(predicate), iri)
-        for link in data.get("links") or []:
-            if iri := _safe_iri(link):
-                yield ox.Triple(subject, ox.NamedNode(KG + "link"), iri)
-    for source, target, data in graph.edges(data=True):
-        yield ox.Triple(node_iri(source, base), ox.NamedNode(KG + predicate_name(data["type"])),
-                        node_iri(target, base))
+    """Every statement as a pyoxigraph Triple (named graphs merged), generated lazily."""
+    return (quad.triple for quad in ox.parse(nquads_stream(graph, base, quads=False),
+                                              format=ox.RdfFormat.N_TRIPLES))
 
 
-PREFIXES = {"kg": KG, "schema": SCHEMA, "dcterms": DCTERMS, "skos": SKOS, "xsd": XSD,
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
-FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+def graph_quads(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
+    """Every statement as a pyoxigraph Quad: one named graph per paper, shared nodes in the
+    default graph."""
+    return ox.parse(nquads_stream(graph, base), format=ox.RdfFormat.N_QUADS)
+
+
+PROVENANCE_TERMS = (  # short JSON-LD name, IRI, value type
+    ("Annotation", OA + "Annotation", "class"), ("hasBody", OA + "hasBody", "@id"),
+    ("hasTarget", OA + "hasTarget", "@id"), ("hasSource", OA + "hasSource", "@id"),
+    ("hasSelector", OA + "hasSelector", "@id"), ("motivatedBy", OA + "motivatedBy", "@id"),
+    ("start", OA + "start", "xsd:nonNegativeInteger"),
+    ("end", OA + "end", "xsd:nonNegativeInteger"), ("exact", OA + "exact", None),
+    ("assertsRelation", KG + "assertsRelation", "@id"),
+    ("confidence", KG + "confidence", "xsd:decimal"), ("sentence", KG + "sentence", None),
+    ("field", KG + "field", None), ("wasAttributedTo", PROV + "wasAttributedTo", "@id"),
+    ("softwareVersion", SCHEMA + "softwareVersion", None),
+)
+
+
+def jsonld_context(base: str = DEFAULT_BASE) -> dict:
+    """The JSON-LD context (`schemas/context.jsonld` is this for the default base): prefixes,
+    the classes by name, and each property by its short name, IRI-valued ones as `@id`."""
+    context: dict = {**PREFIXES, "res": base}
+    for name in CLASSES:
+        context[name] = f"kg:{name}"
+    for predicate, datatype in LITERALS.values():
+        term = {"@id": _compact(predicate)}
+        if datatype == XSD + "integer":
+            term["@type"] = "xsd:integer"
+        elif datatype == XSD + "decimal":
+            term["@type"] = "xsd:decimal"
+        context[_short(predicate)] = term
+    context["label"] = {"@id": "rdfs:label"}
+    context["prefLabel"] = {"@id": "skos:prefLabel"}
+    context["altLabel"] = {"@id": "skos:altLabel"}
+    for predicate in (SCHEMA + "url", SCHEMA + "codeRepository", KG + "link"):
+        context[_short(predicate)] = {"@id": _compact(predicate), "@type": "@id"}
+    for name, iri, kind in PROVENANCE_TERMS:
+        context[name] = ({"@id": _compact(iri), "@type": kind} if kind and kind != "class"
+                         else _compact(iri) if kind == "class" else {"@id": _compact(iri)})
+    for relation in ("PROPOSES", "USES", "EVALUATES_ON", "MEASURES", "ADDRESSES", "HAS_CODE",
+                     "REPORTS", "AUTHORED_BY", "OF_METHOD", "ON_DATASET", "WITH_METRIC"):
+        context[_short(relation_predicate(relation))] = {
+            "@id": _compact(relation_predicate(relation)), "@type": "@id"}
+    return context
+
+
+def _short(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1]
+
+
+def _compact(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def serialize_rdf(graph: nx.MultiDiGraph, output: BinaryIO, fmt: str = "ttl",
+                  base: str = DEFAULT_BASE) -> int:
+    """Write the graph to a binary stream in `fmt` (nt, ttl, nq, trig, jsonld, xml); returns
+    the number of statements. N-Triples and N-Quads are written as generated; Turtle and TriG
+    by pyoxigraph's serialisers reading that stream: all four keep memory flat."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown RDF format {fmt!r}: use {', '.join(FORMATS)}")
+    check_base_iri(base)
+    if fmt in ("nt", "nq"):  # our own writer: pyoxigraph's parser checks it in the tests
+        count = 0
+        for chunk in ntriples_chunks(graph, base, quads=fmt == "nq"):
+            count += chunk.count(b"\n")
+            output.write(chunk)
+        return count
+    count = 0
+
+    def counted(statements):
+        nonlocal count
+        for statement in statements:
+            count += 1
+            yield statement
+
+    statements = graph_quads(graph, base) if fmt in QUAD_FORMATS else graph_triples(graph, base)
+    if fmt == "jsonld":
+        _write_jsonld(list(counted(statements)), output, base)
+        return count
+    prefixes = {**PREFIXES, "res": base}
+    if fmt == "xml":  # XML parsers read a raw carriage return as a newline: write it as &#13;
+        document = ox.serialize(counted(statements), None, FORMATS[fmt], prefixes=prefixes)
+        output.write(document.replace(b"\r", b"&#13;"))
+        return count
+    ox.serialize(counted(statements), output, FORMATS[fmt], prefixes=prefixes)
+    return count
+
+
+def _write_jsonld(triples: list[ox.Triple], output: BinaryIO, base: str) -> None:
+    """Expanded JSON-LD from pyoxigraph, then compacted with our context by rdflib, so the
+    document reads as `{"@type": ["Paper", ...], "title": ..., "proposes": [...]}`."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    document = graph.serialize(format="json-ld", context=jsonld_context(base), auto_compact=True)
+    output.write(json.dumps(json.loads(document), ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def write_rdf(graph: nx.MultiDiGraph, path: str | Path, fmt: str = "ttl",
               base: str = DEFAULT_BASE) -> int:
-    """Serialise the graph atomically; returns the number of triples."""
-    triples = list(graph_triples(graph, base))
+    """Serialise the graph atomically to `path`; returns the number of statements."""
+    check_base_iri(base)
     with atomic_path(path) as temp, open(temp, "wb") as handle:
-        prefixes = {**PREFIXES, "res": base} if fmt == "ttl" else None
-        ox.serialize(triples, handle, FORMATS[fmt], prefixes=prefixes)
-    return len(triples)
+        return serialize_rdf(graph, handle, fmt, base)

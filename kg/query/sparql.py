@@ -1,4 +1,8 @@
-"""SPARQL on the embedded pyoxigraph store that `kg build` writes to `OUT/store.oxigraph`."""
+"""SPARQL on the embedded pyoxigraph store that `kg build` writes to `OUT/store.oxigraph`.
+
+The store holds the same quads as the N-Quads export (one named graph per paper); queries see
+the union of all graphs as their default graph, so they need no `GRAPH` clause.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.export.rdf import DEFAULT_BASE, PREFIXES, graph_triples
+from kg.export.rdf import DEFAULT_BASE, PREFIXES, VOID, nquads_stream
 from kg.io import atomic_path
 
 STORE_NAME = "store.oxigraph"
@@ -18,42 +22,68 @@ class QueryError(Exception):
 
 
 def write_sparql_store(graph: nx.MultiDiGraph, out: str | Path, base: str = DEFAULT_BASE) -> Path:
+    """Bulk-load the graph's quads into a fresh store, swapped in atomically."""
     target = Path(out) / STORE_NAME
     with atomic_path(target, directory=True) as temp:
         store = ox.Store(str(temp))
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                          for t in graph_triples(graph, base))
+        store.bulk_load(nquads_stream(graph, base), format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
     return target
 
 
-def _prologue(query: str) -> str:
-    declared = query.lower()
-    missing = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()
-               if f"prefix {name}:" not in declared]
-    return "\n".join(missing) + "\n" + query
-
-
-def sparql_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
-    """Run a SELECT/ASK query; returns (column names, rows of Python values). The usual
-    prefixes (kg, schema, dcterms, skos, xsd, rdfs) are declared unless the query does."""
+def open_store(out: str | Path) -> ox.Store:
     path = Path(out) / STORE_NAME
     if not path.is_dir():
         raise QueryError(f"no SPARQL store at {path}: run `kg build ... -o {out}` first")
-    store = ox.Store.read_only(str(path))
     try:
-        result = store.query(_prologue(query))
+        return ox.Store.read_only(str(path))
+    except OSError as error:
+        raise QueryError(f"cannot open the SPARQL store at {path}: {error}") from None
+
+
+def run_query(out: str | Path, query: str):
+    """The pyoxigraph result (QuerySolutions, QueryBoolean or QueryTriples) of a query. The
+    prefixes of `kg.export.rdf.PREFIXES` (kg, schema, dcterms, skos, rdfs, xsd, mls, oa, prov,
+    ...) are predeclared; a query's own PREFIX wins."""
+    store = open_store(out)
+    try:
+        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as error:
         raise QueryError(f"SPARQL syntax error: {error}") from None
-    if isinstance(result, bool):
-        return ["ask"], [[result]]
+    except OSError as error:
+        raise QueryError(f"SPARQL query failed: {error}") from None
+
+
+def sparql_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
+    """Run a query; returns (column names, rows of Python values): SELECT variables, `ask` for
+    ASK, subject/predicate/object for CONSTRUCT and DESCRIBE."""
+    result = run_query(out, query)
+    if isinstance(result, ox.QueryBoolean):
+        return ["ask"], [[bool(result)]]
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        rows = [[_python(solution[c]) for c in columns] for solution in result]
-        return columns, rows
+        return columns, [[_python(solution[c]) for c in columns] for solution in result]
     return ["subject", "predicate", "object"], [
         [_python(t.subject), _python(t.predicate), _python(t.object)] for t in result]
+
+
+def sparql_results_json(out: str | Path, query: str) -> str | None:
+    """SELECT and ASK results in the W3C SPARQL 1.1 Query Results JSON format; None for
+    CONSTRUCT and DESCRIBE, which have no such format."""
+    result = run_query(out, query)
+    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+        return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")
+    return None
+
+
+def stored_base_iri(out: str | Path) -> str | None:
+    """The base IRI a build used (its `void:uriSpace`), or None."""
+    try:
+        rows = sparql_rows(out, f"SELECT ?base WHERE {{ ?d <{VOID}uriSpace> ?base }} LIMIT 1")[1]
+    except QueryError:
+        return None
+    return rows[0][0] if rows else None
 
 
 def _python(term):
@@ -61,10 +91,13 @@ def _python(term):
         return None
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
-        if datatype.endswith(("#integer", "#int", "#long")):
-            return int(term.value)
-        if datatype.endswith(("#decimal", "#double", "#float")):
-            return float(term.value)
+        try:
+            if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+                return int(term.value)
+            if datatype.endswith(("#decimal", "#double", "#float")):
+                return float(term.value)
+        except ValueError:
+            return term.value
         if datatype.endswith("#boolean"):
             return term.value == "true"
         return term.value
