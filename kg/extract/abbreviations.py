@@ -128,13 +128,24 @@ def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
         label = long_label or short_label
         if label is None:
             continue
+        long_is_one_entity = any(e.start == pair.long.start and e.end == pair.long.end
+                                 for e in doc.ents)
         if long_label is None:
             spans.append(make_span(doc, pair.long.start, pair.long.end, label, "abbreviation"))
+        elif short_label and not long_is_one_entity and not phrases_cover(phrases, pair.long):
+            # the long form was split into pieces (`Zero-Shot Coreset Selection` + `Iterative
+            # Subspace Sampling` for `(ZCore)`): the defined name is the whole long form
+            phrases.append(make_span(doc, pair.long.start, pair.long.end, short_label,
+                                     "abbreviation"))
         short_text = pair.short.text
         for token in doc:
             if token.text in (short_text, short_text + "s") and token.i not in label_at:
                 spans.append(make_span(doc, token.i, token.i + 1, label, "abbreviation"))
     return phrases, spans
+
+
+def phrases_cover(phrases: list[Span], span: Span) -> bool:
+    return any(p.start <= span.start and span.end <= p.end for p in phrases)
 
 
 @Language.factory("kg_abbreviation_labels")

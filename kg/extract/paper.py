@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.links import find_links
+from kg.extract.model_names import looks_like_model_name
 from kg.extract.results import find_results
 from kg.extract.roles import is_proposed
 from kg.extract.spans import score_of, source_of
@@ -51,13 +52,18 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         label = Counter(span.label_ for _, span in spans).most_common(1)[0][0]
         surfaces = [span.text for _, span in spans]
         catalogue_ids = sorted({span.kb_id_ for _, span in spans if span.kb_id_})
-        long_forms = [pair.long.text for doc in docs.values() for pair in doc._.abbreviations
-                      if name_key(pair.long.text) == key]
+        defined = [pair for doc in docs.values() for pair in doc._.abbreviations
+                   if name_key(pair.long.text) == key]
+        long_forms = [pair.long.text for pair in defined]
+        coined = [pair.short.text for pair in defined if looks_like_model_name(pair.short.text)]
+        # `Zero-Shot Coreset Selection via ... (ZCore)` is known as ZCore; `DNNs` by its long form
         name = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
-            long_forms[0] if long_forms else Counter(surfaces).most_common(1)[0][0])
+            coined[0] if coined else long_forms[0] if long_forms
+            else Counter(surfaces).most_common(1)[0][0])
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
-            is_proposed(span.text, paper.title, span.sent.text, span.start_char - span.sent.start_char)
+            is_proposed(span.text, paper.title, span.sent.text,
+                        span.start_char - span.sent.start_char, in_catalogue=bool(span.kb_id_))
             for _, span in spans) else "used"
         entity = {
             "id": f"{label.lower()}:{key}",

@@ -1,7 +1,7 @@
 """The extraction pipeline: spaCy components in a fixed order, loaded once, run in batches.
 
-    tokenizer → sentencizer → ner (trained) → kg_gazetteer → kg_model_names
-              → kg_abbreviations → kg_abbreviation_labels
+    tokenizer → sentencizer → ner (trained) → kg_span_edges → kg_gazetteer
+              → kg_model_names → kg_abbreviations → kg_abbreviation_labels
 
 `extract_papers` turns each Paper into the extraction record every later stage reads
 (see `schemas/extraction.schema.json`).
@@ -22,6 +22,7 @@ from spacy.language import Language
 import kg.extract.abbreviations  # noqa: F401  (registers components)
 import kg.extract.gazetteer  # noqa: F401
 import kg.extract.model_names  # noqa: F401
+import kg.extract.span_edges  # noqa: F401
 import kg.extract.tokenizer  # noqa: F401
 from kg.extract.paper import paper_extraction
 from kg.records import Paper
@@ -46,7 +47,8 @@ def load_pipeline(model: str | None = None) -> Language:
         nlp = kg.extract.tokenizer.make_blank_nlp()
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     nlp.add_pipe("sentencizer", before=first) if first else nlp.add_pipe("sentencizer")
-    for name in ("kg_gazetteer", "kg_model_names", "kg_abbreviations", "kg_abbreviation_labels"):
+    for name in ("kg_span_edges", "kg_gazetteer", "kg_model_names", "kg_abbreviations",
+                 "kg_abbreviation_labels"):
         nlp.add_pipe(name)
     return nlp
 

@@ -1,17 +1,28 @@
-"""The role of an entity in its paper: `proposed` (introduced by this paper) or `used`."""
+"""The role of an entity in its paper: `proposed` (introduced by this paper) or `used`.
+
+Cues, in order: the title names it before its colon (`SegNet: A Deep ...`); the sentence names it
+(`... termed SegNet`, `our solution, ZCore, ...`, `the proposed X`); or it is the first thing
+after an introducing verb (`we present SegNet`, `this paper introduces OpenSWI`). Catalogue
+entities (established names such as CNN or ImageNet) are proposed only by the title or naming cues.
+"""
 
 from __future__ import annotations
 
 import re
 
-INTRODUCING_VERBS = (r"(?:present|propose|introduce|develop|design|build|release|contribute|"
-                     r"construct|create|curate|collect|devise|offer|formulate|establish)(?:s|d|ed)?")
-# "we present SegNet", "we introduce OpenSWI, a ...", "This paper proposes X"
+INTRODUCING_VERBS = (r"(?:present|propose|introduce|develop|design|release|contribute|"
+                     r"construct|create|curate|devise|formulate|establish)(?:s|d|ed)?")
 INTRODUCED_AFTER = re.compile(
-    rf"\b(?:we|this (?:paper|work|study|article)|our (?:paper|work))\s+(?:also\s+|further\s+|first\s+)?"
-    rf"{INTRODUCING_VERBS}\b", re.I)
-NAMING = re.compile(r"\b(?:termed|called|named|dubbed|coined|namely|which we call|we call it)\s*$", re.I)
-OURS = re.compile(r"\b(?:our|the proposed|our proposed|novel|new)\s+(?:\w+[\s-]){0,4}$", re.I)
+    rf"\b(?:we|this (?:paper|work|study|article)|our (?:paper|work))\s+"
+    rf"(?:also\s+|further\s+|first\s+|here\s+)?{INTRODUCING_VERBS}\b", re.I)
+NAMING = re.compile(
+    r"(?:\b(?:termed|called|named|dubbed|coined|namely|which we call|we call it)\s*"
+    r"|\bour (?:\w+[\s-]){0,2}(?:solution|method|approach|model|framework|system|algorithm|"
+    r"technique|dataset|benchmark|architecture|network|tool|library|pipeline)s?,\s*"
+    r"|\b(?:the|our) (?:proposed|new|novel) (?:[\w-]+\s+){0,3}"
+    r"|\b(?:we|this paper|this work) (?:call|name|dub)s? (?:it|this|them|our \w+)\s+)$", re.I)
+NOT_THE_OBJECT = re.compile(r"\b(?:to|for|of|in|on|with|using|via|by|from|than|over|between|"
+                            r"against|into|across|and|or|that|which|where|whether)\b|[,;:]", re.I)
 
 
 def title_prefix_name(title: str) -> str | None:
@@ -22,18 +33,19 @@ def title_prefix_name(title: str) -> str | None:
     return None
 
 
-def is_proposed(entity_text: str, title: str, sentence: str, offset_in_sentence: int) -> bool:
-    """True when the title names the entity before its colon, or the sentence introduces it:
-    `we present ... SegNet`, `... termed SegNet`, `our SegNet`."""
+def is_proposed(entity_text: str, title: str, sentence: str, offset_in_sentence: int,
+                in_catalogue: bool = False) -> bool:
+    """True when the title names the entity before its colon, or the sentence introduces it."""
     prefix = title_prefix_name(title)
     if prefix and entity_text.lower() in {prefix.lower(), prefix.lower().rstrip("s")}:
         return True
     before = sentence[:offset_in_sentence]
-    if NAMING.search(before) or OURS.search(before[-60:]):
+    if NAMING.search(before[-80:]):
         return True
+    if in_catalogue:
+        return False
     introduced = list(INTRODUCED_AFTER.finditer(before))
-    if introduced:
-        between = before[introduced[-1].end():]
-        # an entity close after "we present" in the same clause is what is presented
-        return len(between.split()) <= 12 and not re.search(r"\b(?:using|with|on|from|than|by|via|over|of existing)\b", between, re.I)
-    return False
+    if not introduced:
+        return False
+    between = before[introduced[-1].end():]
+    return len(between.split()) <= 8 and not NOT_THE_OBJECT.search(between)

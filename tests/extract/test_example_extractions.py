@@ -1,0 +1,94 @@
+"""Real extractions on the example listing (issue: extraction a researcher can trust)."""
+
+import re
+
+import pytest
+
+from kg.extract.links import URL
+from kg.extract.pipeline import extract_papers
+from kg.link.names import is_vague
+from kg.records import Paper
+from tests.conftest import EXAMPLE, paper_titled
+
+
+def names(record, label):
+    return {e["name"] for e in record["entities"] if e["label"] == label}
+
+
+def test_segnet_methods_and_dataset(example_extractions):
+    segnet = paper_titled(example_extractions, "SegNet:")
+    assert {"SegNet", "VGG16", "FCN", "DeepLab-LargeFOV", "DeconvNet"} <= names(segnet, "Method")
+    assert "SUN RGB-D" in names(segnet, "Dataset")
+
+
+def test_zcore_result_on_imagenet(example_extractions):
+    zcore = paper_titled(example_extractions, "Zero-Shot Coreset Selection")
+    assert "ImageNet" in names(zcore, "Dataset")
+    assert "validation accuracy" in {n.lower() for n in names(zcore, "Metric")}
+    result = next(r for r in zcore["results"] if r["value"] == "53.99%")
+    assert result["number"] == 53.99 and result["dataset"] == "ImageNet"
+    assert result["metric"].lower() == "validation accuracy" and result["method"] == "ZCore"
+
+
+@pytest.mark.parametrize("title, name", [("SegNet:", "SegNet"), ("Zero-Shot Coreset", "ZCore"),
+                                         ("FinalMLP:", "FinalMLP"), ("OpenSWI:", "OpenSWI")])
+def test_proposed_entities(example_extractions, title, name):
+    record = paper_titled(example_extractions, title)
+    roles = {e["name"]: e["role"] for e in record["entities"]}
+    assert roles.get(name) == "proposed", roles
+
+
+def test_established_methods_are_used_not_proposed(example_extractions):
+    segnet = paper_titled(example_extractions, "SegNet:")
+    roles = {e["name"]: e["role"] for e in segnet["entities"]}
+    assert roles["VGG16"] == roles["FCN"] == roles["DeconvNet"] == "used"
+
+
+def test_every_url_of_the_listing_is_a_link(example_extractions):
+    text = EXAMPLE.read_text()
+    raw = {m.group(0).rstrip(".,/") for m in URL.finditer(text)}
+    found = {link["url"].rstrip("/") for r in example_extractions.values() for link in r["links"]}
+    for url in raw:
+        assert any(f.startswith(url) for f in found), url
+    assert len(found) == 10
+
+
+def test_no_vague_phrase_is_an_entity(example_extractions):
+    entities = [e["name"] for r in example_extractions.values() for e in r["entities"]]
+    assert not [n for n in entities if is_vague(n)]
+    for phrase in ("our approach", "existing methods", "performance", "our method", "this paper"):
+        assert phrase not in {n.lower() for n in entities}
+
+
+def test_offsets_slice_to_the_mention_text(example_extractions):
+    for record in example_extractions.values():
+        for mention in record["mentions"]:
+            field = record["title"] if mention["field"] == "title" else record["abstract"]
+            assert field[mention["start"]:mention["end"]] == mention["text"]
+
+
+ODD_TEXTS = {
+    "only a url": "https://github.com/org/repo",
+    "only numbers": "12 34.5 6789 0.001 % 42",
+    "long": " ".join(["We propose TinyNet for image classification on CIFAR-10."] * 2500),
+    "non-English": "我们提出了一种新的神经网络。Nous proposons un réseau de neurones pour la traduction.",
+    "control characters": "We use BERT\x00\x07 on SQuAD\x1b[31m with \ufeff accuracy\u200b of 90%.",
+    "empty-ish": " . ",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_TEXTS))
+def test_odd_text_never_crashes(kind):
+    text = ODD_TEXTS[kind]
+    (record,) = list(extract_papers([Paper(title=f"Odd {kind}", abstract=text)]))
+    assert record["title"] == f"Odd {kind}"
+    for mention in record["mentions"]:
+        field = record["title"] if mention["field"] == "title" else record["abstract"]
+        assert field[mention["start"]:mention["end"]] == mention["text"]
+    if kind == "only a url":
+        assert [link["url"] for link in record["links"]] == ["https://github.com/org/repo"]
+    if kind == "only numbers":
+        assert record["entities"] == [] and record["results"] == []
+    if kind == "long":
+        assert "TinyNet" in {e["name"] for e in record["entities"]}
+        assert not re.search(r"\s{2,}", " ".join(e["name"] for e in record["entities"]))
