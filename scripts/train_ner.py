@@ -1,0 +1,307 @@
+#!/usr/bin/env python
+"""Train the kg NER model (Method, Dataset, Metric, Task) from the shared annotated abstracts.
+
+    python scripts/train_ner.py [--data ../shared/data] [--out kg/extract/models/ner]
+
+Steps: (1) convert SciREX + SciERC to DocBin files in build/ner/, (2) fixed split: SciREX records with
+int(sha1(id).hexdigest(), 16) % 5 == 0 are SciREX-dev (never trained on, used to pick the best
+checkpoint and for scores), the rest SciREX-train; SciERC train+dev are trained on, SciERC test is held
+out; (3) spaCy training with configs/ner.cfg (seed 42); (4) copy the best model to --out and print
+exact-span per-label P/R/F on SciREX-dev and SciERC-test.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+from spacy.tokens import DocBin  # noqa: E402
+from spacy.util import filter_spans  # noqa: E402
+
+import kg.extract.tokenizer  # noqa: E402,F401  (registers kg.scientific_tokenizer.v1)
+from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
+
+LABELS = ("Method", "Dataset", "Metric", "Task")
+SCIERC_KEEP = {"Method": "Method", "Task": "Task", "Metric": "Metric"}
+SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
+
+
+# ---------------------------------------------------------------- data
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def is_scirex_dev(record_id: str) -> bool:
+    """The fixed SciREX split: sha1(id) % 5 == 0 is dev."""
+    return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+_NO_SPACE_BEFORE = {",", ".", ";", ":", ")", "]", "}", "%", "?", "!", "'s", "n't", "'re", "'ve", "'ll", "'d", "'m"}
+_NO_SPACE_AFTER = {"(", "[", "{"}
+
+
+def detokenise(text: str, entities: list[dict]) -> tuple[str, list[dict]]:
+    """Undo the space-separated tokenisation ("state - of - the - art" -> "state-of-the-art",
+    "( i.e. , x )" -> "(i.e., x)"), remapping entity offsets. Only spaces are removed."""
+    toks = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    join = [False] * len(toks)  # join[i]: no space between token i-1 and token i
+    for i in range(1, len(toks)):
+        gap = text[toks[i - 1][1] : toks[i][0]]
+        if "\n" in gap:
+            continue
+        prev, cur = text[slice(*toks[i - 1])], text[slice(*toks[i])]
+        if cur in _NO_SPACE_BEFORE or prev in _NO_SPACE_AFTER:
+            join[i] = True
+        if cur == "-" and i + 1 < len(toks) and prev[-1:].isalnum():
+            nxt = text[slice(*toks[i + 1])]
+            if nxt[:1].isalnum() and "\n" not in text[toks[i][1] : toks[i + 1][0]]:
+                join[i] = join[i + 1] = True
+    out: list[str] = []
+    new_pos = [0] * (len(text) + 1)
+    pos = 0
+    last = 0
+    for i, (s, e) in enumerate(toks):
+        gap = text[last:s]
+        if i > 0 and join[i]:
+            gap = ""
+        for k in range(last, s):
+            new_pos[k] = pos
+        out.append(gap)
+        pos += len(gap)
+        for k in range(s, e):
+            new_pos[k] = pos + (k - s)
+        out.append(text[s:e])
+        pos += e - s
+        last = e
+    for k in range(last, len(text) + 1):
+        new_pos[k] = pos + (k - last)
+    out.append(text[last:])
+    new_text = "".join(out)
+    new_ents = []
+    for ent in entities:
+        s, e = new_pos[ent["start"]], new_pos[ent["end"] - 1] + 1
+        new_ents.append({**ent, "start": s, "end": e, "text": new_text[s:e]})
+    return new_text, new_ents
+
+
+def map_label(label: str, source: str, material: str) -> str | None:
+    """Target label, "missing" (unknown, not trained on) or None (outside)."""
+    if source == "scirex":
+        return label if label in LABELS else None
+    if label in SCIERC_KEEP:
+        return SCIERC_KEEP[label]
+    if label == "Material":
+        return {"dataset": "Dataset", "missing": "missing", "drop": None}[material]
+    return None
+
+
+def to_doc(nlp, record: dict, source: str, material: str, stats: Counter):
+    """One spaCy Doc with gold entities; misaligned or overlapping gold spans become missing."""
+    doc = nlp.make_doc(record["text"])
+    ents, missing = [], []
+    for ent in record["entities"]:
+        label = map_label(ent["label"], source, material)
+        if label is None:
+            continue
+        span = doc.char_span(ent["start"], ent["end"], alignment_mode="strict")
+        if span is None:
+            stats["misaligned"] += 1
+            span = doc.char_span(ent["start"], ent["end"], alignment_mode="expand")
+            if span is not None:
+                missing.append(span)
+            continue
+        if label == "missing":
+            missing.append(span)
+        else:
+            ents.append(spacy.tokens.Span(doc, span.start, span.end, label=label))
+            stats["aligned"] += 1
+    kept = filter_spans(ents)
+    stats["overlap_dropped"] += len(ents) - len(kept)
+    kept_tokens = {i for s in kept for i in range(s.start, s.end)}
+    missing = [s for s in filter_spans(missing) if not kept_tokens & set(range(s.start, s.end))]
+    missing += [s for s in ents if s not in kept and not kept_tokens & set(range(s.start, s.end))]
+    doc.set_ents(kept, missing=filter_spans(missing), default="outside")
+    return doc
+
+
+def load_splits(data: Path) -> dict[str, list[tuple[str, dict]]]:
+    scirex = read_jsonl(data / "scirex" / "abstracts.jsonl")
+    return {
+        "train": [("scirex", r) for r in scirex if not is_scirex_dev(r["id"])]
+        + [("scierc", r) for split in ("train", "dev") for r in read_jsonl(data / "scierc" / f"{split}.jsonl")],
+        "scirex_dev": [("scirex", r) for r in scirex if is_scirex_dev(r["id"])],
+        "scierc_test": [("scierc", r) for r in read_jsonl(data / "scierc" / "test.jsonl")],
+    }
+
+
+def detok_record(record: dict) -> dict:
+    text, ents = detokenise(record["text"], record["entities"])
+    return {**record, "text": text, "entities": ents}
+
+
+def build_docbins(splits, build: Path, material: str, detok: str) -> dict[str, Path]:
+    nlp = make_blank_nlp()
+    build.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name in ("train", "scirex_dev"):
+        stats: Counter = Counter()
+        db = DocBin(store_user_data=False)
+        for source, rec in splits[name]:
+            # dev (checkpoint selection) always holds both the pre-tokenised and the de-tokenised copy
+            mode = "add" if name == "scirex_dev" else detok
+            if mode == "mix":  # half the abstracts de-tokenised, chosen by a fixed hash of the id
+                mode = "only" if int(hashlib.sha1(rec["id"].encode()).hexdigest(), 16) % 2 else "none"
+            variants = {"none": [rec], "add": [rec, detok_record(rec)], "only": [detok_record(rec)]}[mode]
+            for r in variants:
+                db.add(to_doc(nlp, r, source, material, stats))
+        paths[name] = build / f"{name}.spacy"
+        db.to_disk(paths[name])
+        print(f"[convert] {name}: {len(db)} docs, {dict(stats)}", flush=True)
+    return paths
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def gold_spans(record: dict, source: str) -> set[tuple[int, int, str]]:
+    out = set()
+    for e in record["entities"]:
+        label = e["label"] if source == "scirex" else {"Material": "Dataset"}.get(e["label"], e["label"])
+        if label in LABELS:
+            out.add((e["start"], e["end"], label))
+    return out
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(f, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def evaluate(nlp, items: list[tuple[str, dict]], labels=LABELS) -> dict:
+    """Exact character-span match per label and micro over ``labels``."""
+    tp, npred, ngold = Counter(), Counter(), Counter()
+    docs = nlp.pipe((r["text"] for _, r in items), batch_size=64)
+    for (source, rec), doc in zip(items, docs):
+        gold = gold_spans(rec, source)
+        pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+        for s in gold:
+            ngold[s[2]] += 1
+        for s in pred:
+            npred[s[2]] += 1
+            tp[s[2]] += s in gold
+    res = {lab: prf(tp[lab], npred[lab], ngold[lab]) for lab in LABELS}
+    res["micro"] = prf(sum(tp[x] for x in labels), sum(npred[x] for x in labels), sum(ngold[x] for x in labels))
+    return res
+
+
+def report(nlp, splits) -> dict:
+    detok_dev = [(s, detok_record(r)) for s, r in splits["scirex_dev"]]
+    scores = {
+        "scirex_dev": evaluate(nlp, splits["scirex_dev"]),
+        "scirex_dev_detok": evaluate(nlp, detok_dev),
+        # SciERC has no Dataset label: micro over Method/Metric/Task; the Dataset row scores against Material.
+        "scierc_test": evaluate(nlp, splits["scierc_test"], labels=("Method", "Metric", "Task")),
+    }
+    for name, res in scores.items():
+        print(f"\n== {name} (exact span)")
+        print(f"{'label':8} {'P':>6} {'R':>6} {'F':>6} {'gold':>5}")
+        for lab in (*LABELS, "micro"):
+            r = res[lab]
+            print(f"{lab:8} {r['p']:6.3f} {r['r']:6.3f} {r['f']:6.3f} {r['gold']:5d}")
+    return scores
+
+
+def speed(nlp, texts: list[str], n: int = 300) -> tuple[float, float]:
+    """Abstracts per second in one process: (wall clock, CPU time of this process)."""
+    texts = (texts * (n // max(len(texts), 1) + 1))[:n]
+    list(nlp.pipe(texts[:20]))  # warm up
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in nlp.pipe(texts, batch_size=64, n_process=1):
+        pass
+    return n / (time.perf_counter() - wall), n / (time.process_time() - cpu)
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=ROOT / "kg" / "extract" / "models" / "ner")
+    ap.add_argument("--config", type=Path, default=ROOT / "configs" / "ner.cfg")
+    ap.add_argument("--build", type=Path, default=ROOT / "build" / "ner")
+    ap.add_argument("--material", choices=("drop", "dataset", "missing"), default="dataset",
+                    help="SciERC Material: drop (outside), map to Dataset, or missing (not trained on)")
+    ap.add_argument("--detok", choices=("none", "add", "only", "mix"), default="none",
+                    help="train on de-tokenised copies too (add), instead (only), or for a fixed half (mix)")
+    ap.add_argument("--epochs", type=int, default=None, help="override training.max_epochs")
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+
+    splits = load_splits(args.data)
+    print({k: len(v) for k, v in splits.items()}, flush=True)
+    paths = build_docbins(splits, args.build, args.material, args.detok)
+
+    from spacy.cli.train import train
+
+    overrides = {"paths.train": str(paths["train"]), "paths.dev": str(paths["scirex_dev"]),
+                 "system.seed": args.seed}
+    if args.epochs is not None:
+        overrides["training.max_epochs"] = args.epochs
+    run_dir = args.build / "run"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    t0 = time.time()
+    train(args.config, run_dir, use_gpu=-1, overrides=overrides)
+    print(f"[train] {time.time() - t0:.0f}s", flush=True)
+
+    nlp = spacy.load(run_dir / "model-best")
+    scores = report(nlp, splits)
+    texts = [r["text"] for _, r in splits["scirex_dev"] + splits["scierc_test"]]
+    wps, cps = speed(nlp, texts)
+    print(f"\n[speed] {wps:.0f} abstracts/s wall clock, {cps:.0f} abstracts/s of CPU time (1 process)")
+
+    # (4) ship: the pipeline without training-only settings
+    cfg = nlp.config.copy()
+    cfg["paths"]["train"] = None
+    cfg["paths"]["dev"] = None
+    nlp.meta["name"] = "kg_ner"
+    nlp.meta["description"] = ("Method/Dataset/Metric/Task NER for ML abstracts, trained on SciREX + SciERC "
+                               "(see kg/extract/models/README.md). Import kg.extract.tokenizer before loading.")
+    nlp.meta["performance"] = {k: v["micro"] for k, v in scores.items()}
+    nlp.meta["kg_training"] = {"material": args.material, "detok": args.detok, "seed": args.seed,
+                               "epochs": args.epochs, "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(args.out)
+    cfg.to_disk(args.out / "config.cfg")
+    (args.build / "scores.json").write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
+                                                         "scores": scores, "abstracts_per_s": [wps, cps]}, indent=1))
+    size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
+    print(f"[out] {args.out} ({size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
