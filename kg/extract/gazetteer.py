@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.spans import make_span, merge_entities
+from kg.extract.spans import make_span, merge_entities, merge_longest
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.jsonl"
 
@@ -28,12 +28,13 @@ def load_gazetteer(path: str = str(GAZETTEER_PATH)) -> tuple[dict, ...]:
         return tuple(json.loads(line) for line in handle if line.strip())
 
 
-@Language.factory("kg_gazetteer", default_config={"path": str(GAZETTEER_PATH)})
+@Language.factory("kg_gazetteer", default_config={"path": str(GAZETTEER_PATH), "mode": "longest"})
 class GazetteerMatcher:
     """Marks catalogue names as entities; they win over overlapping statistical entities."""
 
-    def __init__(self, nlp: Language, name: str, path: str) -> None:
+    def __init__(self, nlp: Language, name: str, path: str, mode: str) -> None:
         self.name = name
+        self.mode = mode  # where a match overlaps an entity: "longest", "override" or "fill"
         self.entries = {entry["id"]: entry for entry in load_gazetteer(path)}
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -47,5 +48,8 @@ class GazetteerMatcher:
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             entry = self.entries[doc.vocab.strings[match_id]]
             spans.append(make_span(doc, start, end, entry["label"], "gazetteer", entry["id"]))
-        merge_entities(doc, spans, prefer_new=True)
+        if self.mode == "longest":
+            merge_longest(doc, spans)
+        else:
+            merge_entities(doc, spans, prefer_new=self.mode == "override")
         return doc

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.links import find_links
 from kg.extract.model_names import looks_like_model_name
+from kg.extract.span_edges import without_generic_head
 from kg.extract.results import find_results
 from kg.extract.roles import is_proposed
 from kg.extract.spans import score_of, source_of
@@ -59,7 +60,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         # `Zero-Shot Coreset Selection via ... (ZCore)` is known as ZCore; `DNNs` by its long form
         name = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
             coined[0] if coined else long_forms[0] if long_forms
-            else Counter(surfaces).most_common(1)[0][0])
+            else without_generic_head(Counter(surfaces).most_common(1)[0][0]))
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
             is_proposed(span.text, paper.title, span.sent.text,

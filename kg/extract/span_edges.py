@@ -9,6 +9,19 @@ EDGE_WORDS = {"of", "and", "or", "the", "a", "an", "for", "with", "in", "on", "t
               "from", "as", "at", "its", "their", "our", "this", "these", "that", "which", "e.g.",
               "i.e.", "using", "based"}
 OPENERS, CLOSERS = "([{", ")]}"
+# `DeconvNet architectures`, `BERT model`: the name is the proper noun before the generic head
+GENERIC_HEADS = {"architecture", "architectures", "model", "models", "network", "networks",
+                 "method", "methods", "framework", "frameworks", "algorithm", "algorithms",
+                 "approach", "approaches", "system", "systems", "variant", "variants"}
+
+
+def without_generic_head(text: str) -> str:
+    """`DeconvNet architectures` → `DeconvNet`; `neural network models` stays as it is."""
+    words = text.split()
+    if len(words) >= 2 and words[-1].lower() in GENERIC_HEADS and any(
+            c.isupper() or c.isdigit() for c in words[-2][1:]):
+        return " ".join(words[:-1])
+    return text
 
 
 def trimmed(span: Span) -> Span | None:

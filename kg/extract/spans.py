@@ -27,6 +27,30 @@ def make_span(doc: Doc, start: int, end: int, label: str, source: str, kb_id: st
     return Span(doc, start, end, label=label, kb_id=kb_id, span_id=source)
 
 
+def merge_longest(doc: Doc, new: Iterable[Span]) -> None:
+    """Add `new` spans to `doc.ents`; where spans overlap the longer wins, and on equal length
+    the new one (so a catalogue match relabels an identical statistical span). A new span inside
+    an old one of another label wins too (`downstream [validation accuracy]`,
+    `[CIFAR-100] image classification`)."""
+    new = list(new)
+
+    def contains_other_label(entity: Span) -> bool:
+        return any(entity.start <= s.start and s.end <= entity.end and s.label_ != entity.label_
+                   and (s.end == entity.end or s.label_ == "Dataset") for s in new)
+
+    old = [e if e.id_ else make_span(doc, e.start, e.end, e.label_, "ner", e.kb_id_)
+           for e in doc.ents if not contains_other_label(e)]
+    ranked = sorted([(len(s), 1, s) for s in new] + [(len(s), 0, s) for s in old],
+                    key=lambda item: (-item[0], -item[1], item[2].start))
+    taken: set[int] = set()
+    kept = []
+    for _, _, span in ranked:
+        if not any(i in taken for i in range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    doc.ents = sorted(kept, key=lambda s: s.start)
+
+
 def merge_entities(doc: Doc, new: Iterable[Span], prefer_new: bool) -> None:
     """Add `new` spans to `doc.ents`. Where spans overlap, `prefer_new` decides which side wins;
     within a side, the longest span wins."""
