@@ -1,23 +1,65 @@
 """The interactive HTML page: one self-contained file drawn with vis-network (from pyvis).
 
-Every script and style is inlined, so the page works offline. Input text reaches the page only
-as JSON data and is put into the document with `textContent`, never as HTML.
+Every script and style is inlined and a Content-Security-Policy forbids any fetch, so the page
+works offline. Input text (titles, abstracts, names, URLs) reaches the page only as JSON data and
+is put into the document with `textContent`, never as HTML; only http(s) URLs become links.
+
+Positions always come from Python (igraph's Fruchterman-Reingold with a grid, seconds for 10,000
+nodes where networkx's spring layout takes minutes). Up to `PHYSICS_LIMIT` nodes the browser's
+physics then polishes them and stops by itself; above it physics is off, so the page is usable
+at once.
 """
 
 from __future__ import annotations
 
+import difflib
+import html
 import json
+import math
+import random
+import re
+from collections import Counter
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import networkx as nx
 
 from kg.io import atomic_path
 
+PHYSICS_LIMIT = 1500
+
 COLOURS = {"Paper": "#4e79a7", "Method": "#f28e2b", "Dataset": "#59a14f", "Metric": "#e15759",
            "Task": "#b07aa1", "Repository": "#76b7b2", "Result": "#edc948", "Author": "#9c755f"}
-SHAPES = {"Paper": "box", "Method": "dot", "Dataset": "diamond", "Metric": "triangle",
-          "Task": "star", "Repository": "square", "Result": "dot", "Author": "ellipse"}
+SHAPES = {"Paper": "square", "Method": "dot", "Dataset": "diamond", "Metric": "triangle",
+          "Task": "star", "Repository": "hexagon", "Result": "triangleDown", "Author": "dot"}
+RELATION_COLOURS = {
+    "PROPOSES": "#d62728", "USES": "#f28e2b", "EVALUATES_ON": "#59a14f", "MEASURES": "#e15759",
+    "ADDRESSES": "#b07aa1", "HAS_CODE": "#17becf", "REPORTS": "#bcbd22", "AUTHORED_BY": "#9c755f",
+    "OF_METHOD": "#ffbb78", "ON_DATASET": "#98df8a", "WITH_METRIC": "#ff9896",
+}
+OTHER_COLOUR = "#999999"
+LABEL_LENGTH = 40
+PLACEHOLDER = re.compile(r"<!--TITLE-->|/\*VIS_CSS\*/|/\*VIS_JS\*/|/\*GRAPH_DATA\*/null")
+# node attributes shown in the details panel (the rest stay in the RDF/GraphML exports)
+DETAIL_FIELDS = ("title", "date", "abstract", "authors_count", "upvotes", "arxiv_id", "doi",
+                 "value", "unit", "kind", "catalogue_id", "source_file", "source_line")
+
+
+class FocusError(LookupError):
+    """`--focus` names no node of the graph."""
+
+
+def safe_url(url) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None (no `javascript:`, `data:`, ...)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def _vis_asset(name: str) -> str:
@@ -26,32 +68,175 @@ def _vis_asset(name: str) -> str:
 
 def _safe_json(data) -> str:
     """JSON that cannot close the surrounding <script> element."""
-    return (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def page_data(graph: nx.MultiDiGraph) -> dict:
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= LABEL_LENGTH else text[:LABEL_LENGTH - 1] + "…"
+
+
+def _paper_count(graph: nx.MultiDiGraph, node, data: dict) -> int:
+    if isinstance(data.get("papers"), int):
+        return data["papers"]
+    return sum(graph.nodes[other].get("type") == "Paper" for other in nx.all_neighbors(graph, node))
+
+
+def _links(data: dict) -> list[dict]:
+    """The node's own web links: page URL, arXiv, DOI, project links; http(s) only."""
+    found = []
+    if data.get("url"):
+        found.append({"label": "code" if data.get("type") == "Repository" else "page",
+                      "url": data["url"]})
+    if data.get("arxiv_id"):
+        found.append({"label": "arXiv", "url": f"https://arxiv.org/abs/{data['arxiv_id']}"})
+    if data.get("doi"):
+        found.append({"label": "DOI", "url": f"https://doi.org/{data['doi']}"})
+    found += [{"label": "link", "url": url} for url in data.get("links") or []]
+    return [{"label": link["label"], "url": safe_url(link["url"]), "text": str(link["url"])}
+            for link in found]
+
+
+def layout(graph: nx.Graph, seed: int = 0) -> dict:
+    """Positions in page pixels, about 80 px of room a node: igraph's Fruchterman-Reingold with a
+    grid, from seeded random starting points so the same graph gives the same page."""
+    import igraph
+    import numpy as np
+
+    nodes = list(graph.nodes)
+    if not nodes:
+        return {}
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = {tuple(sorted((index[u], index[v]))) for u, v in graph.edges() if u != v}
+    ig_graph = igraph.Graph(n=len(nodes), edges=sorted(edges))
+    half = math.sqrt(len(nodes)) / 2   # igraph's own starting spread: the grid stays sparse
+    start = np.random.default_rng(seed).uniform(-half, half, (len(nodes), 2)).tolist()
+    igraph.set_random_number_generator(random.Random(seed))   # FR draws random numbers too
+    try:
+        points = np.array(ig_graph.layout_fruchterman_reingold(
+            seed=start, grid=len(nodes) > 500).coords)
+    finally:
+        igraph.set_random_number_generator(random)
+    points -= np.median(points, axis=0)
+    # small components drift far away and would shrink the rest to a dot: pull them in
+    radius = np.hypot(points[:, 0], points[:, 1])
+    edge = float(np.percentile(radius, 98)) or 1.0
+    far = radius > edge
+    points[far] *= (edge * (1 + 0.05 * (radius[far] / radius.max())) / radius[far])[:, None]
+    spread = float(np.sqrt((points ** 2).sum(axis=1).mean())) or 1.0
+    points *= 80 * math.sqrt(len(nodes)) / (2 * spread)
+    return {node: (round(x, 1), round(y, 1)) for node, (x, y) in zip(nodes, points.tolist())}
+
+
+def find_nodes(graph: nx.MultiDiGraph, name: str) -> list:
+    """Nodes named `name` (name or alias, case-insensitive): entities first, else paper titles."""
+    wanted = " ".join(name.split()).casefold()
+
+    def names(data):
+        return [data.get("name"), data.get("title"), *(data.get("aliases") or [])]
+
+    hits = [n for n, d in graph.nodes(data=True)
+            if any(" ".join(str(x).split()).casefold() == wanted for x in names(d) if x)]
+    entities = [n for n in hits if graph.nodes[n].get("type") != "Paper"]
+    if entities or hits:
+        return sorted(entities or hits)
+    known = sorted({str(d["name"]) for _, d in graph.nodes(data=True) if d.get("name")})
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise FocusError(f"no node named {name!r} in the graph{hint}")
+
+
+def ego_subgraph(graph: nx.MultiDiGraph, name: str, depth: int = 2) -> tuple[nx.MultiDiGraph, str]:
+    """Everything within `depth` steps (either direction) of the node(s) named `name`."""
+    centres = find_nodes(graph, name)
+    undirected = graph.to_undirected(as_view=True)
+    kept = set()
+    for centre in centres:
+        kept |= set(nx.single_source_shortest_path_length(undirected, centre, cutoff=depth))
+    names = ", ".join(f"{graph.nodes[c].get('name', c)} ({graph.nodes[c].get('type')})"
+                      for c in centres)
+    note = (f"Ego graph of {names}, depth {depth}: {len(kept):,} of "
+            f"{graph.number_of_nodes():,} nodes.")
+    return graph.subgraph(kept).copy(), note
+
+
+def most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[nx.MultiDiGraph, str | None]:
+    """The `max_nodes` most connected non-paper nodes plus the papers linked to them, and a
+    sentence saying what was left out (None when nothing was)."""
+    entities = [n for n, d in graph.nodes(data=True) if d.get("type") != "Paper"]
+    if len(entities) <= max_nodes:
+        return graph, None
+    ranked = sorted(entities, key=lambda n: (-graph.degree(n), str(n)))
+    kept = set(ranked[:max_nodes])
+    papers = {other for node in kept for other in nx.all_neighbors(graph, node)
+              if graph.nodes[other].get("type") == "Paper"}
+    all_papers = sum(d.get("type") == "Paper" for _, d in graph.nodes(data=True))
+    dropped = Counter(graph.nodes[n].get("type", "?") for n in ranked[max_nodes:])
+    least = graph.degree(ranked[max_nodes - 1]) if max_nodes else 0
+    parts = [f"{count:,} {kind}" for kind, count in sorted(dropped.items())]
+    if all_papers - len(papers):
+        parts.append(f"{all_papers - len(papers):,} papers linked to none of the kept entities")
+    note = (f"Showing the {max_nodes:,} most connected of {len(entities):,} entities (each with "
+            f"at least {least} connection{'s' if least != 1 else ''}) and their {len(papers):,} "
+            f"papers. Left out: {'; '.join(parts)}.")
+    return graph.subgraph(kept | papers).copy(), note
+
+
+def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None) -> dict:
+    """What the page draws, as plain JSON-able data."""
+    positions = layout(graph)
+    physics = 0 < graph.number_of_edges() and graph.number_of_nodes() <= PHYSICS_LIMIT
     nodes = []
     for node_id, data in graph.nodes(data=True):
-        node_type = data["type"]
-        papers = data.get("papers") or 1
-        nodes.append({
-            "id": node_id, "label": str(data.get("name", node_id))[:60], "group": node_type,
-            "color": COLOURS[node_type], "shape": SHAPES[node_type],
-            "size": 10 + 4 * min(papers, 10) if node_type != "Paper" else 12,
-            "info": {k: v for k, v in data.items() if v not in (None, [], "")},
-        })
-    edges = [{"from": u, "to": v, "label": d["type"], "arrows": "to",
-              "info": {k: v for k, v in d.items() if v not in (None, "")}}
-             for u, v, d in graph.edges(data=True)]
-    return {"nodes": nodes, "edges": edges, "colours": COLOURS}
+        node_type = data.get("type", "?")
+        name = str(data.get("name") or data.get("title") or node_id)
+        papers = _paper_count(graph, node_id, data)
+        x, y = positions[node_id]
+        size = 12 if node_type == "Paper" else round(8 + 6 * math.sqrt(min(papers, 50)), 1)
+        item = {"id": node_id, "label": _short(name), "name": name, "type": node_type,
+                "size": size, "x": x, "y": y, "papers": papers,
+                "aliases": [str(a) for a in data.get("aliases") or []],
+                "details": {k: data[k] for k in DETAIL_FIELDS if data.get(k) not in (None, "", [])},
+                "links": _links(data)}
+        nodes.append({k: v for k, v in item.items() if v not in ([], {})})
+    edges = []
+    for source, target, data in graph.edges(data=True):
+        edge = {"from": source, "to": target, "type": data.get("type", "?")}
+        if data.get("sentence"):
+            edge["sentence"] = data["sentence"]
+        edges.append(edge)
+    types = Counter(n["type"] for n in nodes)
+    relations = Counter(e["type"] for e in edges)
+    type_order = [t for t in [*COLOURS, *sorted(set(types) - set(COLOURS))] if types[t]]
+    return {
+        "nodes": nodes, "edges": edges, "physics": physics, "notes": notes or [],
+        "types": [{"type": t, "count": types[t], "colour": COLOURS.get(t, OTHER_COLOUR),
+                   "shape": SHAPES.get(t, "dot")} for t in type_order],
+        "relations": [{"type": r, "count": relations[r],
+                       "colour": RELATION_COLOURS.get(r, OTHER_COLOUR)} for r in sorted(relations)],
+    }
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "kg graph") -> None:
+def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "kg graph", *,
+               focus: str | None = None, depth: int = 2,
+               max_nodes: int | None = None) -> nx.MultiDiGraph:
+    """Write the page for `graph` (or the ego graph around `focus`, or its `max_nodes` most
+    connected entities and their papers) to `path`, atomically; return the graph drawn."""
+    notes = []
+    if focus:
+        graph, note = ego_subgraph(graph, focus, depth)
+        notes.append(note)
+    if max_nodes is not None:
+        graph, note = most_connected(graph, max_nodes)
+        notes += [note] if note else []
     template = (files("kg.export") / "templates" / "graph.html").read_text(encoding="utf-8")
-    page = (template.replace("/*VIS_CSS*/", _vis_asset("vis-network.css"))
-            .replace("/*VIS_JS*/", _vis_asset("vis-network.min.js"))
-            .replace("/*GRAPH_DATA*/null", _safe_json(page_data(graph)))
-            .replace("<!--TITLE-->", title.replace("<", "&lt;").replace("&", "&amp;")))
+    values = {"<!--TITLE-->": html.escape(title), "/*VIS_CSS*/": _vis_asset("vis-network.css"),
+              "/*VIS_JS*/": _vis_asset("vis-network.min.js"),
+              "/*GRAPH_DATA*/null": _safe_json(page_data(graph, notes))}
+    # one pass over the template: nothing inserted is read again as a placeholder
+    page = PLACEHOLDER.sub(lambda match: values[match.group(0)], template)
     with atomic_path(path) as temp:
         temp.write_text(page, encoding="utf-8")
+    return graph
