@@ -7,6 +7,7 @@ statistical recogniser and the gazetteer leave; they never override them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,7 +25,10 @@ NOT_NAMES = {"RGB", "GPU", "CPU", "TPU", "API", "URL", "PhD", "AI", "ML", "NLP",
 DATASET_HINTS = re.compile(r"(Bench|Set|set|DB|Corpus|QA|[Dd]ata)(\d*|-v?\d+)?$")
 
 
+@lru_cache(maxsize=65536)
 def looks_like_model_name(text: str) -> bool:
+    if text.islower() or len(text) < 3:
+        return False
     has_mix = any(c.islower() for c in text) or any(c.isdigit() for c in text)
     plural_acronym = text[:-1].isupper() and text.endswith("s")
     return (bool(NAME.match(text)) and has_mix and not plural_acronym

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -17,6 +18,7 @@ from kg.link.names import is_vague, name_key
 from kg.records import Paper
 
 
+@lru_cache(maxsize=1)
 def _catalogue_names() -> dict[str, str]:
     return {entry["id"]: entry["name"] for entry in load_gazetteer()}
 
