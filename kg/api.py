@@ -143,6 +143,14 @@ class Build:
     def to_rdflib(self):
         return to_rdflib(self.out)
 
+    def to_neo4j(self, uri: str | None = None, user: str | None = None,
+                 password: str | None = None, database: str | None = None) -> dict:
+        """Merge the graph into a Neo4j server (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
+        NEO4J_DATABASE fill what is not given); returns the counts of `load_graph`."""
+        from kg.export.neo4j_bolt import Neo4jSettings, load_graph
+
+        return load_graph(self.graph, Neo4jSettings.from_env(uri, user, password, database))
+
     def html(self, height: int = 700):
         """Display the page inline in Jupyter (IPython.display.IFrame of graph.html)."""
         from IPython.display import IFrame

@@ -54,6 +54,9 @@ def build(
     aliases: Annotated[Path | None, typer.Option(
         "--aliases", help="Aliases YAML (merge, keep_apart, rename), applied to this build "
         "and kept for later updates.")] = None,
+    neo4j: Annotated[bool, typer.Option(
+        "--neo4j", help="Also load the graph into Neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, "
+        "NEO4J_DATABASE).")] = False,
 ) -> None:
     """Read, extract, link and write the graph, its stores and its page into OUT."""
     from kg.api import build as run_build
@@ -61,6 +64,11 @@ def build(
     if not inputs and update is None:
         raise Failure("give one or more input files (or --update OUT)")
     out = update if update is not None else out
+    if neo4j:  # a server that is down or refuses the login fails here, before extraction
+        from kg.export.neo4j_bolt import Neo4jSettings, connect
+
+        with connect(Neo4jSettings.from_env()):
+            pass
     with _progress() as progress:
         task = progress.add_task("extracting", total=None)
         result = run_build(inputs or [], out=out, processes=processes, base_iri=base_iri,
@@ -79,6 +87,10 @@ def build(
     table.add_row("files", ", ".join(summary.files))
     table.add_row("seconds", f"{summary.seconds:.1f}")
     Console().print(table)
+    if neo4j:
+        from kg.export.neo4j_bolt import Neo4jSettings
+
+        _print_neo4j_load(result.to_neo4j(), Neo4jSettings.from_env())
     real_rejects = summary.rejected - summary.duplicates
     if strict and real_rejects:
         raise Failure(f"--strict: {real_rejects} record(s) rejected, see {out / 'rejects.jsonl'}", 1)
@@ -156,8 +168,10 @@ def sparql(out: OutDir, query: QueryText = None, file: QueryFile = None,
 @app.command()
 def export(
     out: OutDir,
-    fmt: Annotated[str, typer.Option("--format", help="nt, ttl, nq, trig, jsonld or xml.")] = "ttl",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="nt, ttl, nq, trig, jsonld or xml; "
+                                     "neo4j-csv (neo4j-admin import files) or cypher (a script).")] = "ttl",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout; "
+                                                "for neo4j-csv a folder, default OUT/neo4j-import).")] = None,
     base_iri: Annotated[str | None, typer.Option(help="Base of resource IRIs (default: the build's).")] = None,
 ) -> None:
     """Write the build's graph as RDF; nq and trig keep one named graph per paper."""
@@ -165,6 +179,10 @@ def export(
     from kg.export.rdf import DEFAULT_BASE, FORMATS, serialize_rdf, write_rdf
     from kg.query.sparql import stored_base_iri
 
+    if fmt in ("neo4j-csv", "cypher"):
+        _check_build(out)
+        _export_neo4j(load(out).graph, fmt, output or (out / "neo4j-import" if fmt == "neo4j-csv" else None))
+        return
     if fmt not in FORMATS:
         raise Failure(f"unknown --format {fmt!r}: use {', '.join(FORMATS)}")
     if not (out / "extractions.jsonl").is_file():
@@ -179,13 +197,90 @@ def export(
     console.print(f"{count} statements → {output}", soft_wrap=True)
 
 
+def _export_neo4j(graph, fmt: str, output: Path | None) -> None:
+    from kg.export.neo4j_files import write_cypher_script, write_neo4j_csv
+
+    if fmt == "cypher":
+        if output is None:
+            from kg.export.neo4j_files import cypher_script
+
+            for statement in cypher_script(graph):
+                sys.stdout.write(statement + ";\n")
+            return
+        count = write_cypher_script(graph, output)
+        console.print(f"{count} statements → {output} (run: cypher-shell -f {output})", soft_wrap=True)
+        return
+    written = write_neo4j_csv(graph, output)
+    console.print(f"{written['nodes']} nodes, {written['relationships']} relationships → {output}; "
+                  f"import (server stopped): neo4j-admin database import full DATABASE "
+                  f"@{output / 'import.args'}", soft_wrap=True)
+
+
+Neo4jUri = Annotated[str | None, typer.Option("--uri", help="Bolt URI (default: NEO4J_URI, else "
+                                              "bolt://localhost:7687).", show_default=False)]
+Neo4jUser = Annotated[str | None, typer.Option("--user", help="User (default: NEO4J_USER, else neo4j).",
+                                               show_default=False)]
+Neo4jPassword = Annotated[str | None, typer.Option(
+    "--password", help="Password (default: NEO4J_PASSWORD; prefer the variable).", show_default=False)]
+Neo4jDatabase = Annotated[str | None, typer.Option(
+    "--database", help="Database (default: NEO4J_DATABASE, else the server's default).",
+    show_default=False)]
+
+
 @app.command()
 def cypher(out: OutDir, query: QueryText = None, file: QueryFile = None,
-           fmt: OutputFormat = "table") -> None:
-    """Run a Cypher query on the build's embedded Ladybug store."""
-    from kg.query.cypher import cypher_rows
+           fmt: OutputFormat = "table",
+           neo4j: Annotated[str | None, typer.Option(
+               "--neo4j", metavar="URI", help="Query this Neo4j server instead of the build's store.",
+               show_default=False)] = None,
+           embedded: Annotated[bool, typer.Option(
+               "--embedded", help="Query the build's Ladybug store even when NEO4J_URI is set.")] = False,
+           user: Neo4jUser = None, password: Neo4jPassword = None, database: Neo4jDatabase = None) -> None:
+    """Run a Cypher query on the build's embedded Ladybug store, or on Neo4j: with --neo4j URI,
+    or when NEO4J_URI is set (unless --embedded)."""
+    from kg.query.cypher import cypher_engine, cypher_rows, neo4j_cypher_rows
 
-    print_rows(*cypher_rows(out, _query_text(query, file)), fmt)
+    text = _query_text(query, file)
+    uri = cypher_engine(neo4j, embedded)
+    if uri is None:
+        print_rows(*cypher_rows(out, text), fmt)
+        return
+    from kg.export.neo4j_bolt import Neo4jSettings
+
+    settings = Neo4jSettings.from_env(uri, user, password, database)
+    if neo4j is None:
+        console.print(f"querying Neo4j at {settings.where} (NEO4J_URI is set; --embedded for "
+                      f"{out / 'store.lbdb'})", soft_wrap=True, style="dim")
+    print_rows(*neo4j_cypher_rows(settings, text), fmt)
+
+
+neo4j_app = typer.Typer(no_args_is_help=True, help="Load a build into a Neo4j server.")
+app.add_typer(neo4j_app, name="neo4j")
+
+
+@neo4j_app.command("load")
+def neo4j_load(out: OutDir, uri: Neo4jUri = None, user: Neo4jUser = None,
+               password: Neo4jPassword = None, database: Neo4jDatabase = None,
+               batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 10_000,
+               keep_stale: Annotated[bool, typer.Option(
+                   "--keep-stale", help="Keep graph nodes and relationships the build no longer "
+                   "has (default: delete them, so the database holds the build).")] = False,
+               ) -> None:
+    """Merge the build's nodes and relationships into Neo4j (idempotent: loading again
+    changes nothing; a bigger build adds only what is new)."""
+    from kg.api import load
+    from kg.export.neo4j_bolt import Neo4jSettings, load_graph
+
+    _check_build(out)
+    settings = Neo4jSettings.from_env(uri, user, password, database)
+    _print_neo4j_load(load_graph(load(out).graph, settings, batch_size=batch_size,
+                                 prune=not keep_stale), settings)
+
+
+def _print_neo4j_load(counts: dict, settings) -> None:
+    console.print(f"sent {counts['nodes_sent']} nodes, {counts['relationships_sent']} relationships "
+                  f"to {settings.where} in {counts['seconds']:.1f} s; it now holds "
+                  f"{counts['nodes']} nodes, {counts['relationships']} relationships", soft_wrap=True)
 
 
 @app.command()
@@ -322,6 +417,7 @@ def html(
 def main() -> None:
     """Entry point: known failures become one line on stderr and exit code 2 (or 1)."""
     from kg.api import OutputError
+    from kg.export.neo4j_bolt import Neo4jError
     from kg.export.rdf import BaseIriError
     from kg.link.aliases import AliasesError
     from kg.query.sparql import QueryError
@@ -329,7 +425,8 @@ def main() -> None:
 
     try:
         app(standalone_mode=False)
-    except (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError) as error:
+    except (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError,
+            Neo4jError) as error:
         print(f"kg: error: {' '.join(str(error).split())}", file=sys.stderr)
         sys.exit(getattr(error, "code", 2))
     except typer.Exit as done:

@@ -1,4 +1,9 @@
-"""Cypher on the embedded Ladybug store (`OUT/store.lbdb`), or on a Neo4j server."""
+"""Cypher on the embedded Ladybug store (`OUT/store.lbdb`), or on a Neo4j server.
+
+`kg cypher` picks the engine: `--embedded` the build's Ladybug store, `--neo4j URI` that
+server, and with neither, Neo4j when NEO4J_URI is set, else the Ladybug store
+(`cypher_engine`). Both return (column names, rows of plain Python values).
+"""
 
 from __future__ import annotations
 
@@ -120,4 +125,48 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
 def _plain(value):
     if isinstance(value, dict):
         return {k: v for k, v in value.items() if not k.startswith("_")}
+    return value
+
+
+def cypher_engine(neo4j_uri: str | None = None, embedded: bool = False,
+                  environ: dict | None = None) -> str | None:
+    """The Neo4j URI to query, or None for the embedded store: `--embedded` wins, then
+    `--neo4j URI`, then the NEO4J_URI variable."""
+    import os
+
+    if embedded:
+        return None
+    return neo4j_uri or (os.environ if environ is None else environ).get("NEO4J_URI") or None
+
+
+def neo4j_cypher_rows(settings, query: str) -> tuple[list[str], list[list]]:
+    """Run a Cypher query on a Neo4j server (`kg.export.neo4j_bolt.Neo4jSettings`); nodes and
+    relationships come back as their property maps, temporal values as ISO strings."""
+    from neo4j.exceptions import CypherSyntaxError, DriverError, Neo4jError as ServerError
+
+    from kg.export.neo4j_bolt import connect, explain
+
+    with connect(settings) as driver:
+        try:
+            records, summary, keys = driver.execute_query(query, database_=settings.database)
+        except CypherSyntaxError as error:
+            raise QueryError(str(explain(error, settings))) from None
+        except (DriverError, ServerError, OSError) as error:
+            raise explain(error, settings) from None
+    return list(keys), [[_neo4j_plain(v) for v in record.values()] for record in records]
+
+
+def _neo4j_plain(value):
+    from neo4j.graph import Node, Path as GraphPath, Relationship
+
+    if isinstance(value, (Node, Relationship)):
+        return dict(value.items())
+    if isinstance(value, GraphPath):
+        return [dict(n.items()) for n in value.nodes]
+    if isinstance(value, list):
+        return [_neo4j_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _neo4j_plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
     return value

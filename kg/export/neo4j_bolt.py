@@ -1,0 +1,219 @@
+"""Load the graph into a Neo4j server over Bolt with the official driver.
+
+Uniqueness constraints come first (one per label, on `id`); then nodes and relationships go
+as `UNWIND $rows … MERGE` batches grouped by label and type, one transaction each, through
+`driver.execute_query(database_=…)` (CREATE instead where a label or relationship type
+has nothing yet, which is faster and safe). MERGE makes a load idempotent: loading twice changes
+nothing, a load stopped halfway and run again ends complete, and loading a bigger build adds
+only what is new. Afterwards (unless `prune=False`) the graph's nodes and relationships that
+the build no longer has (entities merged away by a relink) are deleted, so the database holds
+the build: one build per database. Connection settings default to NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
+NEO4J_DATABASE; every failure to reach or use the server is a one-line `Neo4jError` that
+never contains the password.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from kg.export.neo4j_files import (constraint_statements, kept_relationships, node_rows,
+                                   node_statement, relationship_rows, relationship_statement,
+                                   stale_node_statement, stale_relationship_statement)
+
+DEFAULT_URI = "bolt://localhost:7687"
+BATCH_SIZE = 10_000
+CONNECT_SECONDS = 5.0
+
+
+class Neo4jError(Exception):
+    """The server cannot be reached, refuses the login or the database, or rejects a load."""
+
+    code = 2
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Where to connect; `from_env` fills what is not given from the NEO4J_* variables."""
+
+    uri: str = DEFAULT_URI
+    user: str = "neo4j"
+    password: str = field(default="", repr=False)
+    database: str | None = None
+
+    @classmethod
+    def from_env(cls, uri: str | None = None, user: str | None = None,
+                 password: str | None = None, database: str | None = None) -> Neo4jSettings:
+        return cls(uri=uri or os.environ.get("NEO4J_URI") or DEFAULT_URI,
+                   user=user or os.environ.get("NEO4J_USER") or "neo4j",
+                   password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
+                   database=database or os.environ.get("NEO4J_DATABASE") or None)
+
+    @property
+    def where(self) -> str:
+        """The server and database for messages: no password, no user info in the URI."""
+        uri = re.sub(r"//[^/@]*@", "//", self.uri)
+        return f"{uri} (database {self.database or 'default'})"
+
+
+def explain(error: Exception, settings: Neo4jSettings) -> Neo4jError:
+    """The driver's exception as one line that says what to do."""
+    from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError,
+                                  ServiceUnavailable)
+
+    code = getattr(error, "code", None) or ""
+    if isinstance(error, AuthError) or "Security.Unauthorized" in code:
+        message = (f"Neo4j at {settings.where} refused user {settings.user!r}: wrong user or "
+                   "password (set NEO4J_USER and NEO4J_PASSWORD)")
+    elif "DatabaseNotFound" in code:
+        message = (f"Neo4j at {settings.uri} has no database {settings.database!r} "
+                   "(check --database or NEO4J_DATABASE)")
+    elif isinstance(error, ServiceUnavailable) or isinstance(error, OSError):
+        message = (f"cannot reach Neo4j at {settings.where}: is the server running? "
+                   "(set NEO4J_URI or --uri)")
+    elif isinstance(error, (ConfigurationError, ValueError)):
+        message = f"bad Neo4j URI {settings.where}: {_first_line(error)}"
+    elif isinstance(error, CypherSyntaxError):
+        message = f"Cypher syntax error: {_first_line(error)}"
+    elif isinstance(error, ClientError):
+        message = f"Neo4j at {settings.where} refused the statement: {_first_line(error)}"
+    else:
+        message = f"Neo4j at {settings.where} failed: {type(error).__name__}: {_first_line(error)}"
+    return Neo4jError(message.replace(settings.password, "***") if settings.password else message)
+
+
+def _first_line(error: Exception) -> str:
+    from neo4j.exceptions import Neo4jError as ServerError
+
+    text = (error.message if isinstance(error, ServerError) else None) or str(error)
+    return " ".join(text.strip().splitlines()[0].split()) if text.strip() else type(error).__name__
+
+
+@contextmanager
+def connect(settings: Neo4jSettings) -> Iterator:
+    """A driver whose server, login and database have been checked (within seconds)."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import DriverError, Neo4jError as ServerError
+
+    try:
+        driver = GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
+                                      connection_timeout=CONNECT_SECONDS,
+                                      connection_acquisition_timeout=2 * CONNECT_SECONDS,
+                                      notifications_min_severity="OFF")
+    except (DriverError, ServerError, ValueError) as error:
+        raise explain(error, settings) from None
+    try:
+        try:
+            driver.verify_connectivity()
+            driver.execute_query("RETURN 1", database_=settings.database)
+        except (DriverError, ServerError, OSError) as error:
+            raise explain(error, settings) from None
+        yield driver
+    finally:
+        driver.close()
+
+
+def run_statement(driver, settings: Neo4jSettings, statement: str, **parameters):
+    """`execute_query` on the settings' database, with the driver's errors explained."""
+    from neo4j.exceptions import DriverError, Neo4jError as ServerError
+
+    try:
+        return driver.execute_query(statement, parameters, database_=settings.database)
+    except (DriverError, ServerError, OSError) as error:
+        raise explain(error, settings) from None
+
+
+def count_graph(driver, settings: Neo4jSettings) -> dict[str, int]:
+    """Nodes and relationships in the database (from the count store: instant)."""
+    nodes = run_statement(driver, settings, "MATCH (n) RETURN count(n) AS c").records[0]["c"]
+    relationships = run_statement(driver, settings,
+                                  "MATCH ()-[r]->() RETURN count(r) AS c").records[0]["c"]
+    return {"nodes": nodes, "relationships": relationships}
+
+
+def load_graph(graph: nx.MultiDiGraph, settings: Neo4jSettings, batch_size: int = BATCH_SIZE,
+               on_batch: Callable[[str, int], None] | None = None, prune: bool = True) -> dict:
+    """Load (merge) the graph into the database, then delete what the build no longer has
+    (`prune`). Returns what was sent (`nodes_sent`, `relationships_sent`), what the database
+    holds afterwards (`nodes`, `relationships`) and the seconds each part took."""
+    with connect(settings) as driver:
+        nodes = node_rows(graph)
+        counts = load_rows(driver, settings, nodes, relationship_rows(graph),
+                           batch_size=batch_size, on_batch=on_batch)
+        if prune:
+            started = time.perf_counter()
+            prune_stale(driver, settings, {label: [row["id"] for row in rows]
+                                           for label, rows in nodes.items()},
+                        kept_relationships(graph), batch_size)
+            counts.update(count_graph(driver, settings))
+            counts["prune_seconds"] = round(time.perf_counter() - started, 3)
+        return counts
+
+
+def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
+                kept: dict[str, list[dict]], batch_size: int = BATCH_SIZE) -> None:
+    """Delete nodes of the graph's labels not in `ids` (label → ids), and relationships from
+    the `kept` rows' nodes that are not listed there (`kept_relationships`)."""
+    from kg.graph.model import NODE_TYPES
+
+    for label in NODE_TYPES:
+        run_statement(driver, settings, stale_node_statement(label), ids=ids.get(label, []))
+    for label, rows in kept.items():
+        statement = stale_relationship_statement(label)
+        for i in range(0, len(rows), batch_size):
+            run_statement(driver, settings, statement, rows=rows[i:i + batch_size])
+
+
+def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, list[dict]],
+              relationships: dict[tuple[str, str, str], list[dict]],
+              batch_size: int = BATCH_SIZE,
+              on_batch: Callable[[str, int], None] | None = None) -> dict:
+    """`load_graph` on rows already shaped by `kg.export.neo4j_files` (node_rows,
+    relationship_rows); the benchmark calls this directly."""
+    started = time.perf_counter()
+    for statement in constraint_statements(sorted(set(nodes) | {k[1] for k in relationships}
+                                                  | {k[2] for k in relationships})):
+        run_statement(driver, settings, statement)
+    run_statement(driver, settings, "CALL db.awaitIndexes(300)")
+    sent = {"nodes_sent": 0, "relationships_sent": 0}
+    timer = time.perf_counter()
+    for label, rows in nodes.items():
+        # nothing of this label yet: CREATE, which skips MERGE's lookups; a load stopped
+        # halfway leaves some, so its rerun merges
+        empty = not run_statement(driver, settings, f"MATCH (n:`{label}`) RETURN n LIMIT 1").records
+        statement = node_statement(label, create=empty)
+        for i in range(0, len(rows), batch_size):
+            run_statement(driver, settings, statement, rows=rows[i:i + batch_size])
+            sent["nodes_sent"] += len(rows[i:i + batch_size])
+            if on_batch:
+                on_batch(label, len(rows[i:i + batch_size]))
+    node_seconds = time.perf_counter() - timer
+    timer = time.perf_counter()
+    for (relation, start, end), rows in relationships.items():
+        empty = not run_statement(driver, settings, f"MATCH (:`{start}`)-[r:`{relation}`]->"
+                                  f"(:`{end}`) RETURN r LIMIT 1").records
+        statement = relationship_statement(relation, start, end, create=empty)
+        for i in range(0, len(rows), batch_size):
+            run_statement(driver, settings, statement, rows=rows[i:i + batch_size])
+            sent["relationships_sent"] += len(rows[i:i + batch_size])
+            if on_batch:
+                on_batch(relation, len(rows[i:i + batch_size]))
+    relationship_seconds = time.perf_counter() - timer
+    return {**sent, **count_graph(driver, settings), "node_seconds": round(node_seconds, 3),
+            "relationship_seconds": round(relationship_seconds, 3),
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def clear_database(settings: Neo4jSettings, batch_size: int = 10_000) -> None:
+    """Delete every node and relationship (in batches, so big graphs fit the heap); the
+    constraints stay. For tests and benchmarks: a load never deletes anything."""
+    with connect(settings) as driver:
+        with driver.session(database=settings.database) as session:
+            session.run(f"MATCH (n) CALL (n) {{ DETACH DELETE n }} "
+                        f"IN TRANSACTIONS OF {int(batch_size)} ROWS").consume()

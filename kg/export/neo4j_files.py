@@ -1,0 +1,260 @@
+"""The graph as Neo4j data: property maps flattened to Neo4j types, the `UNWIND … MERGE`
+statements that load them, and the two offline files built from them: the CSVs of
+`neo4j-admin database import full` and a Cypher script of parameterless statements.
+
+The Bolt loader (`kg.export.neo4j_bolt`) sends the same rows and statements with parameters.
+Nodes are keyed by `id` (the networkx node id) under their type as label; relationships by
+(start, type, end), which is unique in the graph (the relation is the edge key).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+
+from kg.graph.model import NODE_TYPES
+from kg.io import atomic_path
+
+# Between the elements of a list in a CSV field: the ASCII unit separator, which no name or
+# URL contains (the default `;` can be part of an alias).
+ARRAY_DELIMITER = "\x1f"
+SCRIPT_BATCH = 500
+
+
+# ---------------------------------------------------------------- rows
+
+
+def neo4j_value(value):
+    """A value Neo4j can store: numbers, booleans and strings as they are, lists as lists of
+    strings; None for nothing (None, "", []), which Neo4j stores as no property."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [str(v) for v in value if v is not None and v != ""]
+        return items or None
+    return str(value)
+
+
+def properties(data: dict, skip: tuple[str, ...] = ("type",)) -> dict:
+    """The attributes of a node or edge as a Neo4j property map (`type` is its label)."""
+    flat = {}
+    for key, value in data.items():
+        if key not in skip and (value := neo4j_value(value)) is not None:
+            flat[key] = value
+    return flat
+
+
+def node_rows(graph: nx.MultiDiGraph) -> dict[str, list[dict]]:
+    """label → property maps (with `id`), in graph order."""
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for node, data in graph.nodes(data=True):
+        rows[data["type"]].append({"id": node, **properties(data)})
+    return dict(rows)
+
+
+def relationship_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, str, str], list[dict]]:
+    """(type, start label, end label) → rows {s: start id, t: end id, p: properties}."""
+    types = nx.get_node_attributes(graph, "type")
+    rows: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for start, end, data in graph.edges(data=True):
+        rows[(data["type"], types[start], types[end])].append(
+            {"s": start, "t": end, "p": properties(data)})
+    return dict(rows)
+
+
+# ---------------------------------------------------------------- statements
+
+
+def constraint_statements(labels: Iterable[str] = NODE_TYPES) -> list[str]:
+    """One uniqueness constraint on `id` per label (it also gives MERGE its index)."""
+    return [f"CREATE CONSTRAINT kg_{label.lower()}_id IF NOT EXISTS "
+            f"FOR (n:`{label}`) REQUIRE n.id IS UNIQUE" for label in labels]
+
+
+def node_statement(label: str, rows: str = "$rows", create: bool = False) -> str:
+    """MERGE by id; `create`: CREATE, for a label with no nodes yet (the constraint still
+    refuses a repeated id)."""
+    if create:
+        return f"UNWIND {rows} AS row CREATE (n:`{label}`) SET n = row"
+    return f"UNWIND {rows} AS row MERGE (n:`{label}` {{id: row.id}}) SET n = row"
+
+
+def relationship_statement(relation: str, start: str, end: str, rows: str = "$rows",
+                           create: bool = False) -> str:
+    """MERGE between the two nodes; `create`: CREATE, for a (type, start label, end label)
+    with no relationships yet (the graph has at most one relationship per type and pair)."""
+    verb = "CREATE" if create else "MERGE"
+    return (f"UNWIND {rows} AS row MATCH (a:`{start}` {{id: row.s}}) "
+            f"MATCH (b:`{end}` {{id: row.t}}) {verb} (a)-[r:`{relation}`]->(b) SET r = row.p")
+
+
+def stale_node_statement(label: str) -> str:
+    """Delete the label's nodes that are not in `$ids` (entities merged away by a relink)."""
+    return f"MATCH (n:`{label}`) WHERE NOT n.id IN $ids DETACH DELETE n"
+
+
+def stale_relationship_statement(label: str, labels: Iterable[str] = NODE_TYPES) -> str:
+    """Delete relationships from each row's node to graph nodes that the build no longer
+    has (`row.keep` lists "TYPE end-id"); relationships to other data are left alone."""
+    targets = "|".join(f"`{name}`" for name in labels)
+    return (f"UNWIND $rows AS row MATCH (a:`{label}` {{id: row.id}})-[r]->(b:{targets}) "
+            "WHERE NOT (type(r) + ' ' + b.id) IN row.keep DELETE r")
+
+
+def kept_relationships(graph: nx.MultiDiGraph) -> dict[str, list[dict]]:
+    """start label → rows {id, keep: ["TYPE end-id", ...]} for every node with a label that
+    starts relationships (all nodes of those labels, also those without any)."""
+    types = nx.get_node_attributes(graph, "type")
+    starts = {types[u] for u, _ in graph.edges()}
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for node, label in types.items():
+        if label in starts:
+            rows[label].append({"id": node, "keep": [f"{key} {end}" for _, end, key
+                                                     in graph.out_edges(node, keys=True)]})
+    return dict(rows)
+
+
+# ---------------------------------------------------------------- neo4j-admin CSV
+
+
+def _csv_type(values: Iterable) -> str:
+    kinds = {type(v) for v in values}
+    if kinds <= {bool}:
+        return "boolean"
+    if kinds <= {int}:
+        return "long"
+    if kinds <= {int, float}:
+        return "double"
+    if kinds <= {list}:
+        return "string[]"
+    return "string"
+
+
+def _csv_text(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "string[]":
+        return ARRAY_DELIMITER.join(value)
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "double":
+        return repr(float(value))
+    return str(value)
+
+
+def _columns(rows: list[dict]) -> list[tuple[str, str]]:
+    """(property, neo4j-admin type) for every property in the rows, in first-seen order."""
+    values: dict[str, list] = {}
+    for row in rows:
+        for key, value in row.items():
+            values.setdefault(key, []).append(value)
+    return [(key, _csv_type(found)) for key, found in values.items()]
+
+
+def _write_csv(path: Path, header: list[str], lines: Iterable[list[str]]) -> None:
+    with atomic_path(path) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(lines)
+
+
+def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | Path) -> dict:
+    """Write `nodes-<Label>.csv`, `relationships-<TYPE>.csv` and `import.args` (the options
+    of `neo4j-admin database import full`, usable as `@import.args`) into `directory`.
+    Returns {"nodes": n, "relationships": m, "files": [...], "command": [...]}."""
+    return write_neo4j_csv_rows(node_rows(graph), relationship_rows(graph), directory)
+
+
+def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
+                         relationships: dict[tuple[str, str, str], list[dict]],
+                         directory: str | Path) -> dict:
+    """`write_neo4j_csv` on rows shaped by `node_rows` and `relationship_rows`."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    files, node_count, relationship_count = [], 0, 0
+    for label, rows in nodes.items():
+        columns = [c for c in _columns(rows) if c[0] != "id"]
+        header = ["id:ID", ":LABEL", *(f"{key}:{kind}" for key, kind in columns)]
+        path = directory / f"nodes-{label}.csv"
+        _write_csv(path, header, ([row["id"], label,
+                                   *(_csv_text(row.get(key), kind) for key, kind in columns)]
+                                  for row in rows))
+        files.append(("--nodes", path))
+        node_count += len(rows)
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for (relation, _, _), rows in relationships.items():
+        by_type[relation].extend(rows)
+    for relation, rows in by_type.items():
+        columns = _columns([row["p"] for row in rows])
+        header = [":START_ID", ":END_ID", ":TYPE", *(f"{key}:{kind}" for key, kind in columns)]
+        path = directory / f"relationships-{relation}.csv"
+        _write_csv(path, header, ([row["s"], row["t"], relation,
+                                   *(_csv_text(row["p"].get(key), kind) for key, kind in columns)]
+                                  for row in rows))
+        files.append(("--relationships", path))
+        relationship_count += len(rows)
+    options = [f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--multiline-fields=true",
+               *(f"{option}={path.resolve()}" for option, path in files)]
+    with atomic_path(directory / "import.args") as temp:
+        temp.write_text("\n".join(options) + "\n", encoding="utf-8")
+    return {"nodes": node_count, "relationships": relationship_count,
+            "files": [str(path) for _, path in files], "options": options}
+
+
+# ---------------------------------------------------------------- Cypher script
+
+
+def cypher_literal(value) -> str:
+    """A Cypher literal for a flattened property value, a list or a map."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "toFloat('NaN')"
+        if math.isinf(value):
+            return "toFloat('Infinity')" if value > 0 else "toFloat('-Infinity')"
+        return repr(value)
+    if isinstance(value, str):
+        # JSON escapes (\\, \", \n, \uXXXX) are Cypher string escapes too
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"`{k}`: {cypher_literal(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no Cypher literal for {type(value).__name__}")
+
+
+def cypher_script(graph: nx.MultiDiGraph, batch: int = SCRIPT_BATCH) -> Iterable[str]:
+    """The statements (without `;`) that load the graph: constraints, then nodes and
+    relationships as `UNWIND [literal rows] … MERGE`, idempotent like the Bolt loader."""
+    yield from constraint_statements()
+    yield "CALL db.awaitIndexes(300)"
+    for label, rows in node_rows(graph).items():
+        for i in range(0, len(rows), batch):
+            yield node_statement(label, cypher_literal(rows[i:i + batch]))
+    for (relation, start, end), rows in relationship_rows(graph).items():
+        for i in range(0, len(rows), batch):
+            yield relationship_statement(relation, start, end, cypher_literal(rows[i:i + batch]))
+
+
+def write_cypher_script(graph: nx.MultiDiGraph, path: str | Path) -> int:
+    """Write the script (for `cypher-shell -f PATH`); returns the number of statements."""
+    count = 0
+    with atomic_path(path) as temp, open(temp, "w", encoding="utf-8") as handle:
+        handle.write(f"// kg: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} "
+                     "relationships. Run with: cypher-shell -f FILE (loading twice changes "
+                     "nothing)\n")
+        for statement in cypher_script(graph):
+            handle.write(statement + ";\n")
+            count += 1
+    return count

@@ -1,0 +1,75 @@
+"""The offline files: `kg export --format neo4j-csv` imported by the real neo4j-admin (into a
+second server home on other ports, so the test server keeps running), and `--format cypher`
+run statement by statement on the test server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from kg.export.neo4j_bolt import Neo4jSettings, connect, count_graph
+from tests.neo4j.conftest import database_counts, graph_counts, kg_command
+from tests.neo4j.test_server import SCRIPT
+
+
+def test_neo4j_csv_imports_with_neo4j_admin(example_build, neo4j_settings, tmp_path):
+    from pathlib import Path
+
+    files = tmp_path / "import"
+    done = kg_command("export", str(example_build.out), "--format", "neo4j-csv", "-o", str(files))
+    assert done.returncode == 0, done.stderr
+    header = (files / "nodes-Method.csv").read_text().splitlines()[0]
+    assert header.startswith("id:ID,:LABEL,name:string") and "papers:long" in header
+    assert "aliases:string[]" in header
+    assert (files / "relationships-PROPOSES.csv").read_text().startswith(":START_ID,:END_ID,:TYPE")
+
+    lib = Path(os.environ.get("KG_NEO4J_HOME", Path.home() / ".cache/kg/neo4j-5.26")) / "lib"
+    if not lib.is_dir():
+        pytest.skip("no Neo4j jars (scripts/neo4j-server start fetches them)")
+    home = tmp_path / "neo4j-home"
+    home.mkdir()
+    (home / "lib").symlink_to(lib)
+    env = {**os.environ, "KG_NEO4J_HOME": str(home), "NEO4J_BOLT_PORT": "17687",
+           "NEO4J_HTTP_PORT": "17474", "NEO4J_PASSWORD": "import-test-password"}
+    imported = subprocess.run([str(SCRIPT), "admin", "database", "import", "full", "neo4j",
+                               f"--report-file={tmp_path / 'import.report'}",
+                               f"@{files / 'import.args'}"],
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stdout[-2000:] + imported.stderr[-2000:]
+    started = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True,
+                             timeout=180)
+    try:
+        assert started.returncode == 0, started.stderr
+        settings = Neo4jSettings("bolt://127.0.0.1:17687", "neo4j", "import-test-password")
+        with connect(settings) as driver:
+            assert count_graph(driver, settings) == graph_counts(example_build.graph)
+            method = driver.execute_query(
+                "MATCH (m:Method) WHERE size(m.aliases) > 1 RETURN m.id AS id, m.aliases AS "
+                "aliases, m.papers AS papers LIMIT 1").records[0]
+            fact = driver.execute_query(
+                "MATCH (p:Paper)-[f:PROPOSES]->(:Method {name: 'SegNet'}) RETURN p.title AS t, "
+                "f.start AS s, f.`end` AS e, f.confidence AS c").records[0]
+    finally:
+        subprocess.run([str(SCRIPT), "stop"], env=env, capture_output=True, timeout=120)
+    data = example_build.graph.nodes[method["id"]]
+    assert method["aliases"] == data["aliases"] and method["papers"] == data["papers"]
+    assert fact["t"][fact["s"]:fact["e"]] == "SegNet" and isinstance(fact["c"], float)
+
+
+def test_cypher_script_loads_the_graph_and_twice_changes_nothing(example_build, empty_neo4j,
+                                                                  tmp_path):
+    script = tmp_path / "graph.cypher"
+    done = kg_command("export", str(example_build.out), "--format", "cypher", "-o", str(script))
+    assert done.returncode == 0, done.stderr
+    text = "\n".join(line for line in script.read_text().splitlines() if not line.startswith("//"))
+    statements = [s for s in text.split(";\n") if s.strip()]
+    assert statements[0].startswith("CREATE CONSTRAINT kg_paper_id")
+    assert not any("$rows" in s for s in statements)  # parameterless
+    with connect(empty_neo4j) as driver:
+        for _ in range(2):
+            for statement in statements:
+                driver.execute_query(statement)
+            assert count_graph(driver, empty_neo4j) == graph_counts(example_build.graph)
+    assert database_counts(empty_neo4j) == graph_counts(example_build.graph)

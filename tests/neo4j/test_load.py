@@ -1,0 +1,102 @@
+"""Loading a build into the real Neo4j server: counts, properties and provenance, and
+idempotence (twice, a smaller build then the bigger one, a load killed halfway)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+from kg.export.neo4j_bolt import connect, load_graph
+from kg.graph.build import build_graph
+from tests.conftest import ROOT
+from tests.neo4j.conftest import KG, database_counts, graph_counts, kg_command, neo4j_env
+
+
+def rows(settings, query: str, **parameters) -> list[dict]:
+    with connect(settings) as driver:
+        return [r.data() for r in driver.execute_query(query, parameters,
+                                                       database_=settings.database).records]
+
+
+def test_load_twice_gives_the_graph_with_its_properties(example_build, empty_neo4j):
+    graph = example_build.graph
+    first = load_graph(graph, empty_neo4j)
+    assert {k: first[k] for k in ("nodes", "relationships")} == graph_counts(graph)
+    again = load_graph(graph, empty_neo4j)
+    assert {k: again[k] for k in ("nodes", "relationships")} == graph_counts(graph)
+
+    by_label = rows(empty_neo4j, "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS c")
+    assert {r["label"]: r["c"] for r in by_label} == dict(example_build.summary.entities,
+                                                        Paper=example_build.summary.papers_in_graph)
+    by_type = rows(empty_neo4j, "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS c")
+    assert {r["type"]: r["c"] for r in by_type} == example_build.summary.edges
+
+    # a provenance edge: the offsets point into the paper's text, the sentence contains it
+    fact = rows(empty_neo4j, "MATCH (p:Paper)-[f:PROPOSES]->(m:Method {name: 'SegNet'}) "
+                             "RETURN p.title AS title, properties(f) AS f")[0]
+    assert fact["title"][fact["f"]["start"]:fact["f"]["end"]] == fact["f"]["text"] == "SegNet"
+    assert fact["f"]["role"] == "proposed" and fact["f"]["extractor"] == "kg-extract"
+    assert "SegNet" in fact["f"]["sentence"] and 0 < fact["f"]["confidence"] <= 1
+    # typed properties: integers, floats, lists of strings; no nulls stored
+    node = next(n for n, d in graph.nodes(data=True) if d["type"] == "Method" and d["aliases"])
+    method = rows(empty_neo4j, "MATCH (m:Method {id: $id}) RETURN m", id=node)[0]["m"]
+    data = graph.nodes[node]
+    assert method["aliases"] == data["aliases"] and method["papers"] == data["papers"]
+    assert "catalogue_id" not in method or method["catalogue_id"] == data["catalogue_id"]
+    result = rows(empty_neo4j, "MATCH (r:Result)-[:ON_DATASET]->(:Dataset {name: 'WMT14'}) "
+                               "RETURN r.number AS number, r.value AS value")
+    assert {"number": 34.8, "value": "34.8"} in result
+
+
+def test_a_bigger_build_adds_only_the_new_and_removes_what_was_merged_away(
+        example_build, empty_neo4j):
+    records = [json.loads(line) for line in
+               (example_build.out / "extractions.jsonl").read_text().splitlines()]
+    smaller = build_graph(records[:22])
+    load_graph(smaller, empty_neo4j)
+    assert database_counts(empty_neo4j) == graph_counts(smaller)
+    marker = next(n for n, d in smaller.nodes(data=True) if d["type"] == "Paper")
+    element = "MATCH (p:Paper {id: $id}) RETURN elementId(p) AS element"
+    before = rows(empty_neo4j, element, id=marker)
+    load_graph(example_build.graph, empty_neo4j)
+    assert database_counts(empty_neo4j) == graph_counts(example_build.graph)
+    ids = {r["id"] for r in rows(empty_neo4j, "MATCH (n) RETURN n.id AS id")}
+    assert ids == set(example_build.graph)
+    # the papers already there were merged, not recreated
+    assert rows(empty_neo4j, element, id=marker) == before
+
+
+def test_a_load_killed_halfway_and_run_again_ends_complete(example_build, empty_neo4j):
+    env = neo4j_env(empty_neo4j)
+    process = subprocess.Popen([*KG, "neo4j", "load", str(example_build.out), "--batch-size", "5"],
+                               cwd=ROOT, env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and database_counts(empty_neo4j)["relationships"] < 50:
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    halfway = database_counts(empty_neo4j)
+    assert 50 <= halfway["relationships"] < example_build.graph.number_of_edges()
+    done = kg_command("neo4j", "load", str(example_build.out), env=env)
+    assert done.returncode == 0, done.stderr
+    assert database_counts(empty_neo4j) == graph_counts(example_build.graph)
+    assert f"{example_build.graph.number_of_edges()} relationships" in done.stderr
+
+
+def test_build_with_neo4j_loads_the_build(tmp_path, empty_neo4j):
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text('{"id": "p1", "title": "BERT for Question Answering", "abstract": '
+                      '"We fine-tune BERT on SQuAD and report 93.2 F1. Code: '
+                      'https://github.com/example/bert-qa"}\n', encoding="utf-8")
+    built = kg_command("build", str(papers), "-o", str(tmp_path / "out"), "--neo4j",
+                       env=neo4j_env(empty_neo4j), timeout=300)
+    assert built.returncode == 0, built.stderr
+    import kg
+
+    graph = kg.load(tmp_path / "out").graph
+    assert database_counts(empty_neo4j) == graph_counts(graph)
+    assert rows(empty_neo4j, "MATCH (p:Paper)-[:HAS_CODE]->(r:Repository) RETURN r.url AS url") == [
+        {"url": "https://github.com/example/bert-qa"}]
