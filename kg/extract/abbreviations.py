@@ -8,6 +8,7 @@ order, with the short form's first character starting a word.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -58,6 +59,15 @@ def find_long_form(short: str, candidate: str) -> int | None:
     return start
 
 
+def digit_variants(short: str) -> list[str]:
+    """Readings of a short form with digits: `D2O` is D-D-O (`Dynamic Discriminative
+    Operations`), else the digits are dropped (`R2D2` → `RD`)."""
+    repeated = re.sub(r"([A-Za-z])([23])(?=[A-Za-z])", lambda m: m.group(1) * int(m.group(2)), short)
+    letters_only = "".join(c for c in short if not c.isdigit())
+    return [v for v in dict.fromkeys([repeated, letters_only])
+            if v != short and sum(c.isalpha() for c in v) >= 2]
+
+
 def _strip_plural(short: str) -> str:
     return short[:-1] if short.endswith("s") and len(short) > 2 and short[-2].isupper() else short
 
@@ -80,6 +90,10 @@ def find_abbreviations(doc: Doc) -> list[Abbreviation]:
         if not window.text:
             continue
         start_char = find_long_form(letters, window.text)
+        for variant in digit_variants(letters):
+            if start_char is not None:
+                break
+            start_char = find_long_form(variant, window.text)
         if start_char is None:
             continue
         long = doc.char_span(window.start_char + start_char, window.end_char,

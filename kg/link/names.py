@@ -116,4 +116,7 @@ def is_vague(text: str) -> bool:
         return True
     if folded in VAGUE or name_key(folded) in VAGUE or VAGUE_HEADS.match(folded):
         return True
-    return len(folded.split()) > 8
+    words = re.split(r"[\s-]+", folded)
+    if all(word in VAGUE or singular(word) in VAGUE for word in words):
+        return True  # `model architectures`, `network design`: generic words only
+    return len(words) > 8

@@ -26,3 +26,8 @@ def test_short_form_rules():
     assert is_short_form("DNNs") and is_short_form("CTR") and not is_short_form("ours")
     assert find_long_form("CTR", "Click-through rate") == 0
     assert find_long_form("XYZ", "nothing here") is None
+
+
+def test_a_digit_in_a_short_form_repeats_a_letter():
+    assert pairs("We propose Dynamic Discriminative Operations (D2O), a method.") == [
+        ("Dynamic Discriminative Operations", "D2O")]
