@@ -15,7 +15,8 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,15 +25,17 @@ import networkx as nx
 
 from kg.export.graphml import write_graphml
 from kg.export.html import write_html
+from kg.engine import DEFAULT_BATCH_SIZE, WorkFolder, finished_records, run_extraction
+from kg.engine.records import ExtractionsFile
 from kg.export.rdf import DEFAULT_BASE, check_base_iri, write_rdf
 from kg.extract.pipeline import extract_papers
-from kg.graph.build import build_graph
+from kg.graph.build import add_paper, build_graph
 from kg.io import atomic_path
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
 from kg.query.cypher import cypher_rows, write_cypher_store
 from kg.query.sparql import sparql_rows, write_sparql_store
-from kg.records import Paper, Reject, normalise_title
+from kg.records import Paper, Reject, identity_keys
 from kg.sources import check_inputs, read_inputs, read_records
 
 
@@ -50,27 +53,33 @@ class Summary:
     edges: dict = field(default_factory=dict)
     files: list = field(default_factory=list)
     seconds: float = 0.0
+    extracted_now: int = 0  # papers extracted by this run
+    reused: int = 0  # papers whose finished batch an interrupted run left in OUT/.work
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> Iterable[Paper | Reject]:
-    """Drop repeated papers (same id, or same normalised title), turning each repeat into a
-    Reject that names the first occurrence. `known`: extraction records already in the build."""
+    """Drop repeated papers (same id, arXiv id, DOI or normalised title), turning each repeat
+    into a Reject that names the first occurrence. `known`: extraction records already in the
+    build."""
     first_seen: dict = {}
     for record in known:
         source = record.get("source") or {}
         earlier = SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"))
-        first_seen.setdefault(record["id"], earlier)
-        first_seen.setdefault("title:" + normalise_title(record["title"]), earlier)
+        for key in identity_keys(record["title"], record["id"], record.get("arxiv_id"),
+                                 record.get("doi")):
+            first_seen.setdefault(key, earlier)
     for item in items:
         if isinstance(item, Reject):
             yield item
             continue
-        keys = [item.id, "title:" + normalise_title(item.title)]
+        keys = identity_keys(item.title, item.id, item.arxiv_id, item.doi)
         original = next((first_seen[k] for k in keys if k in first_seen), None)
         if original is not None:
+            for key in keys:  # a third copy known only by this one's DOI is a repeat too
+                first_seen.setdefault(key, original)
             yield Reject(item.source, item.line,
                          f"duplicate of paper {original.id} ({original.source}:{original.line})",
                          item.title[:200])
@@ -108,20 +117,24 @@ def extract(inputs: Iterable[str | os.PathLike] | None = None, records: Iterable
             rejects: list[Reject] | None = None, known: Iterable[dict] = ()) -> Iterable[dict]:
     """Extraction records for the papers in `inputs` (paths, `-` for stdin) or `records`;
     rejected inputs are appended to `rejects`; papers already in `known` records are repeats."""
-    items = read_records(records) if records is not None else read_inputs(inputs or [])
-    rejects = rejects if rejects is not None else []
-
-    def papers():
-        for item in deduplicate(items, known):
-            if isinstance(item, Reject):
-                rejects.append(item)
-            else:
-                yield item
-
-    for record in extract_papers(papers(), n_process=processes):
+    for record in extract_papers(input_papers(inputs, records, rejects, known), n_process=processes):
         if on_paper:
             on_paper()
         yield record
+
+
+def input_papers(inputs: Iterable[str | os.PathLike] | None = None,
+                 records: Iterable[dict] | None = None, rejects: list[Reject] | None = None,
+                 known: Iterable[dict] = ()) -> Iterator[Paper]:
+    """The papers of `inputs` or `records`, read lazily, repeats and bad records going to
+    `rejects`."""
+    items = read_records(records) if records is not None else read_inputs(inputs or [])
+    rejects = rejects if rejects is not None else []
+    for item in deduplicate(items, known):
+        if isinstance(item, Reject):
+            rejects.append(item)
+        else:
+            yield item
 
 
 @dataclass
@@ -179,11 +192,16 @@ def _rows(result: tuple[list[str], list[list]], as_frame: bool):
 def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathLike = "out",
           records: Iterable[dict] | None = None, processes: int = 1,
           base_iri: str = DEFAULT_BASE, on_paper: Callable[[], None] | None = None,
-          update: bool = False, aliases: str | os.PathLike | None = None) -> Build:
+          update: bool = False, aliases: str | os.PathLike | None = None,
+          engine: str = "local", scheduler: str | None = None,
+          batch_size: int = DEFAULT_BATCH_SIZE) -> Build:
     """Read, extract, link and build; write every output file into `out`, each atomically.
     `update`: add the inputs to the build already in `out`, reusing its extractions (the
     graph equals a full build of all inputs). `aliases`: a user aliases file (merge, keep
-    apart, rename), kept as `out/aliases.yaml` and reused by later updates."""
+    apart, rename), kept as `out/aliases.yaml` and reused by later updates. `engine`: `local`
+    (`processes` worker processes) or `dask` (the cluster at `scheduler`, else a LocalCluster).
+    Finished batches of `batch_size` papers are kept in `out/.work/` until the build is
+    complete, so an interrupted build run again with the same arguments resumes."""
     started = time.perf_counter()
     check_base_iri(base_iri)
     inputs = list(inputs or [])
@@ -194,16 +212,23 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     user_aliases = load_aliases(aliases) if aliases else (
         stored_aliases(out) if update else None)
     ensure_writable(out)
-    extractions = previous + list(extract(inputs, records, processes, on_paper, rejects, previous))
-    summary = Summary()
-    write_jsonl(out / "extractions.jsonl", extractions)
+    work = WorkFolder(out)
+    run = run_extraction(input_papers(inputs, records, rejects, previous), work, engine=engine,
+                         processes=processes, batch_size=batch_size, scheduler=scheduler,
+                         on_paper=on_paper)
+    papers = write_jsonl(out / "extractions.jsonl", chain(previous, finished_records(run, work)))
+    del previous
+    summary = Summary(extracted_now=run.extracted, reused=run.reused)
     write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))
     write_aliases(out, user_aliases)
+    extractions = ExtractionsFile(out / "extractions.jsonl")  # read from disk, not held in memory
     index = CanonicalIndex(extractions, user_aliases)
-    graph = build_graph(extractions, index)
+    graph = build_graph([], index)
+    for record in extractions.by_id():  # the order build_graph adds papers in
+        add_paper(graph, record, index)
     write_rdf(graph, out / "graph.ttl", "ttl", base=base_iri)
     write_graphml(graph, out / "graph.graphml")
-    write_html(graph, out / "graph.html", title=f"kg: {len(extractions)} papers")
+    write_html(graph, out / "graph.html", title=f"kg: {papers} papers")
     write_sparql_store(graph, out, base=base_iri)
     write_cypher_store(graph, out)
     types = Counter(d["type"] for _, d in graph.nodes(data=True))
@@ -218,6 +243,7 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
                         ["aliases.yaml"] if user_aliases else [])
     summary.seconds = round(time.perf_counter() - started, 2)
     write_jsonl(out / "summary.json", [summary.to_dict()])
+    work.remove()  # kept until here, so a build interrupted while writing resumes too
     return Build(out=out, graph=graph, summary=summary, rejects=rejects, index=index)
 
 

@@ -19,7 +19,8 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_
                        "code links and results.")
 console = Console(stderr=True)
 
-Inputs = Annotated[list[str], typer.Argument(help="Input files (listing text, JSONL, CSV); - for stdin.")]
+Inputs = Annotated[list[str], typer.Argument(
+    help="Input files (listing text, JSON, JSONL, CSV, arXiv Atom, BibTeX); - for stdin.")]
 OutDir = Annotated[Path, typer.Argument(help="A folder written by `kg build`.")]
 QueryText = Annotated[str | None, typer.Argument(help="The query text (or use --file).")]
 QueryFile = Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")]
@@ -57,6 +58,14 @@ def build(
     neo4j: Annotated[bool, typer.Option(
         "--neo4j", help="Also load the graph into Neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, "
         "NEO4J_DATABASE).")] = False,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="Where extraction runs: local (--processes workers) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler address (--engine dask); "
+        "none: start a LocalCluster.")] = None,
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, help="Papers per extraction batch; finished batches are kept "
+        "in OUT/.work, so an interrupted build resumes.")] = 256,
 ) -> None:
     """Read, extract, link and write the graph, its stores and its page into OUT."""
     from kg.api import build as run_build
@@ -73,7 +82,8 @@ def build(
         task = progress.add_task("extracting", total=None)
         result = run_build(inputs or [], out=out, processes=processes, base_iri=base_iri,
                            on_paper=lambda: progress.advance(task),
-                           update=update is not None, aliases=aliases)
+                           update=update is not None, aliases=aliases, engine=engine,
+                           scheduler=scheduler, batch_size=batch_size)
     summary = result.summary
     table = Table(title=f"kg build → {out}", show_header=False)
     table.add_row("papers read", str(summary.papers_read))
@@ -414,9 +424,49 @@ def html(
                   soft_wrap=True)
 
 
+fetch_app = typer.Typer(no_args_is_help=True, help="Download paper listings to build from "
+                        "(polite: spaced requests, retries).")
+app.add_typer(fetch_app, name="fetch")
+FetchOut = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
+
+
+@fetch_app.command("arxiv")
+def fetch_arxiv_command(
+    query: Annotated[str, typer.Option("--query", "-q", help="arXiv search, e.g. 'cat:cs.CL AND ti:bert'.")],
+    max_results: Annotated[int, typer.Option("--max", min=1, help="How many papers, newest first.")] = 100,
+    output: FetchOut = Path("arxiv.atom"),
+    base_url: Annotated[str, typer.Option(hidden=True)] = "https://export.arxiv.org/api/query",
+) -> None:
+    """Search the arXiv API; writes one Atom feed for `kg build`."""
+    from kg.sources.fetch import FetchError, fetch_arxiv
+
+    try:
+        count = fetch_arxiv(query, max_results, output, base_url=base_url)
+    except FetchError as error:
+        raise Failure(str(error)) from None
+    console.print(f"{count} papers written to {output}")
+
+
+@fetch_app.command("hf-daily")
+def fetch_hf_daily_command(
+    date: Annotated[str, typer.Option("--date", help="The day, YYYY-MM-DD.")],
+    output: FetchOut = Path("daily-papers.json"),
+    base_url: Annotated[str, typer.Option(hidden=True)] = "https://huggingface.co/api/daily_papers",
+) -> None:
+    """Hugging Face daily papers of one day; writes their JSON for `kg build`."""
+    from kg.sources.fetch import FetchError, fetch_hf_daily
+
+    try:
+        count = fetch_hf_daily(date, output, base_url=base_url)
+    except FetchError as error:
+        raise Failure(str(error)) from None
+    console.print(f"{count} papers written to {output}")
+
+
 def main() -> None:
     """Entry point: known failures become one line on stderr and exit code 2 (or 1)."""
     from kg.api import OutputError
+    from kg.engine import EngineError
     from kg.export.neo4j_bolt import Neo4jError
     from kg.export.rdf import BaseIriError
     from kg.link.aliases import AliasesError
@@ -426,7 +476,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError,
-            Neo4jError) as error:
+            Neo4jError, EngineError) as error:
         print(f"kg: error: {' '.join(str(error).split())}", file=sys.stderr)
         sys.exit(getattr(error, "code", 2))
     except typer.Exit as done:

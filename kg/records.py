@@ -7,7 +7,9 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)?(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+# new-style ids (2401.01234) and old-style ones (hep-th/9901001, math.AG/0101001)
+ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)?"
+                      r"(\d{4}\.\d{4,5}|\b[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 DOI = re.compile(r"(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 
 
@@ -28,6 +30,9 @@ class Paper:
     source: str = ""
     line: int = 0
     source_id: str | None = None
+    categories: list[str] = field(default_factory=list)
+    # repositories named by the source itself: [{"url": ..., "official": True | False | None}]
+    code_links: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -50,6 +55,20 @@ class Reject:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class CodeLink:
+    """A paper's code repository from a links listing (Papers with Code): not a paper itself,
+    it is attached to the paper with the same arXiv id, listing URL or normalised title."""
+
+    url: str
+    official: bool | None = None
+    arxiv_id: str | None = None
+    title: str | None = None
+    paper_url: str | None = None
+    source: str = ""
+    line: int = 0
 
 
 def normalise_title(title: str) -> str:
@@ -80,3 +99,16 @@ def paper_id(title: str, arxiv_id: str | None = None, doi: str | None = None) ->
         return f"doi:{norm_doi}"
     digest = hashlib.sha1(normalise_title(title).encode()).hexdigest()[:16]
     return f"title:{digest}"
+
+
+def identity_keys(title: str, id: str = "", arxiv_id: str | None = None,
+                  doi: str | None = None) -> list[str]:
+    """Every key the same paper is recognised by across sources: its id, its arXiv id, its
+    DOI and its normalised title."""
+    keys = [id] if id else []
+    if arxiv := normalise_arxiv_id(arxiv_id):
+        keys.append(f"arxiv:{arxiv}")
+    if norm_doi := normalise_doi(doi):
+        keys.append(f"doi:{norm_doi}")
+    keys.append("title:" + normalise_title(title))
+    return list(dict.fromkeys(keys))

@@ -34,6 +34,19 @@ def abbreviation_keys(docs: list[Doc]) -> dict[str, str]:
     return keys
 
 
+def add_source_code_links(links: list[dict], code_links: list[dict]) -> None:
+    """Repositories the source names (Papers with Code, Hugging Face), marked `official` or
+    not, beside those found in the text; `field` "source" has no offsets."""
+    by_url = {link["url"].rstrip("/").lower(): link for link in links}
+    for code in code_links:
+        found = by_url.get(code["url"].rstrip("/").lower())
+        if found is not None:
+            found["official"] = code.get("official")
+        else:
+            links.append({"url": code["url"], "kind": "code", "field": "source",
+                          "official": code.get("official")})
+
+
 def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor: str,
                      version: str) -> dict:
     """The extraction record: mentions with offsets, the paper's entities with their role,
@@ -99,6 +112,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             if link.url not in seen:
                 seen.add(link.url)
                 links.append({**link.to_dict(), "field": field, "start": link.start, "end": link.end})
+    add_source_code_links(links, paper.code_links)
 
     return {
         "id": paper.id,
@@ -115,6 +129,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         "url": paper.url,
         "arxiv_id": paper.arxiv_id,
         "doi": paper.doi,
+        "categories": paper.categories,
         "source": {"file": paper.source, "line": paper.line, "id": paper.source_id},
         "extractor": {"name": extractor, "version": version},
     }

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator
@@ -37,6 +38,16 @@ def extractor_version(nlp: Language) -> str:
     return f"{__version__}+{nlp.meta.get('name', 'blank')}-{nlp.meta.get('version', '0')}"
 
 
+def model_version(model: str | None = None) -> str:
+    """The version `extractor_version` gives, read from the model's meta.json without loading
+    it (batch keys of resumable builds depend on it)."""
+    from kg import __version__
+
+    meta_file = (Path(model) if model else MODEL_PATH) / "meta.json"
+    meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
+    return f"{__version__}+{meta.get('name', 'blank')}-{meta.get('version', '0')}"
+
+
 @lru_cache(maxsize=2)
 def load_pipeline(model: str | None = None) -> Language:
     """The trained recogniser (shipped in `kg/extract/models/ner`) plus the rule components."""
@@ -57,21 +68,29 @@ def extract_papers(papers: Iterable[Paper], batch_size: int = 256, n_process: in
                    model: str | None = None) -> Iterator[dict]:
     """One extraction record per paper, in input order. With `n_process` > 1, batches of
     papers go to worker processes that each load the pipeline once."""
-    batches = _batches(papers, batch_size)
+    for _, records in extract_batches(batched(papers, batch_size), n_process, model):
+        yield from records
+
+
+def extract_batches(batches: Iterable[list[Paper]], n_process: int = 1,
+                    model: str | None = None) -> Iterator[tuple[list[Paper], list[dict]]]:
+    """(batch, its extraction records) for each batch, in input order, as batches finish; at
+    most `2 * n_process` batches are in flight, so memory does not grow with the input."""
     if n_process <= 1:
         for batch in batches:
-            yield from extract_batch(batch, model)
+            yield batch, extract_batch(batch, model)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(n_process, mp_context=context, initializer=load_pipeline,
                              initargs=(model,)) as pool:
         pending = []
         for batch in batches:
-            pending.append(pool.submit(extract_batch, batch, model))
+            pending.append((batch, pool.submit(extract_batch, batch, model)))
             if len(pending) >= n_process * 2:
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+                batch, future = pending.pop(0)
+                yield batch, future.result()
+        for batch, future in pending:
+            yield batch, future.result()
 
 
 def extract_batch(papers: list[Paper], model: str | None = None) -> list[dict]:
@@ -83,7 +102,7 @@ def extract_batch(papers: list[Paper], model: str | None = None) -> list[dict]:
             for paper in papers]
 
 
-def _batches(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+def batched(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
     batch: list[Paper] = []
     for item in items:
         batch.append(item)

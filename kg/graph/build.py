@@ -15,7 +15,8 @@ from kg.link.aliases import UserAliases
 from kg.link.canonical import CanonicalIndex, slug
 from kg.link.names import name_key
 
-PAPER_FIELDS = ("title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id", "doi")
+PAPER_FIELDS = ("title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id", "doi",
+                "categories")
 TEXT_FIELDS = ("title", "abstract")
 
 
@@ -107,8 +108,8 @@ def add_paper(graph: nx.MultiDiGraph, record: dict, index: CanonicalIndex) -> No
                            url=link["url"], kind=link["kind"])
             graph.add_edge(paper, repository, key="HAS_CODE", type="HAS_CODE",
                            field=link.get("field"), start=link.get("start"), end=link.get("end"),
-                           text=link["url"], extractor=extractor.get("name"),
-                           extractor_version=extractor.get("version"))
+                           text=link["url"], official=link.get("official"),
+                           extractor=extractor.get("name"), extractor_version=extractor.get("version"))
 
     entity_by_text = _entity_ids_by_text(record)
     for number, result in enumerate(record["results"], start=1):

@@ -1,22 +1,33 @@
 """Sources: read paper records from files or stdin, whatever their format.
 
 `read_inputs(paths)` yields Papers and Rejects in input order. The format of each input is
-detected from its extension and its first bytes; `-` reads standard input.
+detected from its extension and its first bytes; `-` reads standard input. Formats: listing
+text, JSON Lines and whole-file JSON (generic records, arXiv snapshot, OpenAlex, Semantic Scholar,
+Papers with Code, Hugging Face daily papers: told apart by their keys), CSV/TSV, arXiv Atom,
+BibTeX. Code links from a links listing (Papers with Code) are attached to the papers of every
+input, whatever the order of the inputs.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.records import Paper, Reject
+from kg.records import CodeLink, Paper, Reject
+from kg.sources.arxiv import looks_like_atom, read_arxiv_atom
+from kg.sources.bibtex import looks_like_bibtex, read_bibtex
 from kg.sources.csv_table import read_csv
 from kg.sources.hf_listing import looks_like_hf_listing, read_hf_listing
+from kg.sources.json_records import read_json_document
 from kg.sources.jsonl import read_jsonl
+from kg.sources.pwc import CodeLinkIndex, looks_like_pwc_links_file
 
-FORMATS = ("hf-listing", "jsonl", "csv", "tsv")
+FORMATS = ("hf-listing", "jsonl", "json", "csv", "tsv", "arxiv-atom", "bibtex")
 SNIFF_BYTES = 64 * 1024
+JSON_ARRAY_START = re.compile(r'\s*\[\s*(?:[{\["\]]|$)')  # not a listing title like "[Re] ..."
 
 
 class InputError(Exception):
@@ -37,16 +48,22 @@ def detect_format(name: str, head: bytes) -> str | None:
     if b"\x00" in head:
         return None
     suffix = Path(name).suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
+    if suffix == ".json" or first.lstrip().startswith("{") or JSON_ARRAY_START.match(first):
+        return _json_kind(first)
     if suffix == ".csv":
         return "csv"
     if suffix == ".tsv":
         return "tsv"
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if first.lstrip().startswith("{"):
-        return "jsonl"
+    if suffix in (".bib", ".bibtex"):
+        return "bibtex"
+    if suffix in (".atom", ".xml") or looks_like_atom(text):
+        return "arxiv-atom"
+    if first.lstrip().startswith("@") and looks_like_bibtex(text):
+        return "bibtex"
     if looks_like_hf_listing(text):
         return "hf-listing"
     if "title" in first.lower() and "\t" in first:
@@ -56,7 +73,18 @@ def detect_format(name: str, head: bytes) -> str | None:
     return "hf-listing"
 
 
-def read_stream(stream, name: str, fmt: str | None = None) -> Iterator[Paper | Reject]:
+def _json_kind(first_line: str) -> str:
+    """JSON Lines when the first line is a whole object, else one JSON document."""
+    if not first_line.lstrip().startswith("{"):
+        return "json"
+    try:
+        json.loads(first_line)
+    except json.JSONDecodeError:
+        return "json"
+    return "jsonl"
+
+
+def read_stream(stream, name: str, fmt: str | None = None) -> Iterator[Paper | Reject | CodeLink]:
     """Read one binary stream; `fmt` overrides detection."""
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
     if not head.strip():
@@ -64,18 +92,24 @@ def read_stream(stream, name: str, fmt: str | None = None) -> Iterator[Paper | R
         return
     fmt = fmt or detect_format(name, head)
     if fmt is None:
-        yield Reject(name, 0, "binary file: not a paper listing, JSON Lines or CSV")
+        yield Reject(name, 0, "binary file: not a paper listing, JSON, CSV, Atom or BibTeX")
         return
     lines = decoded_lines(stream)
     if fmt == "jsonl":
         yield from read_jsonl(lines, name)
+    elif fmt == "json":
+        yield from read_json_document(lines, name)
+    elif fmt == "arxiv-atom":
+        yield from read_arxiv_atom(lines, name)
+    elif fmt == "bibtex":
+        yield from read_bibtex(lines, name)
     elif fmt in ("csv", "tsv"):
         yield from read_csv(lines, name, delimiter="\t" if fmt == "tsv" else ",")
     else:
         yield from read_hf_listing(lines, name)
 
 
-def read_path(path: str | Path, fmt: str | None = None) -> Iterator[Paper | Reject]:
+def read_path(path: str | Path, fmt: str | None = None) -> Iterator[Paper | Reject | CodeLink]:
     name = str(path)
     if name == "-":
         yield from read_stream(sys.stdin.buffer, "<stdin>", fmt)
@@ -101,15 +135,50 @@ def check_inputs(paths: Iterable[str | Path]) -> None:
             raise InputError(f"input file {reason}: {path}")
 
 
+def is_links_listing(path: str | Path) -> bool:
+    """A code-links listing (Papers with Code `links-between-papers-and-code.json`)?"""
+    if str(path) == "-":
+        stream = sys.stdin.buffer
+        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
+    else:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(SNIFF_BYTES)
+        except OSError:
+            return False  # read_path says why
+    return looks_like_pwc_links_file(head.decode("utf-8", errors="replace"))
+
+
 def read_inputs(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator[Paper | Reject]:
-    """Papers and Rejects from every input, in order."""
+    """Papers and Rejects from every input, in order. Links listings are read first, so their
+    code links reach the papers of every other input (matched by arXiv id, listing URL or
+    normalised title)."""
+    paths = list(paths)
+    links = CodeLinkIndex()
+    listings = [path for path in paths if is_links_listing(path)]
+    for item in (item for path in listings for item in read_path(path, fmt)):
+        if isinstance(item, CodeLink):
+            links.add(item)
+        else:
+            yield item
     for path in paths:
-        yield from read_path(path, fmt)
+        if path in listings:
+            continue
+        for item in read_path(path, fmt):
+            if isinstance(item, CodeLink):
+                links.add(item)
+            elif isinstance(item, Paper):
+                yield links.attach(item)
+            else:
+                yield item
 
 
 def read_records(records: Iterable[dict | Paper], source: str = "<records>") -> Iterator[Paper | Reject]:
     """Papers from in-memory dicts (the Python API), with the same checks as the readers."""
-    from kg.sources.fields import paper_from_mapping
+    from kg.sources.json_records import record_from_json
 
     for index, record in enumerate(records, start=1):
-        yield record if isinstance(record, Paper) else paper_from_mapping(record, source, index)
+        if isinstance(record, Paper):
+            yield record
+        elif not isinstance(item := record_from_json(record, source, index), CodeLink):
+            yield item

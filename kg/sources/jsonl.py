@@ -1,15 +1,15 @@
-"""Reader for JSON Lines: one paper object a line."""
+"""Reader for JSON Lines: one record a line, from any source (see `kg.sources.json_records`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
 
-from kg.records import Paper, Reject
-from kg.sources.fields import paper_from_mapping
+from kg.records import CodeLink, Paper, Reject
+from kg.sources.json_records import items_from_json
 
 
-def read_jsonl(lines: Iterable[tuple[int, str | None]], source: str) -> Iterator[Paper | Reject]:
+def read_jsonl(lines: Iterable[tuple[int, str | None]], source: str) -> Iterator[Paper | Reject | CodeLink]:
     for number, text in lines:
         if text is None:
             yield Reject(source, number, "undecodable bytes (not UTF-8)")
@@ -22,4 +22,4 @@ def read_jsonl(lines: Iterable[tuple[int, str | None]], source: str) -> Iterator
             yield Reject(source, number, f"broken JSON: {error.msg} at column {error.colno}",
                          text.strip()[:200])
             continue
-        yield paper_from_mapping(record, source, number)
+        yield from items_from_json(record, source, number)

@@ -1,0 +1,86 @@
+"""Extraction on a Dask distributed cluster: each worker loads the pipeline once (a worker
+plugin), and batches of papers are mapped onto the workers as futures.
+
+With no scheduler address a `LocalCluster` of worker processes is started for the run. On a
+remote cluster every worker needs `kg` installed (the same version as the client).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+
+from kg.extract.pipeline import extract_batch, load_pipeline
+from kg.records import Paper
+
+
+class LoadPipeline(WorkerPlugin):
+    """Load the extraction pipeline when a worker starts, so batches do not wait for it."""
+
+    name = "kg-load-pipeline"
+
+    def __init__(self, model: str | None = None) -> None:
+        self.model = model
+
+    def setup(self, worker) -> None:
+        load_pipeline(self.model)
+
+
+def open_client(scheduler: str | None, workers: int) -> Client:
+    """A client of the cluster at `scheduler`, or of a new LocalCluster of `workers` processes."""
+    from kg.engine import EngineError
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def dask_extract_batches(batches: Iterable[list[Paper]], processes: int = 1,
+                         scheduler: str | None = None, model: str | None = None,
+                         client: Client | None = None) -> Iterator[tuple[list[Paper], list[dict]]]:
+    """(batch, its extraction records) as batches finish, in any order; a bounded number of
+    batches is in flight (twice the cluster's threads), so memory does not grow with the input."""
+    own_client = client is None
+    client = client or open_client(scheduler, max(2, processes))
+    try:
+        client.register_plugin(LoadPipeline(model))
+        window = 2 * max(1, sum(client.nthreads().values()))
+        in_flight: dict[str, list[Paper]] = {}
+        running = as_completed()
+
+        def submit(batch: list[Paper]) -> None:
+            future = client.submit(extract_batch, batch, model, pure=False)
+            in_flight[future.key] = batch
+            running.add(future)
+
+        batches = iter(batches)
+        for batch in batches:
+            submit(batch)
+            if len(in_flight) >= window:
+                break
+        for future in running:
+            records = future.result()
+            batch = in_flight.pop(future.key)
+            future.release()
+            yield batch, records
+            if (next_batch := next(batches, None)) is not None:
+                submit(next_batch)
+    finally:
+        if own_client:
+            close_client(client, scheduler)
+
+
+def close_client(client: Client, scheduler: str | None = None) -> None:
+    """Close the client, and its LocalCluster when this run started one."""
+    cluster = client.cluster
+    client.close()
+    if cluster is not None and not scheduler:
+        cluster.close()
+

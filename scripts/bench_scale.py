@@ -1,0 +1,161 @@
+#!/usr/bin/env python
+"""Scale benchmark: `kg build` end to end against corpus size, and extraction throughput by
+engine. Prints one line per measurement and a JSON summary.
+
+End to end (per N): make an N-abstract corpus (scripts/make_corpus.py), then run, each as a
+subprocess, `kg build CORPUS -o OUT -p P` (extractions, Turtle, GraphML, HTML, Oxigraph and
+Ladybug stores), `kg export OUT --format nt` (N-Triples) and `kg export OUT --format neo4j-csv`;
+wall time per step and peak RSS of each step's whole process tree (sampled every 0.1 s).
+
+Throughput (on the first N of --throughput-n): extraction alone, pipeline loaded beforehand,
+with the local engine at 1 and 2 processes and with a Dask LocalCluster of 2 workers
+(cluster start excluded, measured separately).
+
+    .venv/bin/python scripts/bench_scale.py --sizes 500 1000 2000 --throughput-n 1000 [-p 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = [sys.executable, "-m", "kg"]
+
+
+def tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_measured(command: list[str]) -> tuple[float, int]:
+    """(wall seconds, peak RSS bytes of the process tree) of one command."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process, peak = psutil.Process(child.pid), 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, tree_rss(process))
+            except psutil.Error:
+                pass
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = child.communicate()
+    done.set()
+    sampler.join()
+    if child.returncode:
+        raise SystemExit(f"bench_scale: {' '.join(command)} failed: {stderr.decode()[-2000:]}")
+    return time.perf_counter() - started, peak
+
+
+def end_to_end(n: int, folder: Path, processes: int) -> dict:
+    corpus, out = folder / f"corpus-{n}.jsonl", folder / f"out-{n}"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(n), "-o", str(corpus)],
+                   check=True, capture_output=True)
+    steps = {
+        "build": [*KG, "build", str(corpus), "-o", str(out), "-p", str(processes)],
+        "ntriples": [*KG, "export", str(out), "--format", "nt", "-o", str(out / "graph.nt")],
+        "neo4j_csv": [*KG, "export", str(out), "--format", "neo4j-csv", "-o", str(out / "neo4j-import")],
+    }
+    row = {"n": n, "processes": processes}
+    for name, command in steps.items():
+        seconds, peak = run_measured(command)
+        row[f"{name}_s"], row[f"{name}_rss_mib"] = round(seconds, 1), round(peak / 2**20)
+    row["total_s"] = round(sum(row[f"{name}_s"] for name in steps), 1)
+    row["peak_rss_mib"] = max(row[f"{name}_rss_mib"] for name in steps)
+    summary = json.loads((out / "summary.json").read_text())
+    row["nodes"] = summary["papers_in_graph"] + sum(summary["entities"].values())
+    row["edges"] = sum(summary["edges"].values())
+    print(f"end to end  N={n:>7}  build {row['build_s']:>7.1f} s  nt {row['ntriples_s']:>6.1f} s  "
+          f"neo4j-csv {row['neo4j_csv_s']:>6.1f} s  total {row['total_s']:>7.1f} s  "
+          f"peak RSS {row['peak_rss_mib']:>6} MiB  ({row['nodes']} nodes, {row['edges']} edges)",
+          flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+    return row
+
+
+def throughput(n: int, folder: Path) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from kg.api import input_papers
+    from kg.engine.dask_cluster import LoadPipeline, close_client, dask_extract_batches, open_client
+    from kg.extract.pipeline import batched, extract_batches, load_pipeline
+
+    corpus = folder / f"corpus-{n}.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(n), "-o", str(corpus)],
+                   check=True, capture_output=True)
+    papers = list(input_papers([corpus]))
+    load_pipeline()  # loading is not part of throughput; forked workers inherit it
+    rates = {}
+    for processes in (1, 2):
+        started = time.perf_counter()
+        count = sum(len(r) for _, r in extract_batches(batched(papers, 64), processes))
+        rates[f"local_{processes}"] = count / (time.perf_counter() - started)
+        print(f"throughput  local engine, {processes} process(es): {rates[f'local_{processes}']:.0f} "
+              f"abstracts/s ({count} abstracts)", flush=True)
+    started = time.perf_counter()
+    client = open_client(None, 2)
+    client.register_plugin(LoadPipeline())
+    startup = time.perf_counter() - started
+    try:
+        started = time.perf_counter()
+        count = sum(len(r) for _, r in dask_extract_batches(batched(papers, 64), client=client))
+        rates["dask_local_cluster_2"] = count / (time.perf_counter() - started)
+    finally:
+        close_client(client)
+    print(f"throughput  dask LocalCluster, 2 workers: {rates['dask_local_cluster_2']:.0f} abstracts/s "
+          f"({count} abstracts; cluster start and pipeline load {startup:.1f} s, not counted)", flush=True)
+    return {"n": n, **{k: round(v, 1) for k, v in rates.items()}, "dask_startup_s": round(startup, 1)}
+
+
+def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """(slope, intercept) of the least-squares line through the points."""
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys))
+             / sum((x - mean_x) ** 2 for x in xs))
+    return slope, mean_y - slope * mean_x
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
+    parser.add_argument("--throughput-n", type=int, default=1000, help="0: skip throughput")
+    parser.add_argument("-p", "--processes", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kg-bench-scale-") as tmp:
+        folder = Path(tmp)
+        rows = [end_to_end(n, folder, args.processes) for n in args.sizes]
+        rates = throughput(args.throughput_n, folder) if args.throughput_n else {}
+    if len(rows) >= 2:
+        per_paper, base = fit([r["n"] for r in rows], [r["total_s"] for r in rows])
+        rss_per_paper, rss_base = fit([r["n"] for r in rows], [r["peak_rss_mib"] for r in rows])
+        for target in (100_000, 1_000_000):
+            print(f"linear fit  N={target:>9}: ~{(base + per_paper * target) / 60:.0f} min, "
+                  f"~{(rss_base + rss_per_paper * target) / 1024:.1f} GiB peak RSS (marginal "
+                  f"{per_paper * 1000:.1f} ms and {rss_per_paper * 1024:.0f} KiB per abstract)"
+                  + (f"; extraction alone at {rates['local_2']:.0f}/s: "
+                     f"~{target / rates['local_2'] / 60:.0f} min" if rates else ""))
+    print(json.dumps({"end_to_end": rows, "throughput": rates}))
+
+
+if __name__ == "__main__":
+    main()
