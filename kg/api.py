@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import tempfile
 import time
@@ -60,14 +61,22 @@ class Summary:
         return asdict(self)
 
 
+def years_apart(paper, other) -> bool:
+    """Same title but publication years more than a year apart: two papers (a preprint and its
+    publication a year later are still one)."""
+    years = [re.match(r"\d{4}", getattr(p, "date", None) or "") for p in (paper, other)]
+    return all(years) and abs(int(years[0].group(0)) - int(years[1].group(0))) > 1
+
+
 def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> Iterable[Paper | Reject]:
-    """Drop repeated papers (same id, arXiv id, DOI or normalised title), turning each repeat
+    """Drop repeated papers (same id, arXiv id, DOI, or normalised title and year), turning each repeat
     into a Reject that names the first occurrence. `known`: extraction records already in the
     build."""
     first_seen: dict = {}
     for record in known:
         source = record.get("source") or {}
-        earlier = SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"))
+        earlier = SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"),
+                                  date=record.get("date"))
         for key in identity_keys(record["title"], record["id"], record.get("arxiv_id"),
                                  record.get("doi")):
             first_seen.setdefault(key, earlier)
@@ -76,7 +85,9 @@ def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> 
             yield item
             continue
         keys = identity_keys(item.title, item.id, item.arxiv_id, item.doi)
-        original = next((first_seen[k] for k in keys if k in first_seen), None)
+        original = next((first_seen[k] for k in keys if k in first_seen
+                         and not (k.startswith("title:") and years_apart(item, first_seen[k]))),
+                        None)
         if original is not None:
             for key in keys:  # a third copy known only by this one's DOI is a repeat too
                 first_seen.setdefault(key, original)
@@ -84,6 +95,9 @@ def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> 
                          f"duplicate of paper {original.id} ({original.source}:{original.line})",
                          item.title[:200])
             continue
+        if item.id in first_seen:  # the same title years apart: keep both, ids apart
+            item.id = f"{item.id}-{(item.date or '')[:4]}"
+            keys = [item.id, *keys[1:]]
         for key in keys:
             first_seen[key] = item
         yield item

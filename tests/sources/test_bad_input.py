@@ -80,3 +80,13 @@ def test_same_paper_twice_is_one_paper(tmp_path):
     (reject,) = result.rejects
     assert reject.file.endswith("b.csv") and reject.line == 2
     assert "duplicate of paper arxiv:2401.00001" in reject.reason
+
+
+def test_same_title_years_apart_are_two_papers(tmp_path):
+    path = tmp_path / "papers.jsonl"
+    rows = [{**GOOD, "date": "2015-03-01"}, {**GOOD, "date": "2016-05-01"},
+            {**GOOD, "date": "2021-01-01"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    result = kg.build([path], out=tmp_path / "out")
+    assert result.summary.papers_in_graph == 2 and result.summary.duplicates == 1
+    assert result.rejects[0].line == 2
