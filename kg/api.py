@@ -11,23 +11,23 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from types import SimpleNamespace
 
 import networkx as nx
 
-from kg.export.graphml import write_graphml
-from kg.export.html import write_html
 from kg.engine import DEFAULT_BATCH_SIZE, WorkFolder, finished_records, run_extraction
 from kg.engine.records import ExtractionsFile
+from kg.export.graphml import write_graphml
+from kg.export.html import write_html
 from kg.export.rdf import DEFAULT_BASE, check_base_iri, write_rdf
 from kg.extract.pipeline import extract_papers
 from kg.graph.build import add_paper, build_graph

@@ -115,7 +115,8 @@ def extract(
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any record is rejected.")] = False,
 ) -> None:
     """Write one extraction record (mentions, entities, links, results) per paper."""
-    from kg.api import ensure_writable, extract as run_extract, write_jsonl
+    from kg.api import ensure_writable, write_jsonl
+    from kg.api import extract as run_extract
     from kg.sources import check_inputs
 
     check_inputs(inputs)
@@ -302,7 +303,8 @@ def evaluate(
 ) -> None:
     """Score extraction against annotated abstracts: exact and overlapping spans, per label,
     and document-level entity sets."""
-    from kg.evaluate import evaluate as run_evaluate, read_gold
+    from kg.evaluate import evaluate as run_evaluate
+    from kg.evaluate import read_gold
 
     for path in gold:
         if not path.is_file():
@@ -338,7 +340,8 @@ def entities(
 ) -> None:
     """List the build's entities by type, with aliases and paper counts (or, with --suspects,
     the merges to review; answer them in an aliases file and rebuild with --aliases)."""
-    from kg.api import entities as all_entities, suspects as all_suspects
+    from kg.api import entities as all_entities
+    from kg.api import suspects as all_suspects
 
     _check_build(out)
     if suspects:

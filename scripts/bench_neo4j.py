@@ -108,7 +108,7 @@ def main() -> None:
         server("stop", env)
 
         started = time.perf_counter()
-        written = write_neo4j_csv_rows(nodes, relationships, work / "csv")
+        write_neo4j_csv_rows(nodes, relationships, work / "csv")
         csv_seconds = time.perf_counter() - started
         started = time.perf_counter()
         imported = server(f"admin database import full neo4j --overwrite-destination "

@@ -23,9 +23,16 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kg.export.neo4j_files import (constraint_statements, kept_relationships, node_rows,
-                                   node_statement, relationship_rows, relationship_statement,
-                                   stale_node_statement, stale_relationship_statement)
+from kg.export.neo4j_files import (
+    constraint_statements,
+    kept_relationships,
+    node_rows,
+    node_statement,
+    relationship_rows,
+    relationship_statement,
+    stale_node_statement,
+    stale_relationship_statement,
+)
 
 DEFAULT_URI = "bolt://localhost:7687"
 BATCH_SIZE = 10_000
@@ -64,8 +71,13 @@ class Neo4jSettings:
 
 def explain(error: Exception, settings: Neo4jSettings) -> Neo4jError:
     """The driver's exception as one line that says what to do."""
-    from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, CypherSyntaxError,
-                                  ServiceUnavailable)
+    from neo4j.exceptions import (
+        AuthError,
+        ClientError,
+        ConfigurationError,
+        CypherSyntaxError,
+        ServiceUnavailable,
+    )
 
     code = getattr(error, "code", None) or ""
     if isinstance(error, AuthError) or "Security.Unauthorized" in code:
@@ -99,7 +111,8 @@ def _first_line(error: Exception) -> str:
 def connect(settings: Neo4jSettings) -> Iterator:
     """A driver whose server, login and database have been checked (within seconds)."""
     from neo4j import GraphDatabase
-    from neo4j.exceptions import DriverError, Neo4jError as ServerError
+    from neo4j.exceptions import DriverError
+    from neo4j.exceptions import Neo4jError as ServerError
 
     try:
         driver = GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
@@ -121,7 +134,8 @@ def connect(settings: Neo4jSettings) -> Iterator:
 
 def run_statement(driver, settings: Neo4jSettings, statement: str, **parameters):
     """`execute_query` on the settings' database, with the driver's errors explained."""
-    from neo4j.exceptions import DriverError, Neo4jError as ServerError
+    from neo4j.exceptions import DriverError
+    from neo4j.exceptions import Neo4jError as ServerError
 
     try:
         return driver.execute_query(statement, parameters, database_=settings.database)

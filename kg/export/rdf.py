@@ -15,14 +15,14 @@ graph per paper, `{base}graph/paper/{id}`; shared entities sit in the default gr
 
 from __future__ import annotations
 
-import hashlib
 import gc
+import hashlib
 import io
 import json
 import math
 import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote

@@ -10,9 +10,9 @@ from spacy.tokens import Doc, Span
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.links import find_links
 from kg.extract.model_names import looks_like_model_name
-from kg.extract.span_edges import without_generic_head
 from kg.extract.results import find_results
 from kg.extract.roles import is_proposed
+from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
 from kg.link.names import is_vague, name_key
 from kg.records import Paper

@@ -11,8 +11,13 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
-from kg.link.canonical import (CATALOGUE_NODE, LOW_CONFIDENCE, CanonicalEntity, CanonicalIndex,
-                               numbers)
+from kg.link.canonical import (
+    CATALOGUE_NODE,
+    LOW_CONFIDENCE,
+    CanonicalEntity,
+    CanonicalIndex,
+    numbers,
+)
 from kg.link.names import initials, is_short_form
 
 SIMILARITY = 86  # rapidfuzz ratio (0–100) from which two unmerged names are listed

@@ -142,7 +142,8 @@ def cypher_engine(neo4j_uri: str | None = None, embedded: bool = False,
 def neo4j_cypher_rows(settings, query: str) -> tuple[list[str], list[list]]:
     """Run a Cypher query on a Neo4j server (`kg.export.neo4j_bolt.Neo4jSettings`); nodes and
     relationships come back as their property maps, temporal values as ISO strings."""
-    from neo4j.exceptions import CypherSyntaxError, DriverError, Neo4jError as ServerError
+    from neo4j.exceptions import CypherSyntaxError, DriverError
+    from neo4j.exceptions import Neo4jError as ServerError
 
     from kg.export.neo4j_bolt import connect, explain
 
@@ -157,7 +158,8 @@ def neo4j_cypher_rows(settings, query: str) -> tuple[list[str], list[list]]:
 
 
 def _neo4j_plain(value):
-    from neo4j.graph import Node, Path as GraphPath, Relationship
+    from neo4j.graph import Node, Relationship
+    from neo4j.graph import Path as GraphPath
 
     if isinstance(value, (Node, Relationship)):
         return dict(value.items())

@@ -14,7 +14,14 @@ from typing import Any
 import feedparser
 
 from kg.records import Paper, Reject, normalise_arxiv_id
-from kg.sources.fields import author_names, checked_paper, clean_text, doi_from, iso_date
+from kg.sources.fields import (
+    author_names,
+    checked_paper,
+    clean_text,
+    doi_from,
+    iso_date,
+    whole_text,
+)
 
 ENTRY_TAG = re.compile(r"<(?:atom:)?entry[\s>]")
 FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:atom:)?feed[\s>]", re.S)
@@ -26,14 +33,9 @@ def looks_like_atom(text: str) -> bool:
 
 def read_arxiv_atom(lines: Iterable[tuple[int, str | None]], source: str) -> Iterator[Paper | Reject]:
     """One Paper per `<entry>`; a feed that is not well-formed XML is one Reject."""
-    parts: list[str] = []
-    for number, text in lines:
-        if text is None:
-            yield Reject(source, number, "undecodable bytes (not UTF-8)")
-            parts.append("\n")
-        else:
-            parts.append(text)
-    document = "".join(parts)
+    text_of_file, rejects = whole_text(lines, source)
+    yield from rejects
+    document = text_of_file
     feed = feedparser.parse(document, sanitize_html=False, resolve_relative_uris=False)
     if feed.bozo and not isinstance(feed.bozo_exception, feedparser.CharacterEncodingOverride):
         error = feed.bozo_exception

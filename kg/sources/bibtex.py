@@ -17,7 +17,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexwalker import LatexWalkerError
 
 from kg.records import Paper, Reject
-from kg.sources.fields import arxiv_id_from, checked_paper, clean_text, doi_from
+from kg.sources.fields import arxiv_id_from, checked_paper, clean_text, doi_from, whole_text
 
 ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.M)
 BARE_PERCENT = re.compile(r"(?<!\\)%")  # a comment to LaTeX, a per cent sign in abstracts
@@ -46,17 +46,12 @@ def clean_latex(text: str | None) -> str:
 
 def read_bibtex(lines: Iterable[tuple[int, str | None]], source: str) -> Iterator[Paper | Reject]:
     """The file is parsed whole; each entry and each unparseable block keeps its first line."""
-    parts: list[str] = []
-    for number, text in lines:
-        if text is None:
-            yield Reject(source, number, "undecodable bytes (not UTF-8)")
-            parts.append("\n")
-        else:
-            parts.append(text)
+    text_of_file, rejects = whole_text(lines, source)
+    yield from rejects
     logger = logging.getLogger("bibtexparser")
     level, logger.level = logger.level, logging.ERROR  # failed blocks become Rejects below
     try:
-        library = bibtexparser.parse_string("".join(parts), append_middleware=[
+        library = bibtexparser.parse_string(text_of_file, append_middleware=[
             middlewares.SeparateCoAuthors(), middlewares.SplitNameParts(),
             middlewares.MergeNameParts("first")])
     finally:

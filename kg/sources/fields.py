@@ -109,3 +109,17 @@ def paper_from_mapping(record: Any, source: str, line: int) -> Paper | Reject:
         line=line,
         source_id=clean_text(record.get("id")) or None,
     )
+
+
+def whole_text(lines, source: str) -> tuple[str, list[Reject]]:
+    """Join numbered lines into one document for formats parsed whole (Atom, BibTeX); an
+    undecodable line becomes a Reject and a blank line, so later line numbers still hold."""
+    parts: list[str] = []
+    rejects: list[Reject] = []
+    for number, text in lines:
+        if text is None:
+            rejects.append(Reject(source, number, "undecodable bytes (not UTF-8)"))
+            parts.append("\n")
+        else:
+            parts.append(text)
+    return "".join(parts), rejects

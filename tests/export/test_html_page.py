@@ -13,8 +13,16 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.export.html import (PHYSICS_LIMIT, FocusError, _safe_json, ego_subgraph, most_connected,
-                            page_data, safe_url, write_html)
+from kg.export.html import (
+    PHYSICS_LIMIT,
+    FocusError,
+    _safe_json,
+    ego_subgraph,
+    most_connected,
+    page_data,
+    safe_url,
+    write_html,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,18 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.export.rdf import (FORMATS, KG, QUAD_FORMATS, BaseIriError, check_base_iri,
-                           graph_quads, graph_triples, jsonld_context, node_iri, serialize_rdf)
+from kg.export.rdf import (
+    FORMATS,
+    KG,
+    QUAD_FORMATS,
+    BaseIriError,
+    check_base_iri,
+    graph_quads,
+    graph_triples,
+    jsonld_context,
+    node_iri,
+    serialize_rdf,
+)
 from tests.conftest import ROOT
 
 SCHEMAS = ROOT / "schemas"
