@@ -7,15 +7,15 @@
 
 from kg.api import to_rdflib
 from kg.export.rdf import (
-                           DEFAULT_BASE,
-                           FORMATS,
-                           check_base_iri,
-                           graph_quads,
-                           graph_triples,
-                           jsonld_context,
-                           node_iri,
-                           serialize_rdf,
-                           write_rdf,
+    DEFAULT_BASE,
+    FORMATS,
+    check_base_iri,
+    graph_quads,
+    graph_triples,
+    jsonld_context,
+    node_iri,
+    serialize_rdf,
+    write_rdf,
 )
 
 __all__ = ["DEFAULT_BASE", "FORMATS", "check_base_iri", "graph_quads", "graph_triples",

@@ -184,6 +184,17 @@ def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
             run_statement(driver, settings, statement, rows=rows[i:i + batch_size])
 
 
+def _send_in_batches(driver, settings, statement: str, rows: list[dict], batch_size: int,
+                     name: str, on_batch) -> int:
+    """Run `statement` over `rows` in batches; returns the number of rows sent."""
+    for i in range(0, len(rows), batch_size):
+        batch = rows[i:i + batch_size]
+        run_statement(driver, settings, statement, rows=batch)
+        if on_batch:
+            on_batch(name, len(batch))
+    return len(rows)
+
+
 def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, list[dict]],
               relationships: dict[tuple[str, str, str], list[dict]],
               batch_size: int = BATCH_SIZE,
@@ -201,23 +212,16 @@ def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, list[dict]],
         # nothing of this label yet: CREATE, which skips MERGE's lookups; a load stopped
         # halfway leaves some, so its rerun merges
         empty = not run_statement(driver, settings, f"MATCH (n:`{label}`) RETURN n LIMIT 1").records
-        statement = node_statement(label, create=empty)
-        for i in range(0, len(rows), batch_size):
-            run_statement(driver, settings, statement, rows=rows[i:i + batch_size])
-            sent["nodes_sent"] += len(rows[i:i + batch_size])
-            if on_batch:
-                on_batch(label, len(rows[i:i + batch_size]))
+        sent["nodes_sent"] += _send_in_batches(driver, settings, node_statement(label, create=empty),
+                                               rows, batch_size, label, on_batch)
     node_seconds = time.perf_counter() - timer
     timer = time.perf_counter()
     for (relation, start, end), rows in relationships.items():
         empty = not run_statement(driver, settings, f"MATCH (:`{start}`)-[r:`{relation}`]->"
                                   f"(:`{end}`) RETURN r LIMIT 1").records
         statement = relationship_statement(relation, start, end, create=empty)
-        for i in range(0, len(rows), batch_size):
-            run_statement(driver, settings, statement, rows=rows[i:i + batch_size])
-            sent["relationships_sent"] += len(rows[i:i + batch_size])
-            if on_batch:
-                on_batch(relation, len(rows[i:i + batch_size]))
+        sent["relationships_sent"] += _send_in_batches(driver, settings, statement, rows,
+                                                       batch_size, relation, on_batch)
     relationship_seconds = time.perf_counter() - timer
     return {**sent, **count_graph(driver, settings), "node_seconds": round(node_seconds, 3),
             "relationship_seconds": round(relationship_seconds, 3),

@@ -27,6 +27,12 @@ def make_span(doc: Doc, start: int, end: int, label: str, source: str, kb_id: st
     return Span(doc, start, end, label=label, kb_id=kb_id, span_id=source)
 
 
+def sourced_entities(doc: Doc) -> list[Span]:
+    """`doc.ents`, each marked with its recogniser (those without one came from `ner`)."""
+    return [e if e.id_ else make_span(doc, e.start, e.end, e.label_, "ner", e.kb_id_)
+            for e in doc.ents]
+
+
 def merge_longest(doc: Doc, new: Iterable[Span]) -> None:
     """Add `new` spans to `doc.ents`; where spans overlap the longer wins, and on equal length
     the new one (so a catalogue match relabels an identical statistical span). A new span inside
@@ -38,8 +44,7 @@ def merge_longest(doc: Doc, new: Iterable[Span]) -> None:
         return any(entity.start <= s.start and s.end <= entity.end and s.label_ != entity.label_
                    and (s.end == entity.end or s.label_ == "Dataset") for s in new)
 
-    old = [e if e.id_ else make_span(doc, e.start, e.end, e.label_, "ner", e.kb_id_)
-           for e in doc.ents if not contains_other_label(e)]
+    old = [e for e in sourced_entities(doc) if not contains_other_label(e)]
     ranked = sorted([(len(s), 1, s) for s in new] + [(len(s), 0, s) for s in old],
                     key=lambda item: (-item[0], -item[1], item[2].start))
     taken: set[int] = set()
@@ -54,7 +59,7 @@ def merge_longest(doc: Doc, new: Iterable[Span]) -> None:
 def merge_entities(doc: Doc, new: Iterable[Span], prefer_new: bool) -> None:
     """Add `new` spans to `doc.ents`. Where spans overlap, `prefer_new` decides which side wins;
     within a side, the longest span wins."""
-    old = [e if e.id_ else make_span(doc, e.start, e.end, e.label_, "ner", e.kb_id_) for e in doc.ents]
+    old = sourced_entities(doc)
     new = filter_spans(list(new))
     first, second = (new, old) if prefer_new else (old, new)
     taken = {i for span in first for i in range(span.start, span.end)}
