@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from kg.extract.gazetteer import load_gazetteer
@@ -34,6 +37,29 @@ def abbreviation_keys(docs: list[Doc]) -> dict[str, str]:
     return keys
 
 
+class Sentences:
+    """The sentences of a doc, found once: `Span.sent` and `Span.ents` rescan the doc on every
+    call, which made them the slowest part of assembling a record."""
+
+    def __init__(self, doc: Doc):
+        starts = [int(i) for i in numpy.flatnonzero(doc.to_array([SENT_START]) == 1)] or [0]
+        if starts[0] != 0:
+            starts.insert(0, 0)
+        self.spans = [doc[start:end] for start, end in zip(starts, starts[1:] + [len(doc)])
+                      if end > start]
+        self._starts = [sent.start for sent in self.spans]
+        self.all_ents = list(doc.ents)  # `Doc.ents` walks every token on each call
+        self.ents: list[list[Span]] = [[] for _ in self.spans]
+        for ent in self.all_ents:
+            self.ents[self.index(ent)].append(ent)
+
+    def index(self, span: Span) -> int:
+        return bisect_right(self._starts, span.start) - 1
+
+    def of(self, span: Span) -> Span:
+        return self.spans[self.index(span)]
+
+
 def add_source_code_links(links: list[dict], code_links: list[dict]) -> None:
     """Repositories the source names (Papers with Code, Hugging Face), marked `official` or
     not, beside those found in the text; `field` "source" has no offsets."""
@@ -52,12 +78,13 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     """The extraction record: mentions with offsets, the paper's entities with their role,
     links and results. Extra keys (abstract, source, sentence offsets) feed provenance."""
     docs = {"title": title_doc, "abstract": abstract_doc}
+    sentences = {field: Sentences(doc) for field, doc in docs.items()}
     expand = abbreviation_keys(list(docs.values()))
     catalogue = _catalogue_names()
 
     groups: dict[str, list[tuple[str, Span]]] = defaultdict(list)
     for field, doc in docs.items():
-        for ent in doc.ents:
+        for ent in sentences[field].all_ents:
             key = name_key(ent.text)
             if key:
                 groups[expand.get(key, key)].append((field, ent))
@@ -78,9 +105,9 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             else without_generic_head(Counter(surfaces).most_common(1)[0][0]))
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
-            is_proposed(span.text, paper.title, span.sent.text,
-                        span.start_char - span.sent.start_char, in_catalogue=bool(span.kb_id_))
-            for _, span in spans) else "used"
+            is_proposed(span.text, paper.title, sentence.text,
+                        span.start_char - sentence.start_char, in_catalogue=bool(span.kb_id_))
+            for field, span in spans for sentence in [sentences[field].of(span)]) else "used"
         entity = {
             "id": f"{label.lower()}:{key}",
             "label": label,
@@ -93,19 +120,22 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         if not vague:
             entities.append(entity)
         for field, span in spans:
+            sentence = sentences[field].of(span)
             mentions.append({
                 "field": field, "start": span.start_char, "end": span.end_char, "text": span.text,
                 "label": span.label_, "entity": name if not vague else None,
                 "entity_id": entity["id"] if not vague else None,
                 "score": score_of(span), "source": source_of(span),
-                "sentence": [span.sent.start_char, span.sent.end_char],
+                "sentence": [sentence.start_char, sentence.end_char],
             })
     mentions.sort(key=lambda m: (m["field"] != "title", m["start"]))
     entities.sort(key=lambda e: (e["label"], e["name"].lower()))
 
     proposed = {s.text for e in entities if e["role"] == "proposed"
                 for key in [e["id"].split(":", 1)[1]] for _, s in groups[key]}
-    results = [r.to_dict() for sent in abstract_doc.sents for r in find_results(sent, proposed)]
+    abstract = sentences["abstract"]
+    results = [r.to_dict() for sent, ents in zip(abstract.spans, abstract.ents)
+               for r in find_results(sent, proposed, ents)]
     links, seen = [], set()
     for field, doc in docs.items():
         for link in find_links(doc.text):

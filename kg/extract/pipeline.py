@@ -25,6 +25,7 @@ import kg.extract.gazetteer  # noqa: F401
 import kg.extract.model_names  # noqa: F401
 import kg.extract.span_edges  # noqa: F401
 import kg.extract.tokenizer  # noqa: F401
+from kg.extract.blas_ops import use_blas_ops
 from kg.extract.paper import paper_extraction
 from kg.records import Paper
 
@@ -54,6 +55,7 @@ def load_pipeline(model: str | None = None) -> Language:
     path = Path(model) if model else MODEL_PATH
     if (path / "config.cfg").exists():
         nlp = spacy.load(path)
+        use_blas_ops(nlp)
     else:
         nlp = kg.extract.tokenizer.make_blank_nlp()
     first = nlp.pipe_names[0] if nlp.pipe_names else None

@@ -41,11 +41,13 @@ def _nearest(entities: list[Span], label: str, position: int, prefer: set[str]) 
     return min(pool, key=lambda e: abs(e.start_char - position)).text
 
 
-def find_results(sentence: Span, proposed: set[str]) -> list[Result]:
+def find_results(sentence: Span, proposed: set[str],
+                 entities: list[Span] | None = None) -> list[Result]:
     """Values with a unit, or plain numbers right after a metric (`BLEU of 28.4`), in a sentence.
-    A value needs at least one of metric, dataset or method in the sentence to count."""
+    A value needs at least one of metric, dataset or method in the sentence to count.
+    `entities` are the sentence's entities when the caller has them already."""
     text = sentence.text
-    entities = list(sentence.ents)
+    entities = list(sentence.ents) if entities is None else entities
     found: list[Result] = []
     seen: set[int] = set()
     for match in VALUE_WITH_UNIT.finditer(text):

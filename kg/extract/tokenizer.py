@@ -56,7 +56,7 @@ assert URL_PATTERN.endswith("$")
 _URL_MATCH = re.compile("(?u)" + URL_PATTERN[:-1] + r"""(?<![.,;:!?)\]'"])$""").match
 
 
-def _build(nlp: spacy.Language) -> Tokenizer:
+def build_tokenizer(nlp: spacy.Language) -> Tokenizer:
     """Return a tokenizer for ``nlp`` using the English defaults with our infix/suffix rules."""
     defaults = nlp.Defaults
     suffixes = list(defaults.suffixes) + [r"(?<=[0-9])(?:times|×)", r"(?<=/)[.,;:]"]
@@ -76,7 +76,7 @@ def create_scientific_tokenizer():
     """Registry entry point: returns ``create_tokenizer(nlp)`` for spaCy configs."""
 
     def create_tokenizer(nlp: spacy.Language) -> Tokenizer:
-        return _build(nlp)
+        return build_tokenizer(nlp)
 
     return create_tokenizer
 
@@ -84,5 +84,5 @@ def create_scientific_tokenizer():
 def make_blank_nlp() -> spacy.Language:
     """``spacy.blank("en")`` with the scientific tokenizer installed."""
     nlp = spacy.blank("en")
-    nlp.tokenizer = _build(nlp)
+    nlp.tokenizer = build_tokenizer(nlp)
     return nlp
