@@ -35,6 +35,8 @@ import spacy  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
 
+import kg.extract.biluo  # noqa: E402,F401  (registers kg_biluo_entities)
+import kg.extract.blas_ops  # noqa: E402,F401  (registers kg.use_blas_ops.v1)
 import kg.extract.tokenizer  # noqa: E402,F401  (registers kg.scientific_tokenizer.v1)
 from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
 
@@ -141,13 +143,26 @@ def to_doc(nlp, record: dict, source: str, material: str, stats: Counter):
     missing = [s for s in filter_spans(missing) if not kept_tokens & set(range(s.start, s.end))]
     missing += [s for s in ents if s not in kept and not kept_tokens & set(range(s.start, s.end))]
     doc.set_ents(kept, missing=filter_spans(missing), default="outside")
+    # the same annotation as BILUO tags, for the tagger recogniser (configs/ner_tagger.cfg);
+    # a token whose annotation is missing keeps an empty tag, which the tagger does not learn from
+    tags = ["O" if token.ent_iob_ == "O" else "" for token in doc]
+    for ent in doc.ents:
+        if len(ent) == 1:
+            tags[ent.start] = f"U-{ent.label_}"
+        else:
+            tags[ent.start:ent.end] = ([f"B-{ent.label_}"] + [f"I-{ent.label_}"] * (len(ent) - 2)
+                                       + [f"L-{ent.label_}"])
+    for token, tag in zip(doc, tags):
+        token.tag_ = tag
     return doc
 
 
-def load_splits(data: Path) -> dict[str, list[tuple[str, dict]]]:
+def load_splits(data: Path, scirex_copies: int = 1) -> dict[str, list[tuple[str, dict]]]:
+    """`scirex_copies`: how many times each SciREX-train abstract is trained on (SciERC's
+    annotation guidelines differ, and it has four times as many abstracts)."""
     scirex = read_jsonl(data / "scirex" / "abstracts.jsonl")
     return {
-        "train": [("scirex", r) for r in scirex if not is_scirex_dev(r["id"])]
+        "train": [("scirex", r) for r in scirex if not is_scirex_dev(r["id"])] * scirex_copies
         + [("scierc", r) for split in ("train", "dev") for r in read_jsonl(data / "scierc" / f"{split}.jsonl")],
         "scirex_dev": [("scirex", r) for r in scirex if is_scirex_dev(r["id"])],
         "scierc_test": [("scierc", r) for r in read_jsonl(data / "scierc" / "test.jsonl")],
@@ -258,9 +273,11 @@ def main() -> None:
                     help="train on de-tokenised copies too (add), instead (only), or for a fixed half (mix)")
     ap.add_argument("--epochs", type=int, default=None, help="override training.max_epochs")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--scirex-copies", type=int, default=1,
+                    help="train on each SciREX-train abstract this many times")
     args = ap.parse_args()
 
-    splits = load_splits(args.data)
+    splits = load_splits(args.data, args.scirex_copies)
     print({k: len(v) for k, v in splits.items()}, flush=True)
     paths = build_docbins(splits, args.build, args.material, args.detok)
 
@@ -291,6 +308,7 @@ def main() -> None:
                                "(see kg/extract/models/README.md). Import kg.extract.tokenizer before loading.")
     nlp.meta["performance"] = {k: v["micro"] for k, v in scores.items()}
     nlp.meta["kg_training"] = {"material": args.material, "detok": args.detok, "seed": args.seed,
+                               "scirex_copies": args.scirex_copies, "config": args.config.name,
                                "epochs": args.epochs, "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
     if args.out.exists():
         shutil.rmtree(args.out)

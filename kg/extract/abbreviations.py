@@ -75,18 +75,25 @@ def _strip_plural(short: str) -> str:
 def find_abbreviations(doc: Doc) -> list[Abbreviation]:
     """All `long form (SHORT)` pairs in a doc, as spans."""
     pairs: list[Abbreviation] = []
-    for open_paren in (t for t in doc if t.text == "("):
-        close = next((t for t in doc[open_paren.i + 1 : open_paren.i + 6] if t.text == ")"), None)
-        if close is None or close.i == open_paren.i + 1:
+    if "(" not in doc.text:
+        return pairs
+    orths = doc.to_array("ORTH").tolist()
+    open_orth, close_orth = doc.vocab.strings["("], doc.vocab.strings[")"]
+    sentence_starts = ([i for i, flag in enumerate(doc.to_array("SENT_START").tolist()) if flag == 1]
+                       if doc.has_annotation("SENT_START") else [])
+    for open_i in (i for i, orth in enumerate(orths) if orth == open_orth):
+        close_i = next((j for j in range(open_i + 1, min(open_i + 6, len(orths)))
+                        if orths[j] == close_orth), None)
+        if close_i is None or close_i == open_i + 1:
             continue
-        short = doc[open_paren.i + 1 : close.i]
+        short = doc[open_i + 1 : close_i]
         if not is_short_form(short.text.replace(" ", "")):
             continue
         letters = _strip_plural(short.text.replace(" ", ""))
         max_words = min(len(letters) + 5, len(letters) * 2)
-        window_start = max(open_paren.sent.start if doc.has_annotation("SENT_START") else 0,
-                           open_paren.i - max_words)
-        window = doc[window_start : open_paren.i]
+        sentence_start = max((i for i in sentence_starts if i <= open_i), default=0)
+        window_start = max(sentence_start, open_i - max_words)
+        window = doc[window_start : open_i]
         if not window.text:
             continue
         start_char = find_long_form(letters, window.text)
@@ -122,10 +129,14 @@ def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
     """Spans that share an entity label across each abbreviation pair: a labelled long form
     labels every occurrence of its short form, and a labelled short form labels its long form.
     Returns (whole phrases around a definition, which win over what they cover; other spans)."""
-    from kg.extract.spans import make_span
+    from kg.extract.spans import entities, make_span
 
-    label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
-    label_of_text = {ent.text.lower(): ent.label_ for ent in doc.ents}
+    if not doc._.abbreviations:
+        return [], []
+    ents = entities(doc)
+    label_at = {i: ent.label_ for ent in ents for i in range(ent.start, ent.end)}
+    label_of_text = {ent.text.lower(): ent.label_ for ent in ents}
+    orths = doc.to_array("ORTH").tolist()
     spans: list[Span] = []
     phrases: list[Span] = []
     for pair in doc._.abbreviations:
@@ -143,7 +154,7 @@ def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
         if label is None:
             continue
         long_is_one_entity = any(e.start == pair.long.start and e.end == pair.long.end
-                                 for e in doc.ents)
+                                 for e in ents)
         if long_label is None:
             spans.append(make_span(doc, pair.long.start, pair.long.end, label, "abbreviation"))
         elif short_label and not long_is_one_entity and not phrases_cover(phrases, pair.long):
@@ -151,10 +162,10 @@ def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
             # Subspace Sampling` for `(ZCore)`): the defined name is the whole long form
             phrases.append(make_span(doc, pair.long.start, pair.long.end, short_label,
                                      "abbreviation"))
-        short_text = pair.short.text
-        for token in doc:
-            if token.text in (short_text, short_text + "s") and token.i not in label_at:
-                spans.append(make_span(doc, token.i, token.i + 1, label, "abbreviation"))
+        short_forms = {doc.vocab.strings[pair.short.text], doc.vocab.strings[pair.short.text + "s"]}
+        for i, orth in enumerate(orths):
+            if orth in short_forms and i not in label_at:
+                spans.append(make_span(doc, i, i + 1, label, "abbreviation"))
     return phrases, spans
 
 

@@ -35,3 +35,14 @@ def use_blas_ops(nlp) -> None:
         if model is not None and hasattr(model, "walk"):
             for node in model.walk():
                 node.ops = ops
+
+
+@registry.callbacks("kg.use_blas_ops.v1")
+def make_use_blas_ops():
+    """`[initialize] after_init` callback, so that training runs on BlasOps too."""
+
+    def after_init(nlp):
+        use_blas_ops(nlp)
+        return nlp
+
+    return after_init

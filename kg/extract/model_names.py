@@ -46,9 +46,11 @@ class ModelNameMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for token in doc:
-            text = token.text
-            if looks_like_model_name(text) and not (token.i == 0 and text.istitle()):
-                spans.append(make_span(doc, token.i, token.i + 1, label_for_name(text), "pattern"))
+        strings = doc.vocab.strings
+        # token texts from the ORTH column: iterating `doc` builds a Token object per token
+        for i, orth in enumerate(doc.to_array("ORTH").tolist()):
+            text = strings[orth]
+            if looks_like_model_name(text) and not (i == 0 and text.istitle()):
+                spans.append(make_span(doc, i, i + 1, label_for_name(text), "pattern"))
         merge_entities(doc, spans, prefer_new=False)
         return doc

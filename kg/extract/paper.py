@@ -16,7 +16,7 @@ from kg.extract.model_names import looks_like_model_name
 from kg.extract.results import find_results
 from kg.extract.roles import is_proposed
 from kg.extract.span_edges import without_generic_head
-from kg.extract.spans import score_of, source_of
+from kg.extract.spans import entities, score_of, source_of
 from kg.link.names import is_vague, name_key
 from kg.records import Paper
 
@@ -48,7 +48,7 @@ class Sentences:
         self.spans = [doc[start:end] for start, end in zip(starts, starts[1:] + [len(doc)])
                       if end > start]
         self._starts = [sent.start for sent in self.spans]
-        self.all_ents = list(doc.ents)  # `Doc.ents` walks every token on each call
+        self.all_ents = entities(doc)
         self.ents: list[list[Span]] = [[] for _ in self.spans]
         for ent in self.all_ents:
             self.ents[self.index(ent)].append(ent)

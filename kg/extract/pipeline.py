@@ -21,6 +21,7 @@ import spacy
 from spacy.language import Language
 
 import kg.extract.abbreviations  # noqa: F401  (registers components)
+import kg.extract.biluo  # noqa: F401
 import kg.extract.gazetteer  # noqa: F401
 import kg.extract.model_names  # noqa: F401
 import kg.extract.span_edges  # noqa: F401

@@ -8,6 +8,7 @@ variants and Unicode dashes are folded; digits and version suffixes are kept, so
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
@@ -68,6 +69,7 @@ def looks_like_a_name(token: str) -> bool:
     return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across papers; the regexes are the cost
 def name_key(text: str) -> str:
     """The matching key: `Deep Neural Networks` → `deep neural network`, `DNNs` → `dnn`,
     `CIFAR-10` and `CIFAR10` → `cifar10`, `Llama 3.1` → `llama3.1`, `BERT model` → `bert`,
@@ -108,6 +110,7 @@ def is_short_form(text: str) -> bool:
     return 2 <= len(text) <= 10 and " " not in text and any(c.isupper() for c in text)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_vague(text: str) -> bool:
     """Phrases that do not name a specific thing: `our approach`, `existing methods`,
     `performance`, bare numbers, single letters."""
