@@ -8,6 +8,7 @@ The recogniser spends most of its time in `gemm`. On this project's reference ma
 from __future__ import annotations
 
 import numpy
+from spacy.util import registry as spacy_registry
 from thinc.api import NumpyOps, registry
 from threadpoolctl import threadpool_limits
 
@@ -37,7 +38,7 @@ def use_blas_ops(nlp) -> None:
                 node.ops = ops
 
 
-@registry.callbacks("kg.use_blas_ops.v1")
+@spacy_registry.callbacks("kg.use_blas_ops.v1")
 def make_use_blas_ops():
     """`[initialize] after_init` callback, so that training runs on BlasOps too."""
 
