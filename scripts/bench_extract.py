@@ -41,6 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--model", default=None, help="a trained model folder (default: the shipped one)")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     papers = corpus(args.data, args.n)
 
@@ -51,10 +53,10 @@ def main() -> None:
     floor = time.perf_counter() - started
     print(f"blank tokenizer: {len(papers) / floor:,.0f} abstracts/s ({floor:.2f} s)")
 
-    load_pipeline()  # loading is not part of throughput
-    for processes in (1, 2):
+    load_pipeline(args.model)  # loading is not part of throughput
+    for processes in args.processes:
         started = time.perf_counter()
-        count = sum(1 for _ in extract_papers(papers, n_process=processes))
+        count = sum(1 for _ in extract_papers(papers, n_process=processes, model=args.model))
         seconds = time.perf_counter() - started
         print(f"kg extract, {processes} process(es): {count / seconds:,.0f} abstracts/s "
               f"({seconds:.2f} s, {seconds / floor:.1f}x the blank tokenizer)")

@@ -129,11 +129,11 @@ def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
     """Spans that share an entity label across each abbreviation pair: a labelled long form
     labels every occurrence of its short form, and a labelled short form labels its long form.
     Returns (whole phrases around a definition, which win over what they cover; other spans)."""
-    from kg.extract.spans import entities, make_span
+    from kg.extract.spans import make_span
 
     if not doc._.abbreviations:
         return [], []
-    ents = entities(doc)
+    ents = list(doc.ents)
     label_at = {i: ent.label_ for ent in ents for i in range(ent.start, ent.end)}
     label_of_text = {ent.text.lower(): ent.label_ for ent in ents}
     orths = doc.to_array("ORTH").tolist()

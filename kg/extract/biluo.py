@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy
 from spacy.language import Language
+from spacy.pipeline import Tagger
+from spacy.pipeline.tagger import DEFAULT_TAGGER_MODEL
 from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, Span
 from spacy.training import Example
@@ -82,3 +85,84 @@ class BiluoEntities:
 
     def from_bytes(self, data: bytes, exclude=()):
         return self
+
+
+def allowed_transitions(labels: list[str]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """(K×K allowed next tags, allowed first tags, allowed last tags) of the BILUO scheme."""
+    parts = [(tag.partition("-")[0], tag.partition("-")[2]) for tag in labels]
+    closed = [prefix in ("O", "L", "U") for prefix, _ in parts]
+    opens = [prefix in ("O", "B", "U") for prefix, _ in parts]
+    after = numpy.zeros((len(labels), len(labels)), dtype=bool)
+    for i, (prefix, label) in enumerate(parts):
+        for j, (next_prefix, next_label) in enumerate(parts):
+            after[i, j] = opens[j] if closed[i] else (next_prefix in ("I", "L") and next_label == label)
+    return after, numpy.array(opens), numpy.array(closed)
+
+
+def constrained_tags(scores: numpy.ndarray, after: numpy.ndarray, first: numpy.ndarray,
+                     last: numpy.ndarray, outside: int, sure: float = 0.9) -> numpy.ndarray:
+    """The best valid BILUO sequence, by Viterbi over stretches between tokens that are surely
+    O; stretches whose argmax is already valid (most of them) are kept as they are. `scores`
+    are the tagger's unnormalised outputs."""
+    log_probs = scores - scores.max(axis=1, keepdims=True)
+    log_probs -= numpy.log(numpy.exp(log_probs).sum(axis=1, keepdims=True))
+    guesses = log_probs.argmax(axis=1)
+    fixed = (guesses == outside) & (log_probs[:, outside] >= numpy.log(sure))
+    n, i = len(guesses), 0
+    while i < n:
+        if fixed[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not fixed[j]:
+            j += 1
+        stretch = guesses[i:j]
+        valid = first[stretch[0]] and last[stretch[-1]] and all(
+            after[a, b] for a, b in zip(stretch[:-1], stretch[1:]))
+        if not valid:
+            guesses[i:j] = _viterbi(log_probs[i:j], after, first, last)
+        i = j
+    return guesses
+
+
+def _viterbi(log_scores, after, first, last) -> numpy.ndarray:
+    blocked = numpy.where(after, 0.0, -numpy.inf)
+    best = numpy.where(first, log_scores[0], -numpy.inf)
+    back = numpy.zeros(log_scores.shape, dtype=int)
+    for t in range(1, len(log_scores)):
+        candidates = best[:, None] + blocked
+        back[t] = candidates.argmax(axis=0)
+        best = candidates.max(axis=0) + log_scores[t]
+    best = numpy.where(last, best, -numpy.inf)
+    path = [int(best.argmax())]
+    for t in range(len(log_scores) - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return numpy.array(path[::-1])
+
+
+class BiluoTagger(Tagger):
+    """spaCy's tagger, trained on BILUO tags, whose guesses are the best valid sequence rather
+    than each token's argmax (`B-Task I-Method` cannot happen)."""
+
+    def _scores2guesses(self, scores):
+        labels = list(self.labels)
+        if getattr(self, "_transitions_for", None) != labels:
+            self._transitions = allowed_transitions(labels)
+            self._transitions_for = labels
+        outside = labels.index("O") if "O" in labels else -1
+        if outside < 0:
+            return super()._scores2guesses(scores)
+        return [constrained_tags(numpy.asarray(doc_scores), *self._transitions, outside)
+                for doc_scores in scores]
+
+
+@Language.factory(
+    "kg_biluo_tagger",
+    assigns=["token.tag"],
+    default_config={"model": DEFAULT_TAGGER_MODEL, "overwrite": False, "scorer": None,
+                    "neg_prefix": "!", "label_smoothing": 0.0},
+)
+def make_biluo_tagger(nlp: Language, name: str, model, overwrite: bool, scorer, neg_prefix: str,
+                      label_smoothing: float) -> BiluoTagger:
+    return BiluoTagger(nlp.vocab, model, name=name, overwrite=overwrite, scorer=scorer,
+                       neg_prefix=neg_prefix, label_smoothing=label_smoothing)

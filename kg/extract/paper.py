@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
@@ -16,7 +17,7 @@ from kg.extract.model_names import looks_like_model_name
 from kg.extract.results import find_results
 from kg.extract.roles import is_proposed
 from kg.extract.span_edges import without_generic_head
-from kg.extract.spans import entities, score_of, source_of
+from kg.extract.spans import SOURCE_SCORES, source_of
 from kg.link.names import is_vague, name_key
 from kg.records import Paper
 
@@ -48,7 +49,7 @@ class Sentences:
         self.spans = [doc[start:end] for start, end in zip(starts, starts[1:] + [len(doc)])
                       if end > start]
         self._starts = [sent.start for sent in self.spans]
-        self.all_ents = entities(doc)
+        self.all_ents = list(doc.ents)
         self.ents: list[list[Span]] = [[] for _ in self.spans]
         for ent in self.all_ents:
             self.ents[self.index(ent)].append(ent)
@@ -58,6 +59,40 @@ class Sentences:
 
     def of(self, span: Span) -> Span:
         return self.spans[self.index(span)]
+
+
+@dataclass(slots=True)
+class Mention:
+    """What the record needs of one entity span, read from the Span once."""
+
+    field: str
+    text: str
+    label: str
+    kb_id: str
+    source: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+
+
+def mentions_of(field: str, doc: Doc, sentences: Sentences) -> list[Mention]:
+    text = doc.text
+    found = []
+    for ent in sentences.all_ents:
+        sentence = sentences.of(ent)
+        start, end = ent.start_char, ent.end_char
+        found.append(Mention(field, text[start:end], ent.label_, ent.kb_id_, source_of(ent),
+                             start, end, sentence.start_char, sentence.end_char))
+    return found
+
+
+def most_common(values: list[str]) -> str:
+    """The most frequent value, the first seen on ties (as `Counter.most_common`)."""
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 def add_source_code_links(links: list[dict], code_links: list[dict]) -> None:
@@ -81,33 +116,36 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     sentences = {field: Sentences(doc) for field, doc in docs.items()}
     expand = abbreviation_keys(list(docs.values()))
     catalogue = _catalogue_names()
+    definitions: dict[str, list] = defaultdict(list)
+    for doc in docs.values():
+        for pair in doc._.abbreviations:
+            definitions[name_key(pair.long.text)].append(pair)
 
-    groups: dict[str, list[tuple[str, Span]]] = defaultdict(list)
+    groups: dict[str, list[Mention]] = defaultdict(list)
     for field, doc in docs.items():
-        for ent in sentences[field].all_ents:
-            key = name_key(ent.text)
+        for mention in mentions_of(field, doc, sentences[field]):
+            key = name_key(mention.text)
             if key:
-                groups[expand.get(key, key)].append((field, ent))
+                groups[expand.get(key, key)].append(mention)
 
     entities, mentions = [], []
-    entity_of_key: dict[str, dict] = {}
-    for key, spans in groups.items():
-        label = Counter(span.label_ for _, span in spans).most_common(1)[0][0]
-        surfaces = [span.text for _, span in spans]
-        catalogue_ids = sorted({span.kb_id_ for _, span in spans if span.kb_id_})
-        defined = [pair for doc in docs.values() for pair in doc._.abbreviations
-                   if name_key(pair.long.text) == key]
-        long_forms = [pair.long.text for pair in defined]
-        coined = [pair.short.text for pair in defined if looks_like_model_name(pair.short.text)]
+    for key, group in groups.items():
+        label = most_common([m.label for m in group])
+        surfaces = [m.text for m in group]
+        catalogue_ids = sorted({m.kb_id for m in group if m.kb_id})
+        long_forms = [pair.long.text for pair in definitions.get(key, ())]
+        coined = [pair.short.text for pair in definitions.get(key, ())
+                  if looks_like_model_name(pair.short.text)]
         # `Zero-Shot Coreset Selection via ... (ZCore)` is known as ZCore; `DNNs` by its long form
         name = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
             coined[0] if coined else long_forms[0] if long_forms
-            else without_generic_head(Counter(surfaces).most_common(1)[0][0]))
+            else without_generic_head(most_common(surfaces)))
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
-            is_proposed(span.text, paper.title, sentence.text,
-                        span.start_char - sentence.start_char, in_catalogue=bool(span.kb_id_))
-            for field, span in spans for sentence in [sentences[field].of(span)]) else "used"
+            is_proposed(m.text, paper.title,
+                        docs[m.field].text[m.sentence_start:m.sentence_end],
+                        m.start - m.sentence_start, in_catalogue=bool(m.kb_id))
+            for m in group) else "used"
         entity = {
             "id": f"{label.lower()}:{key}",
             "label": label,
@@ -116,23 +154,21 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             "role": role,
             "catalogue_id": catalogue_ids[0] if catalogue_ids else None,
         }
-        entity_of_key[key] = entity
         if not vague:
             entities.append(entity)
-        for field, span in spans:
-            sentence = sentences[field].of(span)
+        for m in group:
             mentions.append({
-                "field": field, "start": span.start_char, "end": span.end_char, "text": span.text,
-                "label": span.label_, "entity": name if not vague else None,
+                "field": m.field, "start": m.start, "end": m.end, "text": m.text,
+                "label": m.label, "entity": name if not vague else None,
                 "entity_id": entity["id"] if not vague else None,
-                "score": score_of(span), "source": source_of(span),
-                "sentence": [sentence.start_char, sentence.end_char],
+                "score": SOURCE_SCORES.get(m.source, 0.5), "source": m.source,
+                "sentence": [m.sentence_start, m.sentence_end],
             })
     mentions.sort(key=lambda m: (m["field"] != "title", m["start"]))
     entities.sort(key=lambda e: (e["label"], e["name"].lower()))
 
-    proposed = {s.text for e in entities if e["role"] == "proposed"
-                for key in [e["id"].split(":", 1)[1]] for _, s in groups[key]}
+    proposed = {m.text for e in entities if e["role"] == "proposed"
+                for key in [e["id"].split(":", 1)[1]] for m in groups[key]}
     abstract = sentences["abstract"]
     results = [r.to_dict() for sent, ents in zip(abstract.spans, abstract.ents)
                for r in find_results(sent, proposed, ents)]

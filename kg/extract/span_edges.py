@@ -5,8 +5,6 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.spans import entities
-
 EDGE_WORDS = {"of", "and", "or", "the", "a", "an", "for", "with", "in", "on", "to", "via", "by",
               "from", "as", "at", "its", "their", "our", "this", "these", "that", "which", "e.g.",
               "i.e.", "using", "based"}
@@ -63,6 +61,6 @@ class SpanEdgeTrimmer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [t for t in (trimmed(e) for e in entities(doc)) if t is not None]
+        spans = [t for t in (trimmed(e) for e in doc.ents) if t is not None]
         doc.ents = spans
         return doc

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -28,25 +27,10 @@ def make_span(doc: Doc, start: int, end: int, label: str, source: str, kb_id: st
     return Span(doc, start, end, label=label, kb_id=kb_id, span_id=source)
 
 
-def entities(doc: Doc) -> list[Span]:
-    """`doc.ents`, read from the entity columns: the `Doc.ents` getter builds a Token object for
-    every token of the doc, which made it the slowest step of the rule components."""
-    rows = doc.to_array([ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]).tolist()
-    spans, start = [], None
-    for i, (iob, *_) in enumerate(rows + [(2, 0, 0, 0)]):
-        if start is not None and iob != 1:  # 1 = I: inside the open entity
-            _, label, kb_id, span_id = rows[start]
-            spans.append(Span(doc, start, i, label=label, kb_id=kb_id, span_id=span_id))
-            start = None
-        if iob == 3:  # 3 = B
-            start = i
-    return spans
-
-
 def sourced_entities(doc: Doc) -> list[Span]:
     """`doc.ents`, each marked with its recogniser (those without one came from `ner`)."""
     return [e if e.id_ else make_span(doc, e.start, e.end, e.label_, "ner", e.kb_id_)
-            for e in entities(doc)]
+            for e in doc.ents]
 
 
 def merge_longest(doc: Doc, new: Iterable[Span]) -> None:
