@@ -43,6 +43,9 @@ from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
 LABELS = ("Method", "Dataset", "Metric", "Task")
 SCIERC_KEEP = {"Method": "Method", "Task": "Task", "Metric": "Metric"}
 SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
+# SciERC OtherScientificTerm: "outside", or "missing" (not trained on either way): SciREX
+# annotates many such terms (`dilated convolutions`, `n-grams`) as Method. Set by --other-terms.
+OTHER_TERMS = "outside"
 
 
 # ---------------------------------------------------------------- data
@@ -114,6 +117,8 @@ def map_label(label: str, source: str, material: str) -> str | None:
         return SCIERC_KEEP[label]
     if label == "Material":
         return {"dataset": "Dataset", "missing": "missing", "drop": None}[material]
+    if label == "OtherScientificTerm" and OTHER_TERMS == "missing":
+        return "missing"
     return None
 
 
@@ -273,10 +278,14 @@ def main() -> None:
                     help="train on de-tokenised copies too (add), instead (only), or for a fixed half (mix)")
     ap.add_argument("--epochs", type=int, default=None, help="override training.max_epochs")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--other-terms", choices=("outside", "missing"), default="outside",
+                    help="SciERC OtherScientificTerm spans: trained as outside, or not trained on")
     ap.add_argument("--scirex-copies", type=int, default=1,
                     help="train on each SciREX-train abstract this many times")
     args = ap.parse_args()
 
+    global OTHER_TERMS
+    OTHER_TERMS = args.other_terms
     splits = load_splits(args.data, args.scirex_copies)
     print({k: len(v) for k, v in splits.items()}, flush=True)
     paths = build_docbins(splits, args.build, args.material, args.detok)
@@ -308,7 +317,7 @@ def main() -> None:
                                "(see kg/extract/models/README.md). Import kg.extract.tokenizer before loading.")
     nlp.meta["performance"] = {k: v["micro"] for k, v in scores.items()}
     nlp.meta["kg_training"] = {"material": args.material, "detok": args.detok, "seed": args.seed,
-                               "scirex_copies": args.scirex_copies, "config": args.config.name,
+                               "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "config": args.config.name,
                                "epochs": args.epochs, "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
     if args.out.exists():
         shutil.rmtree(args.out)
