@@ -6,7 +6,8 @@
 Steps: (1) convert SciREX + SciERC to DocBin files in build/ner/, (2) fixed split: SciREX records with
 int(sha1(id).hexdigest(), 16) % 5 == 0 are SciREX-dev (never trained on, used to pick the best
 checkpoint and for scores), the rest SciREX-train; SciERC train+dev are trained on, SciERC test is held
-out; (3) spaCy training with configs/ner.cfg (seed 42); (4) copy the best model to --out and print
+out; (3) spaCy training with configs/ner_tagger.cfg (seed 42; configs/ner.cfg is the
+transition-based NER it was measured against); (4) copy the best model to --out and print
 exact-span per-label P/R/F on SciREX-dev and SciERC-test.
 """
 
@@ -270,7 +271,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=ROOT / "kg" / "extract" / "models" / "ner")
-    ap.add_argument("--config", type=Path, default=ROOT / "configs" / "ner.cfg")
+    ap.add_argument("--config", type=Path, default=ROOT / "configs" / "ner_tagger.cfg")
     ap.add_argument("--build", type=Path, default=ROOT / "build" / "ner")
     ap.add_argument("--material", choices=("drop", "dataset", "missing"), default="dataset",
                     help="SciERC Material: drop (outside), map to Dataset, or missing (not trained on)")

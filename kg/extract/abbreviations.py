@@ -184,6 +184,8 @@ class AbbreviationLabeller:
         from kg.extract.spans import merge_entities
 
         phrases, spans = propagate_labels(doc)
-        merge_entities(doc, phrases, prefer_new=True)
-        merge_entities(doc, spans, prefer_new=False)
+        if phrases:
+            merge_entities(doc, phrases, prefer_new=True)
+        if spans:
+            merge_entities(doc, spans, prefer_new=False)
         return doc

@@ -52,6 +52,8 @@ class GazetteerMatcher:
         for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
             entry = self.entries[doc.vocab.strings[match_id]]
             spans.append(make_span(doc, start, end, entry["label"], "gazetteer", entry["id"]))
+        if not spans:
+            return doc
         if self.mode == "longest":
             merge_longest(doc, spans)
         else:

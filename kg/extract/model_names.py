@@ -52,5 +52,6 @@ class ModelNameMatcher:
             text = strings[orth]
             if looks_like_model_name(text) and not (i == 0 and text.istitle()):
                 spans.append(make_span(doc, i, i + 1, label_for_name(text), "pattern"))
-        merge_entities(doc, spans, prefer_new=False)
+        if spans:
+            merge_entities(doc, spans, prefer_new=False)
         return doc

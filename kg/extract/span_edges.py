@@ -46,6 +46,8 @@ def trimmed(span: Span) -> Span | None:
         end -= 1
     if start >= end:
         return None
+    if start == span.start and end == span.end and "(" not in span.text and ")" not in span.text:
+        return span
     inner = doc[start:end].text
     if inner.count("(") != inner.count(")"):  # `natural language processing (NLP` → cut at `(`
         cut = next((t.i for t in doc[start:end] if t.text == "("), None)
@@ -61,6 +63,8 @@ class SpanEdgeTrimmer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [t for t in (trimmed(e) for e in doc.ents) if t is not None]
-        doc.ents = spans
+        entities = doc.ents
+        spans = [t for t in (trimmed(e) for e in entities) if t is not None]
+        if len(spans) != len(entities) or any(a is not b for a, b in zip(spans, entities)):
+            doc.ents = spans
         return doc
