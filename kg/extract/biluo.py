@@ -60,8 +60,19 @@ class BiluoEntities:
         return self._parsed[tag_hash]
 
     def __call__(self, doc: Doc) -> Doc:
-        tags = [self._tag(int(h)) for h in doc.to_array("TAG")]
-        doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in biluo_spans(tags)])
+        # most tokens are O: read the tag column, and look only at the others
+        column = doc.to_array("TAG")
+        positions = numpy.flatnonzero(column != self.vocab.strings["O"]).tolist()
+        tags: list[tuple[str, str] | None] = []
+        offsets: list[int] = []
+        for position in positions:
+            if offsets and position != offsets[-1] + 1:  # a gap of O tokens
+                tags.append(None)
+                offsets.append(offsets[-1] + 1)
+            tags.append(self._tag(int(column[position])))
+            offsets.append(position)
+        doc.set_ents([Span(doc, offsets[s], offsets[e - 1] + 1, label=lab)
+                      for s, e, lab in biluo_spans(tags)])
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:

@@ -9,6 +9,7 @@ entities (established names such as CNN or ImageNet) are proposed only by the ti
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 INTRODUCING_VERBS = (r"(?:present|propose|introduce|develop|design|release|contribute|"
                      r"construct|create|curate|devise|formulate|establish)(?:s|d|ed)?")
@@ -25,12 +26,19 @@ NOT_THE_OBJECT = re.compile(r"\b(?:to|for|of|in|on|with|using|via|by|from|than|o
                             r"against|into|across|and|or|that|which|where|whether)\b|[,;:]", re.I)
 
 
+@lru_cache(maxsize=4096)
 def title_prefix_name(title: str) -> str | None:
     """`SegNet: A Deep ...` → `SegNet` (a short name before a colon in the title)."""
     head, sep, _ = title.partition(":")
     if sep and 1 <= len(head.split()) <= 4 and len(head) <= 40:
         return head.strip()
     return None
+
+
+@lru_cache(maxsize=4096)
+def introduces(sentence: str) -> bool:
+    """Whether a sentence has an introducing verb at all (most have none), asked once."""
+    return INTRODUCED_AFTER.search(sentence) is not None
 
 
 def is_proposed(entity_text: str, title: str, sentence: str, offset_in_sentence: int,
@@ -42,7 +50,7 @@ def is_proposed(entity_text: str, title: str, sentence: str, offset_in_sentence:
     before = sentence[:offset_in_sentence]
     if NAMING.search(before[-80:]):
         return True
-    if in_catalogue:
+    if in_catalogue or not introduces(sentence):
         return False
     introduced = list(INTRODUCED_AFTER.finditer(before))
     if not introduced:
