@@ -75,10 +75,10 @@ def _strip_plural(short: str) -> str:
 def find_abbreviations(doc: Doc) -> list[Abbreviation]:
     """All `long form (SHORT)` pairs in a doc, as spans."""
     pairs: list[Abbreviation] = []
-    if "(" not in doc.text:
-        return pairs
     orths = doc.to_array("ORTH").tolist()
     open_orth, close_orth = doc.vocab.strings["("], doc.vocab.strings[")"]
+    if open_orth not in orths:
+        return pairs
     sentence_starts = ([i for i, flag in enumerate(doc.to_array("SENT_START").tolist()) if flag == 1]
                        if doc.has_annotation("SENT_START") else [])
     for open_i in (i for i, orth in enumerate(orths) if orth == open_orth):

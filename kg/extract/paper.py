@@ -76,8 +76,7 @@ class Mention:
     sentence_end: int
 
 
-def mentions_of(field: str, doc: Doc, sentences: Sentences) -> list[Mention]:
-    text = doc.text
+def mentions_of(field: str, text: str, sentences: Sentences) -> list[Mention]:
     found = []
     for ent in sentences.all_ents:
         sentence = sentences.of(ent)
@@ -113,6 +112,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     """The extraction record: mentions with offsets, the paper's entities with their role,
     links and results. Extra keys (abstract, source, sentence offsets) feed provenance."""
     docs = {"title": title_doc, "abstract": abstract_doc}
+    texts = {field: doc.text for field, doc in docs.items()}  # `Doc.text` joins every token
     sentences = {field: Sentences(doc) for field, doc in docs.items()}
     expand = abbreviation_keys(list(docs.values()))
     catalogue = _catalogue_names()
@@ -123,7 +123,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
 
     groups: dict[str, list[Mention]] = defaultdict(list)
     for field, doc in docs.items():
-        for mention in mentions_of(field, doc, sentences[field]):
+        for mention in mentions_of(field, texts[field], sentences[field]):
             key = name_key(mention.text)
             if key:
                 groups[expand.get(key, key)].append(mention)
@@ -142,8 +142,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             else without_generic_head(most_common(surfaces)))
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
-            is_proposed(m.text, paper.title,
-                        docs[m.field].text[m.sentence_start:m.sentence_end],
+            is_proposed(m.text, paper.title, texts[m.field][m.sentence_start:m.sentence_end],
                         m.start - m.sentence_start, in_catalogue=bool(m.kb_id))
             for m in group) else "used"
         entity = {
@@ -173,8 +172,8 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     results = [r.to_dict() for sent, ents in zip(abstract.spans, abstract.ents)
                for r in find_results(sent, proposed, ents)]
     links, seen = [], set()
-    for field, doc in docs.items():
-        for link in find_links(doc.text):
+    for field in docs:
+        for link in find_links(texts[field]):
             if link.url not in seen:
                 seen.add(link.url)
                 links.append({**link.to_dict(), "field": field, "start": link.start, "end": link.end})
