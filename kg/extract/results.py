@@ -46,8 +46,12 @@ def find_results(sentence: Span, proposed: set[str],
     """Values with a unit, or plain numbers right after a metric (`BLEU of 28.4`), in a sentence.
     A value needs at least one of metric, dataset or method in the sentence to count.
     `entities` are the sentence's entities when the caller has them already."""
-    text = sentence.text
     entities = list(sentence.ents) if entities is None else entities
+    if not entities:
+        return []
+    text = sentence.text
+    if not any(c.isdigit() for c in text):
+        return []
     found: list[Result] = []
     seen: set[int] = set()
     for match in VALUE_WITH_UNIT.finditer(text):

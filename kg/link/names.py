@@ -54,6 +54,13 @@ GENERIC_HEADS = ("model", "models", "network", "networks", "architecture", "algo
 NAMED_HEAD = re.compile(rf"^(\S+)\s+(?:{'|'.join(GENERIC_HEADS)})$", re.I)
 
 
+SPACED_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
+LETTERS_THEN_NUMBER = re.compile(r"(?<=[a-z])['’]?[- ]?(?=\d)")
+NUMBER_HYPHEN_LETTER = re.compile(r"(?<=\d)-(?=[a-z])")
+WORD_HYPHEN = re.compile(r"(?<=[a-z0-9])-(?=[a-z])")
+QUOTES_AND_BRACKETS = re.compile(r"[\"'`“”‘’()\[\]{},;:]")
+
+
 def singular(word: str) -> str:
     if len(word) <= 3 or word.isdigit() or word in NO_PLURAL:
         return word
@@ -74,7 +81,7 @@ def name_key(text: str) -> str:
     """The matching key: `Deep Neural Networks` → `deep neural network`, `DNNs` → `dnn`,
     `CIFAR-10` and `CIFAR10` → `cifar10`, `Llama 3.1` → `llama3.1`, `BERT model` → `bert`,
     `Click-through rate (CTR) prediction` → `click through rate prediction`."""
-    text = re.sub(r"(?<=\w) - (?=\w)", "-", fold(text))  # tokenised `fully - convolutional`
+    text = SPACED_HYPHEN.sub("-", fold(text))  # tokenised `fully - convolutional`
     without_short = INNER_SHORT_FORM.sub("", text).strip()
     if without_short and without_short != text and not text.startswith("("):
         text = without_short
@@ -84,10 +91,10 @@ def name_key(text: str) -> str:
         text = head.group(1)
     text = text.lower()
     text = LEADING_WORDS.sub("", text)
-    text = re.sub(r"(?<=[a-z])['’]?[- ]?(?=\d)", "", text)  # cifar-10 → cifar10, qwen 3 → qwen3
-    text = re.sub(r"(?<=\d)-(?=[a-z])", "", text)  # 3-d → 3d
-    text = re.sub(r"(?<=[a-z0-9])-(?=[a-z])", " ", text)  # encoder-decoder → encoder decoder
-    text = re.sub(r"[\"'`“”‘’()\[\]{},;:]", " ", text)
+    text = LETTERS_THEN_NUMBER.sub("", text)  # cifar-10 → cifar10, qwen 3 → qwen3
+    text = NUMBER_HYPHEN_LETTER.sub("", text)  # 3-d → 3d
+    text = WORD_HYPHEN.sub(" ", text)  # encoder-decoder → encoder decoder
+    text = QUOTES_AND_BRACKETS.sub(" ", text)
     words = text.split()
     if not words:
         return ""
