@@ -119,20 +119,21 @@ def constrained_tags(scores: numpy.ndarray, after: numpy.ndarray, first: numpy.n
     log_probs -= numpy.log(numpy.exp(log_probs).sum(axis=1, keepdims=True))
     guesses = log_probs.argmax(axis=1)
     fixed = (guesses == outside) & (log_probs[:, outside] >= numpy.log(sure))
-    n, i = len(guesses), 0
-    while i < n:
-        if fixed[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and not fixed[j]:
-            j += 1
-        stretch = guesses[i:j]
-        valid = first[stretch[0]] and last[stretch[-1]] and all(
-            after[a, b] for a, b in zip(stretch[:-1], stretch[1:]))
+    free = numpy.flatnonzero(~fixed).tolist()
+    if not free:
+        return guesses
+    tags, allowed = guesses.tolist(), after.tolist()  # plain lists: the runs are short
+    runs, start = [], free[0]
+    for previous, position in zip(free, free[1:] + [None]):
+        if position != previous + 1:
+            runs.append((start, previous + 1))
+            start = position
+    for i, j in runs:
+        stretch = tags[i:j]
+        valid = (first[stretch[0]] and last[stretch[-1]]
+                 and all(allowed[a][b] for a, b in zip(stretch, stretch[1:])))
         if not valid:
             guesses[i:j] = _viterbi(log_probs[i:j], after, first, last)
-        i = j
     return guesses
 
 
