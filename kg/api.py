@@ -26,16 +26,15 @@ import networkx as nx
 
 from kg.engine import DEFAULT_BATCH_SIZE, WorkFolder, finished_records, run_extraction
 from kg.engine.records import ExtractionsFile
-from kg.export.graphml import write_graphml
-from kg.export.html import write_html
-from kg.export.rdf import DEFAULT_BASE, check_base_iri, write_rdf
+from kg.export.outputs import write_outputs
+from kg.export.rdf import DEFAULT_BASE, check_base_iri
 from kg.extract.pipeline import extract_papers
-from kg.graph.build import add_paper, build_graph
+from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
 from kg.io import atomic_path
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
-from kg.query.cypher import cypher_rows, write_cypher_store
-from kg.query.sparql import sparql_rows, write_sparql_store
+from kg.query.cypher import cypher_rows
+from kg.query.sparql import sparql_rows
 from kg.records import Paper, Reject, identity_keys
 from kg.sources import check_inputs, read_inputs, read_records
 
@@ -56,6 +55,7 @@ class Summary:
     seconds: float = 0.0
     extracted_now: int = 0  # papers extracted by this run
     reused: int = 0  # papers whose finished batch an interrupted run left in OUT/.work
+    steps: dict = field(default_factory=dict)  # seconds of each step after extraction
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -153,13 +153,28 @@ def input_papers(inputs: Iterable[str | os.PathLike] | None = None,
 
 @dataclass
 class Build:
-    """A built graph and the folder holding its files and stores."""
+    """A built graph and the folder holding its files and stores. `graph` (networkx) is
+    assembled from the files on first use, so a large build never holds it unasked."""
 
     out: Path
-    graph: nx.MultiDiGraph
     summary: Summary
     rejects: list[Reject]
     index: CanonicalIndex | None = None
+    _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            self._graph = walk_graph(self.walk())
+        return self._graph
+
+    def walk(self) -> BuildWalk:
+        """The graph as a stream of nodes with their out-edges (`kg.graph.stream`), read
+        from the build's files paper by paper."""
+        extractions = ExtractionsFile(self.out / "extractions.jsonl")
+        if self.index is None:
+            self.index = CanonicalIndex(extractions.linking(), stored_aliases(self.out))
+        return BuildWalk(extractions.by_id, self.index, shared_nodes(extractions.path))
 
     def sparql(self, query: str, as_frame: bool = True):
         return _rows(sparql_rows(self.out, query), as_frame)
@@ -235,39 +250,37 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     summary = Summary(extracted_now=run.extracted, reused=run.reused)
     write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))
     write_aliases(out, user_aliases)
+    linked = time.perf_counter()
     extractions = ExtractionsFile(out / "extractions.jsonl")  # read from disk, not held in memory
-    index = CanonicalIndex(extractions, user_aliases)
-    graph = build_graph([], index)
-    for record in extractions.by_id():  # the order build_graph adds papers in
-        add_paper(graph, record, index)
-    write_rdf(graph, out / "graph.ttl", "ttl", base=base_iri)
-    write_graphml(graph, out / "graph.graphml")
-    write_html(graph, out / "graph.html", title=f"kg: {papers} papers")
-    write_sparql_store(graph, out, base=base_iri)
-    write_cypher_store(graph, out)
-    types = Counter(d["type"] for _, d in graph.nodes(data=True))
+    index = CanonicalIndex(extractions.linking(), user_aliases)
+    summary.steps["index"] = round(time.perf_counter() - linked, 2)
+    walk = BuildWalk(extractions.by_id, index, shared_nodes(extractions.path))
+    written = write_outputs(walk, out, base=base_iri, title=f"kg: {papers} papers")
+    summary.steps.update(written.seconds)
+    types = Counter(written.nodes)
     summary.papers_in_graph = types.pop("Paper", 0)
     summary.rejected = len(rejects)
     summary.duplicates = sum(r.reason.startswith("duplicate of") for r in rejects)
     summary.papers_read = summary.papers_in_graph + summary.rejected
     summary.entities = dict(sorted(types.items()))
-    summary.edges = dict(sorted(Counter(d["type"] for *_, d in graph.edges(data=True)).items()))
+    summary.edges = dict(sorted(written.edges.items()))
     summary.files = ["extractions.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
                      "graph.html", "store.oxigraph", "store.lbdb", "summary.json"] + (
                         ["aliases.yaml"] if user_aliases else [])
     summary.seconds = round(time.perf_counter() - started, 2)
     write_jsonl(out / "summary.json", [summary.to_dict()])
     work.remove()  # kept until here, so a build interrupted while writing resumes too
-    return Build(out=out, graph=graph, summary=summary, rejects=rejects, index=index)
+    return Build(out=out, summary=summary, rejects=rejects, index=index)
 
 
-def read_previous_build(out: Path) -> tuple[list[dict], list[Reject]]:
-    """The extractions and rejects of the build in `out`, for `build(update=True)`."""
+def read_previous_build(out: Path) -> tuple[ExtractionsFile, list[Reject]]:
+    """The extractions (read from disk when iterated) and rejects of the build in `out`, for
+    `build(update=True)`."""
     if not (out / "extractions.jsonl").is_file():
         raise OutputError(f"no build to update in {out}: extractions.jsonl not found")
     rejects_file = out / "rejects.jsonl"
     rejects = [Reject(**r) for r in read_jsonl_file(rejects_file)] if rejects_file.is_file() else []
-    return read_jsonl_file(out / "extractions.jsonl"), rejects
+    return ExtractionsFile(out / "extractions.jsonl"), rejects
 
 
 def stored_aliases(out: Path) -> UserAliases | None:
@@ -288,16 +301,15 @@ def write_aliases(out: Path, aliases: UserAliases | None) -> None:
 
 
 def load(out: str | os.PathLike) -> Build:
-    """Open an existing build folder (graph rebuilt from its extractions and aliases file)."""
+    """Open an existing build folder (index relinked from its extractions and aliases file;
+    the graph assembled when first asked for)."""
     out = Path(out)
     if not (out / "extractions.jsonl").is_file():
         raise OutputError(f"not a kg build folder: {out} (extractions.jsonl not found)")
-    extractions = read_jsonl_file(out / "extractions.jsonl")
     rejects = [Reject(**r) for r in read_jsonl_file(out / "rejects.jsonl")]
     summary = Summary(**json.loads((out / "summary.json").read_text()))
-    index = CanonicalIndex(extractions, stored_aliases(out))
-    return Build(out=out, graph=build_graph(extractions, index), summary=summary,
-                 rejects=rejects, index=index)
+    index = CanonicalIndex(ExtractionsFile(out / "extractions.jsonl").linking(), stored_aliases(out))
+    return Build(out=out, summary=summary, rejects=rejects, index=index)
 
 
 def entities(out: str | os.PathLike) -> list:

@@ -192,13 +192,15 @@ def export(
 
     if fmt in ("neo4j-csv", "cypher"):
         _check_build(out)
-        _export_neo4j(load(out).graph, fmt, output or (out / "neo4j-import" if fmt == "neo4j-csv" else None))
+        build = load(out)  # the CSVs are streamed from the files; the script needs the graph
+        _export_neo4j(build.walk() if fmt == "neo4j-csv" else build.graph, fmt,
+                      output or (out / "neo4j-import" if fmt == "neo4j-csv" else None))
         return
     if fmt not in FORMATS:
         raise Failure(f"unknown --format {fmt!r}: use {', '.join(FORMATS)}")
     if not (out / "extractions.jsonl").is_file():
         raise Failure(f"no build at {out}: run `kg build ... -o {out}` first")
-    graph = load(out).graph
+    graph = load(out).walk()  # streamed from the build's files, paper by paper
     base = base_iri or stored_base_iri(out) or DEFAULT_BASE
     if output is None:
         serialize_rdf(graph, sys.stdout.buffer, fmt, base)

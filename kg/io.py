@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -32,3 +33,50 @@ def atomic_path(path: str | Path, directory: bool = False) -> Iterator[Path]:
 def write_text_atomic(path: str | Path, text: str) -> None:
     with atomic_path(path) as temp:
         temp.write_text(text, encoding="utf-8")
+
+
+class RowSpill:
+    """Rows pickled to a temporary file in batches as they come, read back in order later:
+    for writers that need every row before writing the first (a CSV header, a bulk load).
+    `add(row, properties)` also notes the properties' Python types, in first-seen order."""
+
+    def __init__(self, path: str | Path, batch: int = 2048) -> None:
+        self.path = Path(path)
+        self.handle = open(self.path, "wb")
+        self.pickler = pickle.Pickler(self.handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.columns: dict[str, set[type]] = {}
+        self.pending: list = []
+        self.batch = batch
+        self.count = 0
+
+    def add(self, row, properties: dict | None = None) -> None:
+        for key, value in (properties or {}).items():
+            kinds = self.columns.get(key)
+            if kinds is None:
+                kinds = self.columns[key] = set()
+            kinds.add(type(value))
+        self.pending.append(row)
+        self.count += 1
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.pickler.dump(self.pending)
+            self.pickler.clear_memo()
+            self.pending = []
+
+    def rows(self) -> Iterator:
+        """Every row, in the order added (once: the file is closed for writing)."""
+        self.flush()
+        self.handle.close()
+        with open(self.path, "rb") as handle:
+            while True:
+                try:
+                    yield from pickle.load(handle)
+                except EOFError:
+                    return
+
+    def close(self) -> None:
+        self.handle.close()
+        self.path.unlink(missing_ok=True)

@@ -12,6 +12,15 @@ with the local engine at 1 and 2 processes and with a Dask LocalCluster of 2 wor
 (cluster start excluded, measured separately).
 
     .venv/bin/python scripts/bench_scale.py --sizes 500 1000 2000 --throughput-n 1000 [-p 2]
+
+After extraction only (`--replicated OUT/extractions.jsonl`): the records of a real build are
+copied with new ids up to each N (scripts/replicate_extractions.py), then `kg build --update
+OUT` (no new input: index, graph walk, Turtle, GraphML, page, Oxigraph and Ladybug stores),
+`kg export OUT --format nt` and `kg export OUT --format neo4j-csv` are measured like above,
+with the build's own step seconds from summary.json, and a growth table is printed.
+
+    .venv/bin/python scripts/bench_scale.py --replicated out-2k/extractions.jsonl \
+        --sizes 20000 100000 [--folder /tmp/bench] [--authors 3]
 """
 
 from __future__ import annotations
@@ -127,6 +136,54 @@ def throughput(n: int, folder: Path) -> dict:
     return {"n": n, **{k: round(v, 1) for k, v in rates.items()}, "dask_startup_s": round(startup, 1)}
 
 
+def after_extraction(n: int, source: Path, folder: Path, authors: int) -> dict:
+    """The post-extraction path on `n` replicated records: each step's wall time and peak RSS."""
+    out = folder / f"replicated-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "replicate_extractions.py"), str(source),
+                    str(n), "-o", str(out / "extractions.jsonl"), "--authors", str(authors)],
+                   check=True, capture_output=True)
+    steps = {
+        "build": [*KG, "build", "--update", str(out)],
+        "ntriples": [*KG, "export", str(out), "--format", "nt", "-o", str(out / "graph.nt")],
+        "neo4j_csv": [*KG, "export", str(out), "--format", "neo4j-csv", "-o", str(out / "neo4j-import")],
+    }
+    row = {"n": n}
+    for name, command in steps.items():
+        seconds, peak = run_measured(command)
+        row[f"{name}_s"], row[f"{name}_rss_mib"] = round(seconds, 1), round(peak / 2**20)
+        print(f"  N={n:>8}  {name:<10} {seconds:>7.1f} s  {seconds / n * 1000:>6.2f} ms/paper  "
+              f"peak RSS {peak / 2**20:>6.0f} MiB", flush=True)
+    summary = json.loads((out / "summary.json").read_text())
+    row["build_steps_s"] = summary.get("steps", {})
+    print(f"  N={n:>8}  build steps (s): " + ", ".join(f"{k} {v}" for k, v in row["build_steps_s"].items()),
+          flush=True)
+    row["total_s"] = round(sum(row[f"{name}_s"] for name in steps), 1)
+    row["peak_rss_mib"] = max(row[f"{name}_rss_mib"] for name in steps)
+    row["nodes"] = summary["papers_in_graph"] + sum(summary["entities"].values())
+    row["edges"] = sum(summary["edges"].values())
+    row["extractions_mib"] = round((out / "extractions.jsonl").stat().st_size / 2**20)
+    shutil.rmtree(out, ignore_errors=True)
+    return row
+
+
+def growth_table(rows: list[dict]) -> None:
+    print(f"{'N':>9} {'build s':>8} {'nt s':>7} {'csv s':>7} {'total s':>8} {'ms/paper':>9} "
+          f"{'build MiB':>10} {'nt MiB':>7} {'csv MiB':>8} {'nodes':>9} {'edges':>10}")
+    for r in rows:
+        print(f"{r['n']:>9} {r['build_s']:>8.1f} {r['ntriples_s']:>7.1f} {r['neo4j_csv_s']:>7.1f} "
+              f"{r['total_s']:>8.1f} {r['total_s'] / r['n'] * 1000:>9.2f} {r['build_rss_mib']:>10} "
+              f"{r['ntriples_rss_mib']:>7} {r['neo4j_csv_rss_mib']:>8} {r['nodes']:>9} {r['edges']:>10}")
+    if len(rows) >= 2:
+        per_paper, base = fit([r["n"] for r in rows], [r["total_s"] for r in rows])
+        rss_per_paper, rss_base = fit([r["n"] for r in rows], [r["peak_rss_mib"] for r in rows])
+        for target in (100_000, 1_000_000):
+            print(f"linear fit  N={target:>9}: after extraction ~{(base + per_paper * target) / 60:.1f} min, "
+                  f"~{(rss_base + rss_per_paper * target) / 1024:.2f} GiB peak RSS (marginal "
+                  f"{per_paper * 1000:.2f} ms and {rss_per_paper * 1024:.1f} KiB per paper)")
+
+
 def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     """(slope, intercept) of the least-squares line through the points."""
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
@@ -140,7 +197,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
     parser.add_argument("--throughput-n", type=int, default=1000, help="0: skip throughput")
     parser.add_argument("-p", "--processes", type=int, default=2)
+    parser.add_argument("--replicated", type=Path, metavar="EXTRACTIONS",
+                        help="measure after extraction only, on copies of these records")
+    parser.add_argument("--authors", type=int, default=0,
+                        help="with --replicated: authors per copy (from a pool of N/2 names)")
+    parser.add_argument("--folder", type=Path, help="where to work (default: a temporary folder)")
     args = parser.parse_args()
+    if args.replicated:
+        if not args.replicated.is_file():
+            raise SystemExit(f"bench_scale: {args.replicated} not found")
+        with tempfile.TemporaryDirectory(prefix="kg-bench-scale-", dir=args.folder) as tmp:
+            rows = [after_extraction(n, args.replicated, Path(tmp), args.authors) for n in args.sizes]
+        growth_table(rows)
+        print(json.dumps({"after_extraction": rows}))
+        return
     with tempfile.TemporaryDirectory(prefix="kg-bench-scale-") as tmp:
         folder = Path(tmp)
         rows = [end_to_end(n, folder, args.processes) for n in args.sizes]

@@ -1,23 +1,91 @@
-"""GraphML for Gephi, yEd and networkx users. Lists become JSON strings; None is left out."""
+"""GraphML for Gephi, yEd and networkx users. Lists become JSON strings; None is left out.
+
+Written as a stream (the layout of `networkx.write_graphml`: keys, then every node, then every
+edge): nodes and edges go to two temporary files as they come, and the document is put
+together from them once the keys are known, so memory holds only the keys."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import tempfile
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+from kg.graph.stream import Walk, graph_walk
 from kg.io import atomic_path
 
+XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+_MARKUP = re.compile(r"[&<>]").search
+HEADER = ("<?xml version='1.0' encoding='utf-8'?>\n"
+          '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+          'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+          'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
 
-def _flat(data: dict) -> dict:
-    return {k: json.dumps(v) if isinstance(v, list | dict) else v
-            for k, v in data.items() if v is not None}
+
+class GraphmlSink:
+    """Writes walk items as GraphML to `path` (atomically, on `close`)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.parts-", dir=self.path.parent))
+        self.nodes = open(self.folder / "nodes.xml", "w", encoding="utf-8")
+        self.edges = open(self.folder / "edges.xml", "w", encoding="utf-8")
+        self.keys: dict[tuple[str, str, str], str] = {}  # (name, type, scope) → key id
+
+    def _data(self, data: dict, scope: str, indent: str) -> str:
+        parts, keys = [], self.keys
+        for name, value in data.items():
+            if value is None:
+                continue
+            if isinstance(value, list | dict):
+                value, kind = json.dumps(value), "string"
+            else:
+                kind = XML_TYPES.get(type(value), "string")
+            key = keys.get((name, kind, scope))
+            if key is None:
+                key = keys[(name, kind, scope)] = f"d{len(keys)}"
+            text = str(value)
+            if _MARKUP(text):
+                text = escape(text)
+            parts.append(f'{indent}<data key="{key}">{text}</data>\n')
+        return "".join(parts)
+
+    def add(self, node: str, data: dict, out: list) -> None:
+        body = self._data(data, "node", "      ")
+        self.nodes.write(f"    <node id={quoteattr(str(node))}>\n{body}    </node>\n" if body
+                         else f"    <node id={quoteattr(str(node))} />\n")
+        for target, key, edge in out:
+            body = self._data(edge, "edge", "      ")
+            start = (f"    <edge source={quoteattr(str(node))} target={quoteattr(str(target))} "
+                     f"id={quoteattr(str(key))}")
+            self.edges.write(f"{start}>\n{body}    </edge>\n" if body else f"{start} />\n")
+
+    def close(self) -> None:
+        try:
+            self.nodes.close()
+            self.edges.close()
+            with atomic_path(self.path) as temp, open(temp, "w", encoding="utf-8") as handle:
+                handle.write(HEADER)
+                for (name, kind, scope), key in reversed(self.keys.items()):  # as networkx lists them
+                    handle.write(f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} '
+                                 f'attr.type="{kind}" />\n')
+                handle.write('  <graph edgedefault="directed">\n')
+                for part in ("nodes.xml", "edges.xml"):
+                    with open(self.folder / part, encoding="utf-8") as body:
+                        shutil.copyfileobj(body, handle, 1 << 20)
+                handle.write("  </graph>\n</graphml>")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> None:
-    flat = nx.MultiDiGraph()
-    flat.add_nodes_from((n, _flat(d)) for n, d in graph.nodes(data=True))
-    flat.add_edges_from((u, v, k, _flat(d)) for u, v, k, d in graph.edges(keys=True, data=True))
-    with atomic_path(path) as temp:
-        nx.write_graphml(flat, temp)
+def write_graphml(graph: nx.MultiDiGraph | Walk, path: str | Path) -> None:
+    sink = GraphmlSink(path)
+    for item in graph_walk(graph):
+        sink.add(*item)
+    sink.close()

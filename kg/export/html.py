@@ -13,6 +13,7 @@ at once.
 from __future__ import annotations
 
 import difflib
+import heapq
 import html
 import json
 import math
@@ -221,10 +222,11 @@ def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None) -> dict:
 
 def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "kg graph", *,
                focus: str | None = None, depth: int = 2,
-               max_nodes: int | None = None) -> nx.MultiDiGraph:
+               max_nodes: int | None = None, notes: list[str] | None = None) -> nx.MultiDiGraph:
     """Write the page for `graph` (or the ego graph around `focus`, or its `max_nodes` most
-    connected entities and their papers) to `path`, atomically; return the graph drawn."""
-    notes = []
+    connected entities and their papers) to `path`, atomically; return the graph drawn.
+    `notes`: sentences shown above the graph (what was left out)."""
+    notes = list(notes or [])
     if focus:
         graph, note = ego_subgraph(graph, focus, depth)
         notes.append(note)
@@ -240,3 +242,64 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "kg graph"
     with atomic_path(path) as temp:
         temp.write_text(page, encoding="utf-8")
     return graph
+
+
+FULL_PAGE_NODES = 10_000  # a build's page draws the whole graph up to this many nodes
+PAGE_ENTITIES = 1_000  # above it: the entities in most papers ...
+PAGE_PAPERS = 1_500  # ... and the papers linked to most of them
+
+
+class PageSink:
+    """A build's page, from walk items: the whole graph while it has at most `full_nodes`
+    nodes (the page `write_html` draws of it); above that only the `entities` entities in most
+    papers and the `papers` papers linked to most of them, so memory stays bounded."""
+
+    def __init__(self, path: str | Path, title: str, entities: list, *,
+                 full_nodes: int = FULL_PAGE_NODES, top_entities: int = PAGE_ENTITIES,
+                 top_papers: int = PAGE_PAPERS) -> None:
+        self.path, self.title, self.full_nodes = Path(path), title, full_nodes
+        self.graph: nx.MultiDiGraph | None = nx.MultiDiGraph(name="kg")
+        self.edges: list = []
+        self.count = 0
+        ranked = sorted(entities, key=lambda e: (-e.papers, -e.mentions, e.id))
+        self.entities = len(ranked)
+        self.kept = {e.id: e for e in ranked[:top_entities]}
+        self.top_papers = top_papers
+        self.candidates: list = []  # heap of (kept entities linked, paper id, data, edges)
+        self.papers = 0
+
+    def add(self, node: str, data: dict, out: list) -> None:
+        self.count += 1
+        if self.graph is not None:
+            self.graph.add_node(node, **data)
+            self.edges += [(node, target, key, edge) for target, key, edge in out]
+            if self.count > self.full_nodes:
+                self.graph = self.edges = None
+        if data.get("type") == "Paper":
+            self.papers += 1
+            linked = [(node, target, key, edge) for target, key, edge in out if target in self.kept]
+            if linked:
+                entry = (len(linked), node, data, linked)
+                if len(self.candidates) < self.top_papers:
+                    heapq.heappush(self.candidates, entry)
+                elif entry[:2] > self.candidates[0][:2]:
+                    heapq.heapreplace(self.candidates, entry)
+
+    def close(self) -> nx.MultiDiGraph:
+        """Write the page; returns the graph drawn."""
+        from kg.graph.stream import entity_data
+
+        if self.graph is not None:
+            self.graph.add_edges_from(self.edges)
+            return write_html(self.graph, self.path, title=self.title)
+        graph = nx.MultiDiGraph(name="kg")
+        for entity_id, entity in self.kept.items():
+            graph.add_node(entity_id, **entity_data(entity))
+        for _, node, data, linked in sorted(self.candidates, key=lambda c: c[1]):
+            graph.add_node(node, **data)
+            graph.add_edges_from(linked)
+        note = (f"Showing the {len(self.kept):,} entities in most papers (of {self.entities:,}) "
+                f"and the {len(self.candidates):,} papers linked to most of them (of "
+                f"{self.papers:,}); the graph has {self.count:,} nodes. Draw another part with "
+                "`kg html OUT --focus NAME` or `--max-nodes N`.")
+        return write_html(graph, self.path, title=self.title, notes=[note])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import json
 import math
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +21,8 @@ from pathlib import Path
 import networkx as nx
 
 from kg.graph.model import NODE_TYPES
-from kg.io import atomic_path
+from kg.graph.stream import Walk, graph_walk
+from kg.io import RowSpill, atomic_path
 
 # Between the elements of a list in a CSV field: the ASCII unit separator, which no name or
 # URL contains (the default `;` can be part of an alias).
@@ -126,7 +129,11 @@ def kept_relationships(graph: nx.MultiDiGraph) -> dict[str, list[dict]]:
 
 
 def _csv_type(values: Iterable) -> str:
-    kinds = {type(v) for v in values}
+    return _csv_kind({type(v) for v in values})
+
+
+def _csv_kind(kinds: set[type]) -> str:
+    """The neo4j-admin type of a column whose values have these Python types."""
     if kinds <= {bool}:
         return "boolean"
     if kinds <= {int}:
@@ -166,11 +173,83 @@ def _write_csv(path: Path, header: list[str], lines: Iterable[list[str]]) -> Non
         writer.writerows(lines)
 
 
-def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | Path) -> dict:
+def write_neo4j_csv(graph: nx.MultiDiGraph | Walk, directory: str | Path) -> dict:
     """Write `nodes-<Label>.csv`, `relationships-<TYPE>.csv` and `import.args` (the options
     of `neo4j-admin database import full`, usable as `@import.args`) into `directory`.
     Returns {"nodes": n, "relationships": m, "files": [...], "command": [...]}."""
-    return write_neo4j_csv_rows(node_rows(graph), relationship_rows(graph), directory)
+    walk = graph_walk(graph)
+    sink = Neo4jCsvSink(directory, walk.type_of)
+    for item in walk:
+        sink.add(*item)
+    return sink.close()
+
+
+class Neo4jCsvSink:
+    """The neo4j-admin CSVs written from walk items: rows go to temporary files as they come
+    (a CSV's header needs every row's properties and their types), then each CSV is written in
+    one pass; memory holds only the columns."""
+
+    def __init__(self, directory: str | Path, type_of) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.type_of = type_of
+        self.folder = Path(tempfile.mkdtemp(prefix=".neo4j-rows-", dir=self.directory))
+        self.nodes: dict[str, RowSpill] = {}
+        self.relationships: dict[tuple[str, str, str], RowSpill] = {}
+        self.start_label: dict[str, str] = {}
+
+    def _spill(self, table: dict, key) -> RowSpill:
+        spill = table.get(key)
+        if spill is None:
+            number = len(self.nodes) + len(self.relationships)
+            spill = table[key] = RowSpill(self.folder / f"{number}.pickle")
+        return spill
+
+    def add(self, node: str, data: dict, out: list) -> None:
+        label = data["type"]
+        row = {"id": node, **properties(data)}
+        self._spill(self.nodes, label).add(row, row)
+        for target, _, edge in out:
+            flat = properties(edge)
+            self._spill(self.relationships, (edge["type"], label, self.type_of(target))).add(
+                (node, target, flat), flat)
+
+    def close(self) -> dict:
+        try:
+            return self._write()
+        finally:
+            for spill in [*self.nodes.values(), *self.relationships.values()]:
+                spill.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _write(self) -> dict:
+        files, node_count, relationship_count = [], 0, 0
+        for label, spill in self.nodes.items():
+            columns = [(key, _csv_kind(kinds)) for key, kinds in spill.columns.items() if key != "id"]
+            header = ["id:ID", ":LABEL", *(f"{key}:{kind}" for key, kind in columns)]
+            path = self.directory / f"nodes-{label}.csv"
+            _write_csv(path, header, ([row["id"], label,
+                                       *(_csv_text(row.get(key), kind) for key, kind in columns)]
+                                      for row in spill.rows()))
+            files.append(("--nodes", path))
+            node_count += spill.count
+        by_type: dict[str, list[RowSpill]] = defaultdict(list)
+        for (relation, _, _), spill in self.relationships.items():
+            by_type[relation].append(spill)
+        for relation, spills in by_type.items():
+            found: dict[str, set[type]] = {}
+            for spill in spills:
+                for key, kinds in spill.columns.items():
+                    found.setdefault(key, set()).update(kinds)
+            columns = [(key, _csv_kind(kinds)) for key, kinds in found.items()]
+            header = [":START_ID", ":END_ID", ":TYPE", *(f"{key}:{kind}" for key, kind in columns)]
+            path = self.directory / f"relationships-{relation}.csv"
+            _write_csv(path, header, ([start, end, relation,
+                                       *(_csv_text(flat.get(key), kind) for key, kind in columns)]
+                                      for spill in spills for start, end, flat in spill.rows()))
+            files.append(("--relationships", path))
+            relationship_count += sum(spill.count for spill in spills)
+        return _write_import_args(self.directory, files, node_count, relationship_count)
 
 
 def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
@@ -201,6 +280,10 @@ def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
                                   for row in rows))
         files.append(("--relationships", path))
         relationship_count += len(rows)
+    return _write_import_args(directory, files, node_count, relationship_count)
+
+
+def _write_import_args(directory: Path, files: list, node_count: int, relationship_count: int) -> dict:
     options = [f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--multiline-fields=true",
                *(f"{option}={path.resolve()}" for option, path in files)]
     with atomic_path(directory / "import.args") as temp:

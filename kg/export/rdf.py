@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -30,6 +31,7 @@ from urllib.parse import quote
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.graph.stream import Walk, graph_walk
 from kg.io import atomic_path
 
 DEFAULT_BASE = "https://w3id.org/kg/resource/"
@@ -116,6 +118,7 @@ def predicate_name(relation: str) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
+@lru_cache(maxsize=256)
 def relation_predicate(relation: str) -> str:
     return RELATIONS.get(relation) or KG + predicate_name(relation)
 
@@ -187,92 +190,127 @@ def safe_iri(url: str) -> str | None:
     return iri
 
 
+NODE_CACHE = 100_000  # node IRIs kept for reuse; cleared when full, so memory stays flat
+
+
+class _Vocabulary(dict):
+    """IRI → `<IRI>`, made on first use (a plain dict lookup after that)."""
+
+    def __missing__(self, iri: str) -> str:
+        term = self[iri] = f"<{iri}>"
+        return term
+
+
+class _NodeTerms(dict):
+    """Node id → `<{base}{node id}>`, kept while there is room (cleared when full)."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, node_id: str) -> str:
+        if len(self) >= NODE_CACHE:
+            self.clear()
+        term = self[node_id] = f"<{node_iri(node_id, self.base).value}>"
+        return term
+
+
 class _Terms:
-    """IRIs in N-Triples syntax (`<...>`), built once per export: vocabulary and node IRIs."""
+    """IRIs in N-Triples syntax (`<...>`): vocabulary IRIs built once per export, node IRIs
+    kept while the cache has room."""
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.cache: dict[str, str] = {}
-        self.nodes: dict[str, str] = {}
+        self.cache = _Vocabulary()
+        self.nodes = _NodeTerms(base)
+        self.node = self.nodes.__getitem__
 
     def __getitem__(self, iri: str) -> str:
-        term = self.cache.get(iri)
-        if term is None:
-            term = self.cache[iri] = f"<{iri}>"
-        return term
-
-    def node(self, node_id: str) -> str:
-        term = self.nodes.get(node_id)
-        if term is None:
-            term = self.nodes[node_id] = f"<{node_iri(node_id, self.base).value}>"
-        return term
+        return self.cache[iri]
 
 
-def graph_statements(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
-    """(subject, predicate, object, graph name) in N-Triples syntax for the whole graph,
-    generated lazily: the shared nodes (graph name None: the default graph), and each paper
-    with its facts, annotations and results (in its own named graph)."""
-    check_base_iri(base)
-    terms = _Terms(base)
-    rdf_type = terms[RDF + "type"]
-    dataset = f"<{base}>"
-    yield dataset, rdf_type, terms[VOID + "Dataset"], None
-    yield dataset, terms[VOID + "uriSpace"], nt_literal(base), None
-    yield dataset, terms[VOID + "vocabulary"], terms[ONTOLOGY], None
-    agents: set[tuple] = set()
-    for node_id, data in graph.nodes(data=True):
+def graph_statements(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE) -> Iterator[tuple]:
+    """(subject, predicate, object, graph name) in N-Triples syntax for the whole graph (a
+    networkx graph or a `kg.graph.stream` walk), generated lazily: the shared nodes (graph name
+    None: the default graph), and each paper with its facts, annotations and results (in its
+    own named graph)."""
+    writer = StatementWriter(graph_walk(graph), base)
+    yield from writer.header()
+    for item in writer.walk:
+        yield from writer.statements(*item)
+    yield from writer.footer()
+
+
+class StatementWriter:
+    """Turns walk items into statements, one item at a time (`graph_statements` in pieces, so
+    one walk can feed several writers)."""
+
+    def __init__(self, walk: Walk, base: str = DEFAULT_BASE) -> None:
+        check_base_iri(base)
+        self.walk, self.base = walk, base
+        self.terms = _Terms(base)
+        self.agents: set[tuple] = set()
+
+    def header(self) -> list[tuple]:
+        terms, dataset = self.terms, f"<{self.base}>"
+        return [(dataset, terms[RDF + "type"], terms[VOID + "Dataset"], None),
+                (dataset, terms[VOID + "uriSpace"], nt_literal(self.base), None),
+                (dataset, terms[VOID + "vocabulary"], terms[ONTOLOGY], None)]
+
+    def statements(self, node_id: str, data: dict, out: list) -> list[tuple]:
         kind = data.get("type")
-        if kind == "Result" and _reporting_paper(graph, node_id):
-            continue  # written with its paper
+        if kind == "Result" and (paper := self.walk.reporting_paper(node_id)):
+            graph_name = f"<{paper_graph_iri(paper, self.base).value}>"
+            return _node_statements(node_id, data, out, self.terms, graph_name)
         if kind != "Paper":
-            yield from _node_statements(graph, node_id, data, terms, None)
-            continue
-        graph_name = f"<{paper_graph_iri(node_id, base).value}>"
-        yield from _node_statements(graph, node_id, data, terms, graph_name)
-        for _, target, key, edge in graph.out_edges(node_id, keys=True, data=True):
+            return _node_statements(node_id, data, out, self.terms, None)
+        graph_name = f"<{paper_graph_iri(node_id, self.base).value}>"
+        found = _node_statements(node_id, data, out, self.terms, graph_name)
+        for target, key, edge in out:
             if edge.get("start") is not None or edge.get("extractor"):
-                yield from _annotation(node_id, target, key, data, edge, terms, graph_name, agents)
-            if graph.nodes[target].get("type") == "Result":
-                yield from _node_statements(graph, target, graph.nodes[target], terms, graph_name)
-    for name, version in sorted(agents):
-        agent = _agent_iri(name, version, terms)
-        yield agent, rdf_type, terms[PROV + "SoftwareAgent"], None
-        yield agent, terms[RDFS + "label"], nt_literal(name), None
-        if version:
-            yield agent, terms[SCHEMA + "softwareVersion"], nt_literal(version), None
+                found += _annotation(node_id, target, key, data, edge, self.terms, graph_name,
+                                     self.agents)
+        return found
+
+    def footer(self) -> list[tuple]:
+        terms, found = self.terms, []
+        rdf_type = terms[RDF + "type"]
+        for name, version in sorted(self.agents):
+            agent = _agent_iri(name, version, terms.node)
+            found.append((agent, rdf_type, terms[PROV + "SoftwareAgent"], None))
+            found.append((agent, terms[RDFS + "label"], nt_literal(name), None))
+            if version:
+                found.append((agent, terms[SCHEMA + "softwareVersion"], nt_literal(version), None))
+        return found
 
 
-def _reporting_paper(graph: nx.MultiDiGraph, node_id: str) -> str | None:
-    return next((paper for paper, _, key in graph.in_edges(node_id, keys=True)
-                 if key == "REPORTS" and graph.nodes[paper].get("type") == "Paper"), None)
-
-
-def _node_statements(graph, node_id, data, terms: _Terms, g) -> list[tuple]:
-    subject = terms.node(node_id)
+def _node_statements(node_id, data, out, terms: _Terms, g) -> list[tuple]:
+    node_term, terms = terms.node, terms.cache  # plain dict lookups from here
+    subject = node_term(node_id)
     kind = data.get("type")
-    out = [(subject, terms[RDF + "type"], terms[cls], g) for cls in CLASSES.get(kind, [KG + str(kind)])]
+    found = [(subject, terms[RDF + "type"], terms[cls], g) for cls in CLASSES.get(kind, [KG + str(kind)])]
     name = data.get("name")
     if name not in (None, ""):
         label = nt_literal(name)
-        out.append((subject, terms[RDFS + "label"], label, g))
+        found.append((subject, terms[RDFS + "label"], label, g))
         if kind in ENTITY_TYPES:
-            out.append((subject, terms[SKOS + "prefLabel"], label, g))
+            found.append((subject, terms[SKOS + "prefLabel"], label, g))
     for alias in data.get("aliases") or ():
-        out.append((subject, terms[SKOS + "altLabel"], nt_literal(alias), g))
+        found.append((subject, terms[SKOS + "altLabel"], nt_literal(alias), g))
     for attribute, (predicate, datatype) in LITERALS.items():
         value = data.get(attribute)
         if value is not None and (literal := _literal(value, datatype)) is not None:
-            out.append((subject, terms[predicate], literal, g))
+            found.append((subject, terms[predicate], literal, g))
     if data.get("url") and (url := safe_iri(data["url"])):
-        out.append((subject, terms[SCHEMA + "url"], f"<{url}>", g))
+        found.append((subject, terms[SCHEMA + "url"], f"<{url}>", g))
         if kind == "Repository" and data.get("kind", "code") == "code":
-            out.append((subject, terms[SCHEMA + "codeRepository"], f"<{url}>", g))
+            found.append((subject, terms[SCHEMA + "codeRepository"], f"<{url}>", g))
     for link in data.get("links") or ():
         if iri := safe_iri(link):
-            out.append((subject, terms[KG + "link"], f"<{iri}>", g))
-    for _, target, key in graph.out_edges(node_id, keys=True):
-        out.append((subject, terms[relation_predicate(key)], terms.node(target), g))
-    return out
+            found.append((subject, terms[KG + "link"], f"<{iri}>", g))
+    for target, key, _ in out:
+        found.append((subject, terms[relation_predicate(key)], node_term(target), g))
+    return found
 
 
 def annotation_iri(paper: str, relation: str, target: str, base: str) -> str:
@@ -280,21 +318,23 @@ def annotation_iri(paper: str, relation: str, target: str, base: str) -> str:
     return f"{base}annotation/{digest}"
 
 
-def _agent_iri(name: str, version: str, terms: _Terms) -> str:
-    return terms.node(f"agent/{name}/{version}" if version else f"agent/{name}")
+def _agent_iri(name: str, version: str, node_term) -> str:
+    return node_term(f"agent/{name}/{version}" if version else f"agent/{name}")
+
 
 
 def _annotation(paper, target, relation, paper_data, edge, terms: _Terms, g,
                 agents: set) -> list[tuple]:
     """The Web Annotation recording where and how the paper→target fact was found."""
-    iri = annotation_iri(paper, relation, target, terms.base)
+    node_term, base, terms = terms.node, terms.base, terms.cache  # plain dict lookups from here
+    iri = annotation_iri(paper, relation, target, base)
     node, rdf_type = f"<{iri}>", terms[RDF + "type"]
     selection = f"<{iri}/target>"
     out = [(node, rdf_type, terms[OA + "Annotation"], g),
            (node, rdf_type, terms[PROV + "Entity"], g),
            (node, terms[OA + "motivatedBy"], terms[OA + "identifying"], g),
            (node, terms[KG + "assertsRelation"], terms[relation_predicate(relation)], g),
-           (node, terms[OA + "hasBody"], terms.node(target), g)]
+           (node, terms[OA + "hasBody"], node_term(target), g)]
     if (score := decimal_text(edge.get("score"))) is not None:
         out.append((node, terms[KG + "confidence"], nt_literal(score, XSD + "decimal"), g))
     if edge.get("sentence"):
@@ -302,10 +342,10 @@ def _annotation(paper, target, relation, paper_data, edge, terms: _Terms, g,
     if edge.get("extractor"):
         version = str(edge.get("extractor_version") or "")
         agents.add((str(edge["extractor"]), version))
-        out.append((node, terms[PROV + "wasAttributedTo"], _agent_iri(str(edge["extractor"]), version, terms), g))
+        out.append((node, terms[PROV + "wasAttributedTo"], _agent_iri(str(edge["extractor"]), version, node_term), g))
     out.append((node, terms[OA + "hasTarget"], selection, g))
     out.append((selection, rdf_type, terms[OA + "SpecificResource"], g))
-    out.append((selection, terms[OA + "hasSource"], terms.node(paper), g))
+    out.append((selection, terms[OA + "hasSource"], node_term(paper), g))
     field = edge.get("field")
     if field:
         out.append((selection, terms[KG + "field"], nt_literal(field), g))
@@ -329,7 +369,7 @@ def _annotation(paper, target, relation, paper_data, edge, terms: _Terms, g,
     return out
 
 
-def ntriples_chunks(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, quads: bool = False,
+def ntriples_chunks(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, quads: bool = False,
                     lines_per_chunk: int = 4096) -> Iterator[bytes]:
     """The graph as N-Triples (or N-Quads) text, in UTF-8 chunks of a few thousand lines.
     The cyclic garbage collector is paused meanwhile: the statements are short-lived strings and
@@ -348,6 +388,70 @@ def ntriples_chunks(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, quads: boo
     finally:
         if collecting:
             gc.enable()
+
+
+class NQuadsSink:
+    """Writes a walk's statements as N-Quads (or N-Triples) to a binary file, one walk item
+    at a time, so one walk can feed this and other writers; `turtle`: also write them as
+    Turtle there (prefixed vocabulary, one block per subject), from the same statements."""
+
+    def __init__(self, handle: BinaryIO, walk: Walk, base: str = DEFAULT_BASE,
+                 quads: bool = True, turtle: BinaryIO | None = None) -> None:
+        self.handle, self.quads, self.turtle = handle, quads, turtle
+        self.writer = StatementWriter(walk, base)
+        self.count = 0
+        self.short: dict[str, str] = {}  # vocabulary term → prefixed name, for Turtle
+        self.seen_terms = 0
+        self.subject: str | None = None
+        if turtle is not None:
+            turtle.write("".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace
+                                 in {**PREFIXES, "res": base}.items()).encode("utf-8"))
+        self._write(self.writer.header())
+
+    def _write(self, statements: list[tuple]) -> None:
+        quads = self.quads
+        self.handle.write("".join(f"{s} {p} {o} {g} .\n" if quads and g else f"{s} {p} {o} .\n"
+                                  for s, p, o, g in statements).encode("utf-8", "replace"))
+        self.count += len(statements)
+        if self.turtle is not None:
+            self._write_turtle(statements)
+
+    def _write_turtle(self, statements: list[tuple]) -> None:
+        if len(self.writer.terms.cache) != self.seen_terms:
+            self.seen_terms = len(self.writer.terms.cache)
+            self.short = {term: name for term in self.writer.terms.cache.values()
+                          if (name := _prefixed(term[1:-1]))}
+        short, subject, parts = self.short, self.subject, []
+        for s, p, o, _ in statements:
+            if s == subject:
+                parts.append(f" ;\n\t{short.get(p, p)} {short.get(o, o)}")
+            else:
+                parts.append(f"{' .' if subject is not None else ''}\n{s} {short.get(p, p)} "
+                             f"{short.get(o, o)}")
+                subject = s
+        self.subject = subject
+        self.turtle.write("".join(parts).encode("utf-8", "replace"))
+
+    def add(self, node: str, data: dict, out: list) -> None:
+        self._write(self.writer.statements(node, data, out))
+
+    def close(self) -> int:
+        """Write the closing statements; returns the number of statements."""
+        self._write(self.writer.footer())
+        if self.turtle is not None and self.subject is not None:
+            self.turtle.write(b" .\n")
+        return self.count
+
+
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _prefixed(iri: str) -> str | None:
+    """`kg:Paper` for a vocabulary IRI whose local name needs no escaping, else None."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
 
 
 class _ChunkReader(io.RawIOBase):
@@ -370,18 +474,18 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
-def nquads_stream(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, quads: bool = True) -> BinaryIO:
+def nquads_stream(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, quads: bool = True) -> BinaryIO:
     """The graph as a readable N-Quads (or N-Triples) byte stream, generated as it is read."""
     return io.BufferedReader(_ChunkReader(ntriples_chunks(graph, base, quads)), 1 << 16)
 
 
-def graph_triples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[ox.Triple]:
+def graph_triples(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE) -> Iterator[ox.Triple]:
     """Every statement as a pyoxigraph Triple (named graphs merged), generated lazily."""
     return (quad.triple for quad in ox.parse(nquads_stream(graph, base, quads=False),
                                               format=ox.RdfFormat.N_TRIPLES))
 
 
-def graph_quads(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
+def graph_quads(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
     """Every statement as a pyoxigraph Quad: one named graph per paper, shared nodes in the
     default graph."""
     return ox.parse(nquads_stream(graph, base), format=ox.RdfFormat.N_QUADS)
@@ -439,7 +543,7 @@ def _compact(iri: str) -> str:
     return iri
 
 
-def serialize_rdf(graph: nx.MultiDiGraph, output: BinaryIO, fmt: str = "ttl",
+def serialize_rdf(graph: nx.MultiDiGraph | Walk, output: BinaryIO, fmt: str = "ttl",
                   base: str = DEFAULT_BASE) -> int:
     """Write the graph to a binary stream in `fmt` (nt, ttl, nq, trig, jsonld, xml); returns
     the number of statements. N-Triples and N-Quads are written as generated; Turtle and TriG
@@ -485,7 +589,7 @@ def _write_jsonld(triples: list[ox.Triple], output: BinaryIO, base: str) -> None
     output.write(json.dumps(json.loads(document), ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def write_rdf(graph: nx.MultiDiGraph, path: str | Path, fmt: str = "ttl",
+def write_rdf(graph: nx.MultiDiGraph | Walk, path: str | Path, fmt: str = "ttl",
               base: str = DEFAULT_BASE) -> int:
     """Serialise the graph atomically to `path`; returns the number of statements."""
     check_base_iri(base)

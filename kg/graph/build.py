@@ -73,19 +73,33 @@ def _first_mentions(record: dict) -> dict[str, tuple[dict, int]]:
 
 
 def add_paper(graph: nx.MultiDiGraph, record: dict, index: CanonicalIndex) -> None:
+    nodes, edges = paper_part(record, index)
+    for node, data in nodes:
+        graph.add_node(node, **data)
+    for source, target, key, data in edges:
+        graph.add_edge(source, target, key=key, **data)
+
+
+def paper_part(record: dict, index: CanonicalIndex) -> tuple[list[tuple[str, dict]], list[tuple]]:
+    """One paper's share of the graph: the nodes (node id, attributes) and edges (source,
+    target, relation, attributes) that `add_paper` adds, in the order it adds them. A
+    repository or author node can come twice (two links, a repeated name): the later wins,
+    as in networkx."""
+    nodes: list[tuple[str, dict]] = []
+    edges: list[tuple] = []
     paper = paper_node_id(record["id"])
     source = record.get("source") or {}
-    graph.add_node(paper, type="Paper", name=record["title"],
-                   **{k: record.get(k) for k in PAPER_FIELDS},
-                   source_file=source.get("file"), source_line=source.get("line"),
-                   links=[link["url"] for link in record["links"] if link["kind"] != "code"])
+    nodes.append((paper, {"type": "Paper", "name": record["title"],
+                          **{k: record.get(k) for k in PAPER_FIELDS},
+                          "source_file": source.get("file"), "source_line": source.get("line"),
+                          "links": [link["url"] for link in record["links"] if link["kind"] != "code"]}))
     extractor = record.get("extractor") or {}
     mentions = _first_mentions(record)
 
     # several paper-level entities can be one canonical entity: one edge, the earliest mention
     facts: dict[str, dict] = {}
     for entity in record["entities"]:
-        target = index.entity_for(record["id"], entity["id"])
+        target = index.resolve(entity)
         first, count = mentions.get(entity["id"], (None, 0))
         fact = facts.setdefault(target, {"proposed": False, "mention": None, "mentions": 0})
         fact["proposed"] |= entity["role"] == "proposed"
@@ -94,40 +108,42 @@ def add_paper(graph: nx.MultiDiGraph, record: dict, index: CanonicalIndex) -> No
             fact["mention"] = first
     for target, fact in sorted(facts.items()):
         role = "proposed" if fact["proposed"] else "used"
-        relation = paper_relation(graph.nodes[target]["type"], role)
+        relation = paper_relation(index.entities[target].label, role)
         provenance = mention_provenance(record, fact["mention"]) if fact["mention"] else {}
-        graph.add_edge(paper, target, key=relation, type=relation, role=role,
-                       mentions=fact["mentions"], extractor=extractor.get("name"),
-                       extractor_version=extractor.get("version"), **provenance)
+        edges.append((paper, target, relation, {
+            "type": relation, "role": role, "mentions": fact["mentions"],
+            "extractor": extractor.get("name"), "extractor_version": extractor.get("version"),
+            **provenance}))
 
     for link in record["links"]:
         if link["kind"] in ("code", "data"):
             repository = repository_node_id(link["url"])
             path = link["url"].split("://", 1)[-1].split("/", 1)
-            graph.add_node(repository, type="Repository", name=path[1] if len(path) > 1 else path[0],
-                           url=link["url"], kind=link["kind"])
-            graph.add_edge(paper, repository, key="HAS_CODE", type="HAS_CODE",
-                           field=link.get("field"), start=link.get("start"), end=link.get("end"),
-                           text=link["url"], official=link.get("official"),
-                           extractor=extractor.get("name"), extractor_version=extractor.get("version"))
+            nodes.append((repository, {"type": "Repository",
+                                       "name": path[1] if len(path) > 1 else path[0],
+                                       "url": link["url"], "kind": link["kind"]}))
+            edges.append((paper, repository, "HAS_CODE", {
+                "type": "HAS_CODE", "field": link.get("field"), "start": link.get("start"),
+                "end": link.get("end"), "text": link["url"], "official": link.get("official"),
+                "extractor": extractor.get("name"), "extractor_version": extractor.get("version")}))
 
-    entity_by_text = _entity_ids_by_text(record)
+    entity_by_text = _entities_by_text(record)
     for number, result in enumerate(record["results"], start=1):
         node = f"result/{record['id']}/{number}"
-        graph.add_node(node, type="Result", name=result["value"], value=result["value"],
-                       number=result["number"], unit=result.get("unit"))
-        graph.add_edge(paper, node, key="REPORTS", type="REPORTS", extractor=extractor.get("name"),
-                       extractor_version=extractor.get("version"))
+        nodes.append((node, {"type": "Result", "name": result["value"], "value": result["value"],
+                             "number": result["number"], "unit": result.get("unit")}))
+        edges.append((paper, node, "REPORTS", {"type": "REPORTS", "extractor": extractor.get("name"),
+                                               "extractor_version": extractor.get("version")}))
         for slot, (relation, _) in RESULT_RELATION.items():
-            entity_id = entity_by_text.get(name_key(result.get(slot) or ""))
-            if entity_id:
-                graph.add_edge(node, index.entity_for(record["id"], entity_id), key=relation,
-                               type=relation)
+            entity = entity_by_text.get(name_key(result.get(slot) or ""))
+            if entity:
+                edges.append((node, index.resolve(entity), relation, {"type": relation}))
 
     for author in record.get("authors") or []:
         node = author_node_id(author)
-        graph.add_node(node, type="Author", name=author)
-        graph.add_edge(paper, node, key="AUTHORED_BY", type="AUTHORED_BY")
+        nodes.append((node, {"type": "Author", "name": author}))
+        edges.append((paper, node, "AUTHORED_BY", {"type": "AUTHORED_BY"}))
+    return nodes, edges
 
 
 def _position(mention: dict) -> tuple[int, int]:
@@ -135,9 +151,9 @@ def _position(mention: dict) -> tuple[int, int]:
     return field, mention["start"]
 
 
-def _entity_ids_by_text(record: dict) -> dict[str, str]:
-    ids = {}
+def _entities_by_text(record: dict) -> dict[str, dict]:
+    found = {}
     for entity in record["entities"]:
         for name in [entity["name"], *entity["aliases"]]:
-            ids.setdefault(name_key(name), entity["id"])
-    return ids
+            found.setdefault(name_key(name), entity)
+    return found

@@ -20,6 +20,7 @@ on the order of the papers, and entity ids depend only on the input.
 from __future__ import annotations
 
 import re
+from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,7 +45,8 @@ class Link:
     b: str
     kind: str
     confidence: float
-    papers: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()  # the first few papers giving the evidence (sorted ids)
+    paper_count: int = 0  # all papers giving it
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Refusal:
     kind: str
     reason: str
     papers: tuple[str, ...] = ()
+    paper_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class Ambiguity:
     """A short form defined with different meanings in different papers."""
 
     short: str
-    meanings: tuple[tuple[str, tuple[str, ...]], ...]  # (long key, papers)
+    meanings: tuple[tuple[str, tuple[str, ...], int], ...]  # (long key, first papers, papers)
 
 
 @dataclass
@@ -183,9 +186,34 @@ class GuardedUnion:
         return None
 
 
+EVIDENCE_PAPERS = 10  # paper ids kept as examples of one piece of evidence (the count is exact)
+
+
+class Evidence:
+    """The papers behind one piece of evidence: how many, and the first few ids in sorted
+    order, so the index does not grow with the number of papers."""
+
+    __slots__ = ("count", "sample")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.sample: list[str] = []
+
+    def add(self, paper: str) -> None:
+        """Count one paper (each paper once: callers deduplicate within a record)."""
+        self.count += 1
+        if len(self.sample) < EVIDENCE_PAPERS or paper < self.sample[-1]:
+            insort(self.sample, paper)
+            del self.sample[EVIDENCE_PAPERS:]
+
+    @property
+    def papers(self) -> tuple[str, ...]:
+        return tuple(self.sample)
+
+
 @dataclass
 class _Fact:
-    """One paper-level entity of one paper."""
+    """One paper-level entity of one paper, while its record is read (never kept)."""
 
     paper: str
     entity_id: str
@@ -198,31 +226,130 @@ class _Fact:
     mentions: int
 
 
+class _Tally:
+    """What the facts with one primary key say, summed over all papers."""
+
+    __slots__ = ("labels", "names", "catalogue", "surfaces", "mentions")
+
+    def __init__(self) -> None:
+        self.labels: Counter = Counter()
+        self.names: Counter = Counter()
+        self.catalogue: Counter = Counter()
+        self.surfaces: set[str] = set()
+        self.mentions = 0
+
+    def add(self, fact: _Fact, facts: int, mentions: int) -> None:
+        """`facts` paper-level entities like `fact`, with `mentions` mentions in all."""
+        self.labels[fact.label] += facts
+        self.names[fact.name] += facts
+        if fact.catalogue_id:
+            self.catalogue[fact.catalogue_id] += facts
+        self.surfaces.update(fact.surfaces)
+        self.mentions += mentions
+
+
+class _Shape:
+    """One distinct paper-level entity (same id, label, name, aliases, catalogue id): its
+    keys and evidence, and how many papers' entities and mentions it stands for."""
+
+    __slots__ = ("fact", "catalogue_pairs", "alias_pairs", "defined", "facts", "mentions")
+
+    def __init__(self, fact: _Fact) -> None:
+        self.fact = fact
+        self.catalogue_pairs: tuple = ()
+        self.alias_pairs: tuple = ()
+        self.defined: tuple = ()
+        self.facts = 0
+        self.mentions = 0
+
+
 class CanonicalIndex:
-    """Maps each paper-level entity (paper id, `label:key`) to its canonical entity."""
+    """Maps each paper-level entity (paper id, `label:key`) to its canonical entity.
+
+    Built from two streaming passes over the extraction records (a list, or
+    `kg.engine.records.ExtractionsFile` read from disk): the first gathers the evidence by name
+    key, the second counts each canonical entity's papers. Only per-key state is kept (keys,
+    names, surfaces, counts, merges), never per-paper facts, so memory is bounded by the number
+    of distinct entities."""
 
     def __init__(self, extractions: Iterable[dict], aliases: UserAliases | None = None,
                  catalogue: Catalogue | None = None) -> None:
         aliases = aliases or UserAliases()
+        if iter(extractions) is extractions:  # a one-shot iterator: two passes need a list
+            extractions = list(extractions)
+        self._extractions = extractions
         self.catalogue = catalogue if catalogue is not None else _default_catalogue()
         self.aliases = aliases
-        self.facts = [fact for record in extractions for fact in _facts(record)]
         self.groups = GuardedUnion(aliases.apart_keys())
         self.applied: list[Link] = []
         self.refused: list[Refusal] = []
         self.ambiguous: list[Ambiguity] = []
-        for fact in self.facts:
-            for key in fact.keys:
-                self.groups.add(key)
+        self._by_fact: dict[tuple[str, str], str] | None = None
+        definitions = self._read_evidence(extractions)
 
-        definitions = self._definitions()
         self._apply(self._user_links(aliases) + self._catalogue_links(definitions)
                     + self._alias_links() + self._spacing_links())
         self._apply(self._abbreviation_links(definitions))
         self._apply(self._expansion_links(definitions))
-        self._make_entities(aliases.rename_keys())
+        self._make_entities(aliases.rename_keys(), extractions)
 
     # evidence ------------------------------------------------------------------------------
+
+    def _read_evidence(self, extractions: Iterable[dict]) -> dict[str, dict[str, tuple[str, Evidence]]]:
+        """The first pass: every key, the per-key tallies, and the evidence for joins. Returns
+        the abbreviation definitions: short key → long key → (kind, papers defining it).
+        What an entity says depends only on its label, name, aliases and catalogue id, so it is
+        worked out once per distinct entity (`_Shape`) and counted after that."""
+        self._labels_of_key: dict[str, set[str]] = defaultdict(set)
+        self._catalogue_evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
+        self._alias_evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
+        self._surfaces_of_key: dict[str, set[str]] = defaultdict(set)
+        self._tallies: dict[str, _Tally] = defaultdict(_Tally)
+        definitions: dict[str, dict[str, tuple[str, Evidence]]] = defaultdict(dict)
+        shapes: dict[tuple, _Shape] = {}
+        for record in extractions:
+            counts = Counter(m.get("entity_id") for m in record["mentions"])
+            catalogue_pairs, alias_pairs, defined = set(), set(), set()
+            for entity in record["entities"]:
+                signature = (entity["id"], entity["label"], entity["name"], tuple(entity["aliases"]),
+                             entity.get("catalogue_id"))
+                shape = shapes.get(signature)
+                if shape is None:
+                    shape = shapes[signature] = self._shape(_fact(record["id"], entity, counts))
+                shape.facts += 1
+                shape.mentions += counts.get(entity["id"], 0)
+                catalogue_pairs.update(shape.catalogue_pairs)
+                alias_pairs.update(shape.alias_pairs)
+                defined.update(shape.defined)
+            for pair in catalogue_pairs:
+                self._catalogue_evidence[pair].add(record["id"])
+            for pair in alias_pairs:
+                self._alias_evidence[pair].add(record["id"])
+            for short, long, kind in defined:
+                definitions[short].setdefault(long, (kind, Evidence()))[1].add(record["id"])
+        for shape in shapes.values():
+            self._tallies[shape.fact.primary].add(shape.fact, shape.facts, shape.mentions)
+        return definitions
+
+    def _shape(self, fact: _Fact) -> _Shape:
+        """What one distinct paper-level entity contributes (keys, evidence), noted once."""
+        for key in fact.keys:
+            self.groups.add(key)
+            self._labels_of_key[key].add(fact.label)
+        for surface in fact.surfaces:
+            self._surfaces_of_key[name_key(surface)].add(surface)
+        shape = _Shape(fact)
+        if fact.catalogue_id:
+            shape.catalogue_pairs = tuple((key, CATALOGUE_NODE + fact.catalogue_id)
+                                          for key in fact.keys)
+        else:  # catalogue facts join through the catalogue node
+            shape.alias_pairs = tuple(tuple(sorted((fact.primary, key))) for key in fact.keys
+                                      if key != fact.primary and not self._abbreviation_pair(fact, key))
+        defined = [pair for key in fact.keys
+                   if key != fact.primary and (pair := self._abbreviation_pair(fact, key))]
+        defined += [pair for surface in fact.surfaces for pair in inner_definitions(surface)]
+        shape.defined = tuple(defined)
+        return shape
 
     def _user_links(self, aliases: UserAliases) -> list[Link]:
         return [Link(group[0], key, "user", CONFIDENCE["user"])
@@ -232,31 +359,18 @@ class CanonicalIndex:
         """Keys the extractor matched to a catalogue entry, and keys that are a catalogue name
         of the same type; not short forms a paper defines (`chain-of-layers (CoLa)` is not the
         CoLA dataset)."""
-        papers: dict[tuple[str, str], set[str]] = defaultdict(set)
-        labels_of_key: dict[str, set[str]] = defaultdict(set)
-        for fact in self.facts:
-            for key in fact.keys:
-                labels_of_key[key].add(fact.label)
-                if fact.catalogue_id:
-                    papers[(key, CATALOGUE_NODE + fact.catalogue_id)].add(fact.paper)
-        for key in sorted(labels_of_key):
+        evidence = dict(self._catalogue_evidence)
+        for key in sorted(self._labels_of_key):
             entry = self.catalogue.entry_for_key(key) if key not in definitions else None
-            if entry and entry.label in labels_of_key[key]:
-                papers.setdefault((key, CATALOGUE_NODE + entry.id), set())
-        return [Link(a, b, "catalogue", CONFIDENCE["catalogue"], tuple(sorted(p)))
-                for (a, b), p in papers.items()]
+            if entry and entry.label in self._labels_of_key[key]:
+                evidence.setdefault((key, CATALOGUE_NODE + entry.id), Evidence())
+        return [Link(a, b, "catalogue", CONFIDENCE["catalogue"], e.papers, e.count)
+                for (a, b), e in evidence.items()]
 
     def _alias_links(self) -> list[Link]:
         """Surface forms the extractor grouped in one paper, other than abbreviations."""
-        papers: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for fact in self.facts:
-            if fact.catalogue_id:
-                continue  # joined through the catalogue node
-            for key in fact.keys:
-                if key != fact.primary and not self._abbreviation_pair(fact, key):
-                    papers[tuple(sorted((fact.primary, key)))].add(fact.paper)
-        return [Link(a, b, "alias", CONFIDENCE["alias"], tuple(sorted(p)))
-                for (a, b), p in papers.items()]
+        return [Link(a, b, "alias", CONFIDENCE["alias"], e.papers, e.count)
+                for (a, b), e in self._alias_evidence.items()]
 
     def _spacing_links(self) -> list[Link]:
         """`RandomForest` / `random forest`, `DomainAdaptation` / `domain adaptation`."""
@@ -278,27 +392,18 @@ class CanonicalIndex:
             return fact.primary, key, kind
         return None
 
-    def _definitions(self) -> dict[str, dict[str, tuple[str, set[str]]]]:
-        """short key → long key → (kind, papers defining it)."""
-        definitions: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
-        for fact in self.facts:
-            pairs = [pair for key in fact.keys
-                     if key != fact.primary and (pair := self._abbreviation_pair(fact, key))]
-            pairs += [pair for surface in fact.surfaces for pair in inner_definitions(surface)]
-            for short, long, kind in pairs:
-                definitions[short].setdefault(long, (kind, set()))[1].add(fact.paper)
-        return definitions
-
     def _abbreviation_links(self, definitions) -> list[Link]:
         links = []
         for short, meanings in sorted(definitions.items()):
             roots = {self.groups.find(long) for long in meanings}
             if len(roots) > 1:
                 self.ambiguous.append(Ambiguity(short, tuple(
-                    (long, tuple(sorted(papers))) for long, (_, papers) in sorted(meanings.items()))))
+                    (long, evidence.papers, evidence.count)
+                    for long, (_, evidence) in sorted(meanings.items()))))
                 continue
-            for long, (kind, papers) in sorted(meanings.items()):
-                links.append(Link(short, long, kind, CONFIDENCE[kind], tuple(sorted(papers))))
+            for long, (kind, evidence) in sorted(meanings.items()):
+                links.append(Link(short, long, kind, CONFIDENCE[kind], evidence.papers,
+                                  evidence.count))
         return links
 
     def _expansion_links(self, definitions) -> list[Link]:
@@ -315,50 +420,52 @@ class CanonicalIndex:
         return links
 
     def _apply(self, links: list[Link]) -> None:
-        for link in sorted(links, key=lambda l: (KIND_ORDER.index(l.kind), l.a, l.b)):
+        for link in sorted(links, key=lambda link: (KIND_ORDER.index(link.kind), link.a, link.b)):
             if link.kind == "catalogue" and link.b.startswith(CATALOGUE_NODE):
                 self.groups.add(link.b)
             if self.groups.find(link.a) == self.groups.find(link.b):
                 continue
             reason = self.groups.union(link.a, link.b, forced=link.kind == "user")
             if reason:
-                self.refused.append(Refusal(link.a, link.b, link.kind, reason, link.papers))
+                self.refused.append(Refusal(link.a, link.b, link.kind, reason, link.papers,
+                                            link.paper_count))
             else:
                 self.applied.append(link)
 
     # entities ------------------------------------------------------------------------------
 
-    def _make_entities(self, renames: dict[str, str]) -> None:
-        by_root: dict[str, list[_Fact]] = defaultdict(list)
-        for fact in self.facts:
-            by_root[self.groups.find(fact.primary)].append(fact)
+    def _make_entities(self, renames: dict[str, str], extractions: Iterable[dict]) -> None:
+        by_root: dict[str, list[_Tally]] = defaultdict(list)
+        for primary, tally in self._tallies.items():
+            by_root[self.groups.find(primary)].append(tally)
+        root_of = {primary: self.groups.find(primary) for primary in self._tallies}
+        papers: Counter = Counter()  # the second pass: a paper counts once per canonical entity
+        for record in extractions:
+            papers.update({root_of[primary_key(e)] for e in record["entities"]})
         merges_by_root: dict[str, list[Link]] = defaultdict(list)
         for link in self.applied:
             merges_by_root[self.groups.find(link.a)].append(link)
 
-        surfaces_of_key: dict[str, set[str]] = defaultdict(set)
-        for fact in self.facts:
-            for surface in fact.surfaces:
-                surfaces_of_key[name_key(surface)].add(surface)
         drafts = []
-        for root, facts in by_root.items():
+        for root, tallies in by_root.items():
             keys = sorted(k for k in self.groups.members[root] if not k.startswith(CATALOGUE_NODE))
-            catalogue_votes = Counter(f.catalogue_id for f in facts if f.catalogue_id)
+            catalogue_votes = sum((t.catalogue for t in tallies), Counter())
             catalogue_ids = sorted(self.groups.catalogue[root])
             catalogue_id = (_most_common(catalogue_votes) if catalogue_votes
                             else catalogue_ids[0] if catalogue_ids else None)
             entry = self.catalogue.get(catalogue_id)
-            label = entry.label if entry else _most_common(Counter(f.label for f in facts))
+            label = entry.label if entry else _most_common(sum((t.labels for t in tallies), Counter()))
             rename = next((renames[k] for k in keys if k in renames), None)
-            name = rename or (entry.name if entry else _most_common(Counter(f.name for f in facts)))
-            surfaces = {s for f in facts for s in f.surfaces}.union(
-                *(surfaces_of_key.get(k, ()) for k in keys))
+            name = rename or (entry.name if entry else
+                              _most_common(sum((t.names for t in tallies), Counter())))
+            surfaces = set().union(*(t.surfaces for t in tallies),
+                                   *(self._surfaces_of_key.get(k, ()) for k in keys))
             drafts.append((f"{label.lower()}/{slug(name_key(name) or name)}", keys[0], CanonicalEntity(
                 id="", label=label, name=name,
                 aliases=sorted(surfaces - {name}, key=lambda s: (s.lower(), s)),
-                catalogue_id=catalogue_id, papers=len({f.paper for f in facts}),
-                mentions=sum(f.mentions for f in facts), keys=keys,
-                merges=sorted(merges_by_root[root], key=lambda l: (l.kind, l.a, l.b))), root))
+                catalogue_id=catalogue_id, papers=papers[root],
+                mentions=sum(t.mentions for t in tallies), keys=keys,
+                merges=sorted(merges_by_root[root], key=lambda link: (link.kind, link.a, link.b))), root))
 
         self.entities: dict[str, CanonicalEntity] = {}
         self._by_root: dict[str, str] = {}
@@ -368,13 +475,23 @@ class CanonicalIndex:
             entity.id = base if taken[base] == 1 else f"{base}-{taken[base]}"
             self.entities[entity.id] = entity
             self._by_root[root] = entity.id
-        self._by_fact = {(f.paper, f.entity_id): self._by_root[self.groups.find(f.primary)]
-                         for f in self.facts}
+        # what only the passes needed
+        del self._tallies, self._labels_of_key, self._catalogue_evidence, self._alias_evidence
+        del self._surfaces_of_key
 
     # lookups -------------------------------------------------------------------------------
 
+    def resolve(self, entity: dict) -> str:
+        """The canonical id of a paper-level entity (an item of a record's `entities`)."""
+        return self._by_root[self.groups.find(primary_key(entity))]
+
     def entity_for(self, paper_id: str, entity_id: str) -> str:
-        """The canonical id of one paper's entity."""
+        """The canonical id of one paper's entity, by ids. The first call reads the records
+        again and keeps a map of every paper's entities: for tests and small builds; the build
+        itself uses `resolve`."""
+        if self._by_fact is None:
+            self._by_fact = {(record["id"], e["id"]): self.resolve(e)
+                             for record in self._extractions for e in record["entities"]}
         return self._by_fact[(paper_id, entity_id)]
 
     def canonical_id(self, paper_entity_id: str) -> str | None:
@@ -392,17 +509,18 @@ class CanonicalIndex:
         return len(self.entities)
 
 
-def _facts(record: dict) -> list[_Fact]:
-    counts = Counter(m["entity_id"] for m in record["mentions"] if m.get("entity_id"))
-    facts = []
-    for entity in record["entities"]:
-        id_key = entity["id"].split(":", 1)[1]
-        primary = name_key(entity["name"]) or id_key
-        surfaces = [entity["name"], *entity["aliases"]]
-        keys = list(dict.fromkeys([primary, id_key, *filter(None, map(name_key, surfaces))]))
-        facts.append(_Fact(record["id"], entity["id"], entity["label"], entity["name"], primary,
-                           keys, surfaces, entity.get("catalogue_id"), counts.get(entity["id"], 0)))
-    return facts
+def primary_key(entity: dict) -> str:
+    """The key a paper-level entity is grouped by: its name's key, else its id's."""
+    return name_key(entity["name"]) or entity["id"].split(":", 1)[1]
+
+
+def _fact(paper: str, entity: dict, counts: Counter) -> _Fact:
+    id_key = entity["id"].split(":", 1)[1]
+    primary = name_key(entity["name"]) or id_key
+    surfaces = [entity["name"], *entity["aliases"]]
+    keys = list(dict.fromkeys([primary, id_key, *filter(None, map(name_key, surfaces))]))
+    return _Fact(paper, entity["id"], entity["label"], entity["name"], primary, keys, surfaces,
+                 entity.get("catalogue_id"), counts.get(entity["id"], 0))
 
 
 def _default_catalogue() -> Catalogue:

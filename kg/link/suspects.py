@@ -30,9 +30,9 @@ def _squash(key: str) -> str:
 
 
 def _suspect(kind: str, entities: list[CanonicalEntity], reason: str, confidence=None,
-             papers=()) -> dict:
+             papers: int = 0) -> dict:
     return {"kind": kind, "entities": [e.id for e in entities], "names": [e.name for e in entities],
-            "reason": reason, "confidence": confidence, "papers": len(set(papers))}
+            "reason": reason, "confidence": confidence, "papers": papers}
 
 
 def find_suspects(index: CanonicalIndex) -> list[dict]:
@@ -44,14 +44,14 @@ def find_suspects(index: CanonicalIndex) -> list[dict]:
             if link.confidence < LOW_CONFIDENCE:
                 suspects.append(_suspect(
                     "low-confidence merge", [entity],
-                    f"{link.a!r} joined {link.b!r} ({link.kind})", link.confidence, link.papers))
+                    f"{link.a!r} joined {link.b!r} ({link.kind})", link.confidence, link.paper_count))
     for ambiguity in index.ambiguous:
-        meanings = [by_key[long] for long, _ in ambiguity.meanings if long in by_key]
+        meanings = [by_key[long] for long, *_ in ambiguity.meanings if long in by_key]
         suspects.append(_suspect(
             "ambiguous abbreviation", list({e.id: e for e in meanings}.values()),
             f"{ambiguity.short!r} is defined as "
-            + "; ".join(f"{long!r} in {len(papers)} paper(s)" for long, papers in ambiguity.meanings),
-            papers=[p for _, papers in ambiguity.meanings for p in papers]))
+            + "; ".join(f"{long!r} in {count} paper(s)" for long, _, count in ambiguity.meanings),
+            papers=sum(count for *_, count in ambiguity.meanings)))
     for refusal in index.refused:
         if refusal.reason.startswith("kept apart") or refusal.b.startswith(CATALOGUE_NODE):
             continue
@@ -59,7 +59,7 @@ def find_suspects(index: CanonicalIndex) -> list[dict]:
         if None not in pair and pair[0] is not pair[1]:
             suspects.append(_suspect("refused merge", pair,
                                      f"{refusal.a!r} / {refusal.b!r} ({refusal.kind}): {refusal.reason}",
-                                     papers=refusal.papers))
+                                     papers=refusal.paper_count))
     apart = {frozenset((by_key[a].id, by_key[b].id)) for group in index.aliases.apart_keys()
              for a in group for b in group if a != b and a in by_key and b in by_key}
     suspects += [s for s in _unmerged_pairs(index) if frozenset(s.pop("_pair")) not in apart]
@@ -91,7 +91,7 @@ def _unmerged_pairs(index: CanonicalIndex) -> list[dict]:
                 continue
             found.setdefault((a.id, b.id), {**_suspect(
                 "similar names", [a, b], f"{ka!r} / {kb!r} (similarity {score:.0f})",
-                papers=()), "papers": a.papers + b.papers, "_pair": (a.id, b.id)})
+                ), "papers": a.papers + b.papers, "_pair": (a.id, b.id)})
         short = [(key, e) for key, e in items if " " not in key and is_short_form(e.name)]
         long_by_initials: dict[str, list] = defaultdict(list)
         for key, e in items:

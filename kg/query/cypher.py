@@ -7,13 +7,16 @@ server, and with neither, Neo4j when NEO4J_URI is set, else the Ladybug store
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
 from kg.graph.model import NODE_TYPES, RELATIONS
-from kg.io import atomic_path
+from kg.graph.stream import Walk, graph_walk
+from kg.io import RowSpill, atomic_path
 from kg.query.sparql import QueryError
 
 STORE_NAME = "store.lbdb"
@@ -53,34 +56,82 @@ def schema_statements() -> list[str]:
     return statements
 
 
-def write_cypher_store(graph: nx.MultiDiGraph, out: str | Path) -> Path:
+def write_cypher_store(graph: nx.MultiDiGraph | Walk, out: str | Path) -> Path:
     """Create the store from the graph model's schema and bulk-load it with COPY."""
-    import ladybug
-
+    walk = graph_walk(graph)
     target = Path(out) / STORE_NAME
     with atomic_path(target) as temp:
-        database = ladybug.Database(str(temp))
-        connection = ladybug.Connection(database)
-        for statement in schema_statements():
-            connection.execute(statement)
-        for node_type in NODE_TYPES:
-            rows = [{"id": n, **{c: d.get(c) for c in node_columns(node_type)}}
-                    for n, d in graph.nodes(data=True) if d["type"] == node_type]
-            if rows:
-                frame = _frame(rows, ["id", *node_columns(node_type)])  # noqa: F841
-                connection.execute(f"COPY {node_type} FROM frame")
-        types = nx.get_node_attributes(graph, "type")
-        for relation, source, target_type in RELATIONS:
-            rows = [{"from": u, "to": v, **{c: d.get(c) for c in EDGE_COLUMNS}}
-                    for u, v, d in graph.edges(data=True)
-                    if d["type"] == relation and types[u] == source and types[v] == target_type]
-            if rows:
-                frame = _frame(rows, ["from", "to", *EDGE_COLUMNS])  # noqa: F841
-                connection.execute(
-                    f"COPY {relation} FROM frame (from='{source}', to='{target_type}')")
-        connection.close()
-        database.close()
+        sink = LadybugSink(temp, walk.type_of)
+        for item in walk:
+            sink.add(*item)
+        sink.close()
     return target
+
+
+class LadybugSink:
+    """Loads walk items into a new Ladybug database at `path`. Rows go to temporary files per
+    table as they come; `close` loads the node tables, then the relationship tables, with one
+    COPY per `COPY_ROWS` rows (each COPY has a large fixed cost, so few big ones), holding one
+    such chunk in memory. Ladybug's buffer pool is capped at `BUFFER_POOL` bytes."""
+
+    COPY_ROWS = 250_000
+    BUFFER_POOL = 1 << 30
+
+    def __init__(self, path: str | Path, type_of) -> None:
+        import ladybug
+
+        self.path = Path(path)
+        self.database = ladybug.Database(str(self.path), buffer_pool_size=self.BUFFER_POOL)
+        self.connection = ladybug.Connection(self.database)
+        for statement in schema_statements():
+            self.connection.execute(statement)
+        self.type_of = type_of
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.rows-", dir=self.path.parent))
+        self.spills: dict[tuple, RowSpill] = {}
+        self.relations = set(RELATIONS)
+
+    def _spill(self, table: tuple) -> RowSpill:
+        spill = self.spills.get(table)
+        if spill is None:
+            spill = self.spills[table] = RowSpill(self.folder / f"{len(self.spills)}.pickle")
+        return spill
+
+    def add(self, node: str, data: dict, out: list) -> None:
+        node_type = data["type"]
+        self._spill((node_type,)).add([node, *(data.get(c) for c in node_columns(node_type))])
+        for target, _, edge in out:
+            group = (edge["type"], node_type, self.type_of(target))
+            if group in self.relations:
+                self._spill(group).add([node, target, *(edge.get(c) for c in EDGE_COLUMNS)])
+
+    def close(self) -> None:
+        try:
+            for node_type in NODE_TYPES:
+                self._copy((node_type,), ["id", *node_columns(node_type)], f"COPY {node_type} FROM frame")
+            for relation, source, target_type in RELATIONS:
+                self._copy((relation, source, target_type), ["from", "to", *EDGE_COLUMNS],
+                           f"COPY {relation} FROM frame (from='{source}', to='{target_type}')")
+            self.connection.close()
+            self.database.close()
+        finally:
+            for spill in self.spills.values():
+                spill.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _copy(self, table: tuple, columns: list[str], statement: str) -> None:
+        spill = self.spills.get(table)
+        if spill is None:
+            return
+        chunk = []
+        for row in spill.rows():
+            chunk.append(dict(zip(columns, row)))
+            if len(chunk) >= self.COPY_ROWS:
+                frame = _frame(chunk, columns)  # noqa: F841
+                self.connection.execute(statement)
+                chunk = []
+        if chunk:
+            frame = _frame(chunk, columns)  # noqa: F841
+            self.connection.execute(statement)
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:

@@ -1,0 +1,176 @@
+"""The graph as a stream of nodes, each with its out-edges, in the order a networkx graph built
+by `kg.graph.build` iterates them, assembled paper by paper from the extractions file and the
+canonical index. The exporters read this walk, so a large build never holds the graph:
+memory is bounded by the entities (and the repository and author nodes), not the papers.
+
+A walk item is `(node id, attributes, out-edges)`, out-edges being `(target, relation,
+attributes)`. `graph_walk(graph)` walks a networkx graph the same way, so every exporter has
+one code path for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import NotRequired, TypedDict
+
+import msgspec
+import networkx as nx
+
+from kg.graph.build import author_node_id, paper_node_id, paper_part, repository_node_id
+from kg.link.canonical import CanonicalIndex
+
+WalkItem = tuple[str, dict, list[tuple[str, str, dict]]]
+NODE_TYPES_BY_PREFIX = {"paper": "Paper", "repository": "Repository", "result": "Result",
+                        "author": "Author", "method": "Method", "dataset": "Dataset",
+                        "metric": "Metric", "task": "Task"}
+
+
+class Walk:
+    """Nodes with their out-edges in graph order, plus the two lookups exporters need."""
+
+    def __iter__(self) -> Iterator[WalkItem]:
+        raise NotImplementedError
+
+    def type_of(self, node: str) -> str:
+        raise NotImplementedError
+
+    def reporting_paper(self, result: str) -> str | None:
+        """The paper node that reports a Result node (asked when the result is walked)."""
+        raise NotImplementedError
+
+
+class GraphWalk(Walk):
+    """A networkx graph, walked."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+
+    def __iter__(self) -> Iterator[WalkItem]:
+        for node, data in self.graph.nodes(data=True):
+            yield node, data, [(target, key, edge) for _, target, key, edge
+                               in self.graph.out_edges(node, keys=True, data=True)]
+
+    def type_of(self, node: str) -> str:
+        return self.graph.nodes[node].get("type")
+
+    def reporting_paper(self, result: str) -> str | None:
+        return next((paper for paper, _, key in self.graph.in_edges(result, keys=True)
+                     if key == "REPORTS" and self.graph.nodes[paper].get("type") == "Paper"), None)
+
+
+def graph_walk(graph: nx.MultiDiGraph | Walk) -> Walk:
+    return graph if isinstance(graph, Walk) else GraphWalk(graph)
+
+
+class _Link(TypedDict):
+    url: str
+    kind: str
+
+
+class _SharedFields(TypedDict):
+    id: str
+    links: list[_Link]
+    authors: NotRequired[list[str] | None]
+
+
+_decode_shared = msgspec.json.Decoder(_SharedFields).decode
+
+
+def shared_nodes(path) -> dict[str, tuple]:
+    """Repository and author nodes that several papers add: node id → the attributes the last
+    paper in id order gives them (as networkx keeps them), read in one pass over the file.
+    Repositories: (name, url, kind); authors: (name,)."""
+    found: dict[str, tuple] = {}  # node id → (paper id, attributes)
+    with open(path, "rb") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            record = _decode_shared(line)
+            paper = record["id"]
+            for link in record["links"]:
+                if link["kind"] in ("code", "data"):
+                    node = repository_node_id(link["url"])
+                    if node not in found or found[node][0] <= paper:
+                        path_parts = link["url"].split("://", 1)[-1].split("/", 1)
+                        found[node] = (paper, (path_parts[1] if len(path_parts) > 1 else path_parts[0],
+                                               link["url"], link["kind"]))
+            for author in record.get("authors") or ():
+                node = author_node_id(author)
+                if node not in found or found[node][0] <= paper:
+                    found[node] = (paper, (author,))
+    return {node: attributes for node, (_, attributes) in found.items()}
+
+
+def _shared_data(node: str, attributes: tuple) -> dict:
+    if node.startswith("author/"):
+        return {"type": "Author", "name": attributes[0]}
+    name, url, kind = attributes
+    return {"type": "Repository", "name": name, "url": url, "kind": kind}
+
+
+class BuildWalk(Walk):
+    """The graph of a build, from its extraction records in paper id order (`records`, called
+    once per walk) and its canonical index. `shared`: `shared_nodes()` of the same records."""
+
+    def __init__(self, records: Callable[[], Iterable[dict]], index: CanonicalIndex,
+                 shared: dict[str, tuple]) -> None:
+        self.records, self.index, self.shared = records, index, shared
+        self._reporters: dict[str, str] = {}  # the results of the paper being walked
+
+    def __iter__(self) -> Iterator[WalkItem]:
+        for entity in sorted(self.index, key=lambda e: e.id):
+            yield entity.id, entity_data(entity), []
+        written: set[str] = set()  # repository and author nodes already walked
+        for record in self.records():
+            yield from self.paper_items(record, written)
+
+    def paper_items(self, record: dict, written: set[str]) -> list[WalkItem]:
+        """One paper's nodes (those no earlier paper added) with their out-edges, merged as
+        networkx merges repeated nodes and edges."""
+        nodes, edges = paper_part(record, self.index)
+        order: dict[str, dict] = {}
+        for node, data in nodes:
+            if node in order:
+                order[node].update(data)
+            elif node not in written:
+                order[node] = data
+        out: dict[str, dict[str, dict[str, dict]]] = {}
+        for source, target, key, data in edges:
+            out.setdefault(source, {}).setdefault(target, {}).setdefault(key, {}).update(data)
+        items = []
+        paper = paper_node_id(record["id"])
+        self._reporters.clear()
+        for node, data in order.items():
+            if node in self.shared:
+                written.add(node)
+                data = _shared_data(node, self.shared[node])
+            elif data["type"] == "Result":
+                self._reporters[node] = paper
+            items.append((node, data, [(target, key, edge) for target, keys in out.get(node, {}).items()
+                                       for key, edge in keys.items()]))
+        return items
+
+    def type_of(self, node: str) -> str:
+        entity = self.index.entities.get(node)
+        return entity.label if entity else NODE_TYPES_BY_PREFIX[node.split("/", 1)[0]]
+
+    def reporting_paper(self, result: str) -> str | None:
+        return self._reporters.pop(result, None)
+
+
+def entity_data(entity) -> dict:
+    """A canonical entity's node attributes."""
+    return {"type": entity.label, "name": entity.name, "aliases": entity.aliases,
+            "catalogue_id": entity.catalogue_id, "papers": entity.papers,
+            "mentions": entity.mentions}
+
+
+def walk_graph(walk: Walk) -> nx.MultiDiGraph:
+    """The networkx graph of a walk (for the Python API and small builds)."""
+    graph = nx.MultiDiGraph(name="kg")
+    edges = []
+    for node, data, out in walk:
+        graph.add_node(node, **data)
+        edges += [(node, target, key, edge) for target, key, edge in out]
+    graph.add_edges_from(edges)
+    return graph

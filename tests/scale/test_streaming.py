@@ -1,0 +1,179 @@
+"""The outputs streamed paper by paper from extractions.jsonl equal the outputs of the
+in-memory networkx graph, and the state kept after extraction does not grow with the papers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tracemalloc
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from kg.api import read_jsonl_file
+from kg.engine.records import ExtractionsFile
+from kg.export.neo4j_files import node_rows, relationship_rows, write_neo4j_csv_rows
+from kg.export.rdf import graph_quads, serialize_rdf
+from kg.graph.build import build_graph
+from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
+from kg.link.canonical import EVIDENCE_PAPERS, CanonicalIndex
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def in_memory(example_build):
+    """The graph as the build assembled it before streaming: every record in a list."""
+    return build_graph(read_jsonl_file(example_build.out / "extractions.jsonl"))
+
+
+def triples(terms) -> set[tuple[str, str, str]]:
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in terms}
+
+
+def test_the_streamed_walk_is_the_networkx_graph(example_build, in_memory):
+    streamed = walk_graph(example_build.walk())
+    assert list(streamed.nodes(data=True)) == list(in_memory.nodes(data=True))
+    assert list(streamed.edges(keys=True, data=True)) == list(in_memory.edges(keys=True, data=True))
+    assert in_memory.number_of_nodes() > 300 and in_memory.number_of_edges() > 500
+
+
+def test_graph_ttl_and_the_store_hold_the_in_memory_statements(example_build, in_memory):
+    expected = triples(q.triple for q in graph_quads(in_memory))
+    turtle = triples(ox.parse(path=str(example_build.out / "graph.ttl"), format=ox.RdfFormat.TURTLE))
+    assert turtle == expected and len(expected) > 5000
+    store = ox.Store.read_only(str(example_build.out / "store.oxigraph"))
+    reference = ox.Store()  # the store normalises some literals (nonNegativeInteger): compare stores
+    reference.bulk_extend(graph_quads(in_memory))
+    assert {str(q) for q in store} == {str(q) for q in reference}
+    assert len({q.graph_name for q in store}) == 45  # 44 papers' graphs and the default graph
+
+
+def test_kg_export_nt_streams_the_same_triples(example_build, in_memory, tmp_path):
+    import io
+
+    done = subprocess.run([sys.executable, "-m", "kg", "export", str(example_build.out), "--format",
+                           "nt", "-o", str(tmp_path / "graph.nt")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    reference = io.BytesIO()
+    serialize_rdf(in_memory, reference, "nt")
+    assert sorted((tmp_path / "graph.nt").read_bytes().splitlines()) == \
+        sorted(reference.getvalue().splitlines())
+
+
+def test_neo4j_csv_files_equal_the_in_memory_rows(example_build, in_memory, tmp_path):
+    write_neo4j_csv_rows(node_rows(in_memory), relationship_rows(in_memory), tmp_path / "memory")
+    done = subprocess.run([sys.executable, "-m", "kg", "export", str(example_build.out), "--format",
+                           "neo4j-csv", "-o", str(tmp_path / "streamed")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "memory").glob("*.csv"))
+    assert names == sorted(p.name for p in (tmp_path / "streamed").glob("*.csv"))
+    assert {"nodes-Paper.csv", "relationships-USES.csv"} <= set(names)
+    for name in names:
+        assert (tmp_path / "streamed" / name).read_text() == (tmp_path / "memory" / name).read_text(), name
+    assert not list((tmp_path / "streamed").glob(".neo4j-rows-*"))  # the spill files are gone
+
+
+def test_graphml_reads_back_as_the_in_memory_graph(example_build, in_memory, tmp_path):
+    from kg.export.graphml import write_graphml
+
+    write_graphml(in_memory, tmp_path / "memory.graphml")
+    streamed = nx.read_graphml(example_build.out / "graph.graphml")
+    memory = nx.read_graphml(tmp_path / "memory.graphml")
+    assert list(streamed.nodes(data=True)) == list(memory.nodes(data=True))
+    assert list(streamed.edges(data=True)) == list(memory.edges(data=True))
+    paper = next(n for n, d in streamed.nodes(data=True) if d["type"] == "Paper")
+    assert streamed.nodes[paper]["title"] == in_memory.nodes[paper]["title"]
+
+
+def test_the_cypher_store_holds_the_in_memory_graph(example_build, in_memory, tmp_path):
+    from kg.query.cypher import cypher_rows, write_cypher_store
+
+    write_cypher_store(in_memory, tmp_path)
+    for query in ("MATCH (n) RETURN label(n), n.id, n.name ORDER BY n.id",
+                  "MATCH (a)-[r]->(b) RETURN a.id, label(r), b.id, r.start, r.sentence, r.score "
+                  "ORDER BY a.id, label(r), b.id"):
+        streamed = cypher_rows(example_build.out, query)[1]
+        assert streamed == cypher_rows(tmp_path, query)[1] and len(streamed) > 300
+
+
+def test_the_build_graph_is_assembled_only_when_asked_for(tmp_path):
+    import kg
+
+    records = [{"title": "SegNet for Segmentation", "abstract": "We propose SegNet, evaluated on CamVid."}]
+    result = kg.build(records=records, out=tmp_path / "out")
+    assert result._graph is None
+    assert {d["type"] for _, d in result.graph.nodes(data=True)} >= {"Paper", "Method"}
+    assert kg.load(tmp_path / "out")._graph is None
+
+
+# --- no per-paper state ----------------------------------------------------------------------
+
+def replicated(example_build, folder, copies: int) -> ExtractionsFile:
+    path = folder / f"extractions-{copies}.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "replicate_extractions.py"),
+                    str(example_build.out / "extractions.jsonl"), str(44 * copies), "-o", str(path),
+                    "--authors", "2"], check=True, capture_output=True)
+    return ExtractionsFile(path)
+
+
+def retained(build) -> int:
+    """Bytes still allocated after `build()` (its result kept), traced by tracemalloc."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = build()  # noqa: F841
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_index_does_not_grow_with_replicated_papers(example_build, tmp_path):
+    from kg.link.catalogue import EMPTY
+
+    small, large = replicated(example_build, tmp_path, 10), replicated(example_build, tmp_path, 40)
+    one, four = (CanonicalIndex(f.linking(), catalogue=EMPTY) for f in (small, large))
+    assert sorted(e.id for e in one) == sorted(e.id for e in four)
+    assert {e.id: (e.name, e.aliases, e.keys) for e in one} == {e.id: (e.name, e.aliases, e.keys) for e in four}
+    assert all(e4.papers == 4 * e1.papers and e4.mentions == 4 * e1.mentions
+               for e1, e4 in zip(sorted(one, key=lambda e: e.id), sorted(four, key=lambda e: e.id)))
+    assert len(one.groups.parent) == len(four.groups.parent)
+    links = [link for e in four for link in e.merges]
+    assert links and all(len(link.papers) <= EVIDENCE_PAPERS for link in links)
+    assert max(link.paper_count for link in links) > EVIDENCE_PAPERS
+    size_one = retained(lambda: CanonicalIndex(small.linking(), catalogue=EMPTY))
+    size_four = retained(lambda: CanonicalIndex(large.linking(), catalogue=EMPTY))
+    assert size_four < 1.15 * size_one, (size_one, size_four)
+
+
+def test_the_walk_keeps_only_shared_nodes(example_build, tmp_path):
+    records = replicated(example_build, tmp_path, 10)
+    index = CanonicalIndex(records.linking())
+    shared = shared_nodes(records.path)
+    walk = BuildWalk(records.by_id, index, shared)
+    papers = sum(1 for _, data, _ in walk if data["type"] == "Paper")
+    assert papers == 440 and len(walk._reporters) <= 3  # the last paper's results only
+    authors = {n for n in shared if n.startswith("author/")}
+    assert 0 < len(authors) <= 220  # a pool of N/2 names, each one node
+    lines = [json.loads(line) for line in open(records.path)]
+    assert len({line["id"] for line in lines}) == 440
+
+
+def test_a_large_build_page_draws_the_top_entities_and_their_papers(example_build, tmp_path):
+    from kg.export.html import PageSink
+
+    walk = example_build.walk()
+    sink = PageSink(tmp_path / "page.html", "big", list(walk.index), full_nodes=50,
+                    top_entities=20, top_papers=10)
+    for item in walk:
+        sink.add(*item)
+    drawn = sink.close()
+    types = [d["type"] for _, d in drawn.nodes(data=True)]
+    assert types.count("Paper") == 10 and len(types) - 10 == 20
+    most_papers = max(e.papers for e in walk.index)
+    assert any(drawn.nodes[n].get("papers") == most_papers for n in drawn)
+    papers = [n for n, d in drawn.nodes(data=True) if d["type"] == "Paper"]
+    assert all(drawn.out_degree(paper) >= 1 for paper in papers)  # each linked to a kept entity
+    page = (tmp_path / "page.html").read_text()
+    assert "Showing the 20 entities in most papers" in page and "the 10 papers linked" in page
