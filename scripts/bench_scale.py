@@ -175,13 +175,21 @@ def growth_table(rows: list[dict]) -> None:
         print(f"{r['n']:>9} {r['build_s']:>8.1f} {r['ntriples_s']:>7.1f} {r['neo4j_csv_s']:>7.1f} "
               f"{r['total_s']:>8.1f} {r['total_s'] / r['n'] * 1000:>9.2f} {r['build_rss_mib']:>10} "
               f"{r['ntriples_rss_mib']:>7} {r['neo4j_csv_rss_mib']:>8} {r['nodes']:>9} {r['edges']:>10}")
-    if len(rows) >= 2:
-        per_paper, base = fit([r["n"] for r in rows], [r["total_s"] for r in rows])
-        rss_per_paper, rss_base = fit([r["n"] for r in rows], [r["peak_rss_mib"] for r in rows])
-        for target in (100_000, 1_000_000):
-            print(f"linear fit  N={target:>9}: after extraction ~{(base + per_paper * target) / 60:.1f} min, "
-                  f"~{(rss_base + rss_per_paper * target) / 1024:.2f} GiB peak RSS (marginal "
-                  f"{per_paper * 1000:.2f} ms and {rss_per_paper * 1024:.1f} KiB per paper)")
+    print_projection(rows, "after extraction ")
+
+
+def print_projection(rows: list[dict], what: str = "", rates: dict | None = None) -> None:
+    """Linear fits of time and peak RSS against N, projected to 100k and 1M."""
+    if len(rows) < 2:
+        return
+    per_paper, base = fit([r["n"] for r in rows], [r["total_s"] for r in rows])
+    rss_per_paper, rss_base = fit([r["n"] for r in rows], [r["peak_rss_mib"] for r in rows])
+    for target in (100_000, 1_000_000):
+        print(f"linear fit  N={target:>9}: {what}~{(base + per_paper * target) / 60:.1f} min, "
+              f"~{(rss_base + rss_per_paper * target) / 1024:.2f} GiB peak RSS (marginal "
+              f"{per_paper * 1000:.2f} ms and {rss_per_paper * 1024:.1f} KiB per paper)"
+              + (f"; extraction alone at {rates['local_2']:.0f}/s: "
+                 f"~{target / rates['local_2'] / 60:.0f} min" if rates else ""))
 
 
 def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
@@ -211,19 +219,11 @@ def main() -> None:
         growth_table(rows)
         print(json.dumps({"after_extraction": rows}))
         return
-    with tempfile.TemporaryDirectory(prefix="kg-bench-scale-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kg-bench-scale-", dir=args.folder) as tmp:
         folder = Path(tmp)
         rows = [end_to_end(n, folder, args.processes) for n in args.sizes]
         rates = throughput(args.throughput_n, folder) if args.throughput_n else {}
-    if len(rows) >= 2:
-        per_paper, base = fit([r["n"] for r in rows], [r["total_s"] for r in rows])
-        rss_per_paper, rss_base = fit([r["n"] for r in rows], [r["peak_rss_mib"] for r in rows])
-        for target in (100_000, 1_000_000):
-            print(f"linear fit  N={target:>9}: ~{(base + per_paper * target) / 60:.0f} min, "
-                  f"~{(rss_base + rss_per_paper * target) / 1024:.1f} GiB peak RSS (marginal "
-                  f"{per_paper * 1000:.1f} ms and {rss_per_paper * 1024:.0f} KiB per abstract)"
-                  + (f"; extraction alone at {rates['local_2']:.0f}/s: "
-                     f"~{target / rates['local_2'] / 60:.0f} min" if rates else ""))
+    print_projection(rows, rates=rates)
     print(json.dumps({"end_to_end": rows, "throughput": rates}))
 
 
