@@ -17,7 +17,7 @@ def test_papers_with_abstracts():
 def test_links_become_code_links():
     papers, rejects, links = read_fixture("links-between-papers-and-code.json")
     assert papers == []
-    assert [(l.url, l.official) for l in links] == [
+    assert [(link.url, link.official) for link in links] == [
         ("https://github.com/KaimingHe/deep-residual-networks", True),
         ("https://github.com/pytorch/vision", False),
         ("https://github.com/google-research/bert", True)]
