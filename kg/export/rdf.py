@@ -369,22 +369,28 @@ def _annotation(paper, target, relation, paper_data, edge, terms: _Terms, g,
     return out
 
 
+def nquads_text(statements: list[tuple], quads: bool) -> bytes:
+    """Statements as N-Quads lines (N-Triples lines when not `quads`, or in the default graph)."""
+    return "".join(f"{s} {p} {o} {g} .\n" if quads and g else f"{s} {p} {o} .\n"
+                   for s, p, o, g in statements).encode("utf-8", "replace")
+
+
 def ntriples_chunks(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, quads: bool = False,
                     lines_per_chunk: int = 4096) -> Iterator[bytes]:
     """The graph as N-Triples (or N-Quads) text, in UTF-8 chunks of a few thousand lines.
     The cyclic garbage collector is paused meanwhile: the statements are short-lived strings and
     tuples without cycles, so its passes over them would be wasted work."""
-    lines: list[str] = []
+    statements: list[tuple] = []
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for s, p, o, g in graph_statements(graph, base):
-            lines.append(f"{s} {p} {o} {g} .\n" if quads and g else f"{s} {p} {o} .\n")
-            if len(lines) >= lines_per_chunk:
-                yield "".join(lines).encode("utf-8", "replace")
-                lines.clear()
-        if lines:
-            yield "".join(lines).encode("utf-8", "replace")
+        for statement in graph_statements(graph, base):
+            statements.append(statement)
+            if len(statements) >= lines_per_chunk:
+                yield nquads_text(statements, quads)
+                statements.clear()
+        if statements:
+            yield nquads_text(statements, quads)
     finally:
         if collecting:
             gc.enable()
@@ -409,9 +415,7 @@ class NQuadsSink:
         self._write(self.writer.header())
 
     def _write(self, statements: list[tuple]) -> None:
-        quads = self.quads
-        self.handle.write("".join(f"{s} {p} {o} {g} .\n" if quads and g else f"{s} {p} {o} .\n"
-                                  for s, p, o, g in statements).encode("utf-8", "replace"))
+        self.handle.write(nquads_text(statements, self.quads))
         self.count += len(statements)
         if self.turtle is not None:
             self._write_turtle(statements)

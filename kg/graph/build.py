@@ -28,6 +28,12 @@ def repository_node_id(url: str) -> str:
     return "repository/" + url.split("://", 1)[-1].lower().rstrip("/")
 
 
+def repository_name(url: str) -> str:
+    """`github.com/KaimingHe/deep-residual-networks` → `KaimingHe/deep-residual-networks`."""
+    path = url.split("://", 1)[-1].split("/", 1)
+    return path[1] if len(path) > 1 else path[0]
+
+
 def author_node_id(author: str) -> str:
     return f"author/{slug(name_key(author))}-{hashlib.sha1(author.lower().encode()).hexdigest()[:6]}"
 
@@ -118,9 +124,7 @@ def paper_part(record: dict, index: CanonicalIndex) -> tuple[list[tuple[str, dic
     for link in record["links"]:
         if link["kind"] in ("code", "data"):
             repository = repository_node_id(link["url"])
-            path = link["url"].split("://", 1)[-1].split("/", 1)
-            nodes.append((repository, {"type": "Repository",
-                                       "name": path[1] if len(path) > 1 else path[0],
+            nodes.append((repository, {"type": "Repository", "name": repository_name(link["url"]),
                                        "url": link["url"], "kind": link["kind"]}))
             edges.append((paper, repository, "HAS_CODE", {
                 "type": "HAS_CODE", "field": link.get("field"), "start": link.get("start"),

@@ -16,7 +16,13 @@ from typing import NotRequired, TypedDict
 import msgspec
 import networkx as nx
 
-from kg.graph.build import author_node_id, paper_node_id, paper_part, repository_node_id
+from kg.graph.build import (
+    author_node_id,
+    paper_node_id,
+    paper_part,
+    repository_name,
+    repository_node_id,
+)
 from kg.link.canonical import CanonicalIndex
 
 WalkItem = tuple[str, dict, list[tuple[str, str, dict]]]
@@ -91,9 +97,8 @@ def shared_nodes(path) -> dict[str, tuple]:
                 if link["kind"] in ("code", "data"):
                     node = repository_node_id(link["url"])
                     if node not in found or found[node][0] <= paper:
-                        path_parts = link["url"].split("://", 1)[-1].split("/", 1)
-                        found[node] = (paper, (path_parts[1] if len(path_parts) > 1 else path_parts[0],
-                                               link["url"], link["kind"]))
+                        found[node] = (paper, (repository_name(link["url"]), link["url"],
+                                               link["kind"]))
             for author in record.get("authors") or ():
                 node = author_node_id(author)
                 if node not in found or found[node][0] <= paper:
