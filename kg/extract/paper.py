@@ -17,7 +17,7 @@ from kg.extract.model_names import looks_like_model_name
 from kg.extract.results import find_results
 from kg.extract.roles import is_proposed
 from kg.extract.span_edges import without_generic_head
-from kg.extract.spans import SOURCE_SCORES, source_of
+from kg.extract.spans import score_of, source_of
 from kg.link.names import is_vague, name_key
 from kg.records import Paper
 
@@ -70,6 +70,7 @@ class Mention:
     label: str
     kb_id: str
     source: str
+    score: float
     start: int
     end: int
     sentence_start: int
@@ -82,7 +83,7 @@ def mentions_of(field: str, text: str, sentences: Sentences) -> list[Mention]:
         sentence = sentences.of(ent)
         start, end = ent.start_char, ent.end_char
         found.append(Mention(field, text[start:end], ent.label_, ent.kb_id_, source_of(ent),
-                             start, end, sentence.start_char, sentence.end_char))
+                             score_of(ent), start, end, sentence.start_char, sentence.end_char))
     return found
 
 
@@ -160,7 +161,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
                 "field": m.field, "start": m.start, "end": m.end, "text": m.text,
                 "label": m.label, "entity": name if not vague else None,
                 "entity_id": entity["id"] if not vague else None,
-                "score": SOURCE_SCORES.get(m.source, 0.5), "source": m.source,
+                "score": m.score, "source": m.source,
                 "sentence": [m.sentence_start, m.sentence_end],
             })
     mentions.sort(key=lambda m: (m["field"] != "title", m["start"]))
