@@ -111,10 +111,12 @@ def allowed_transitions(labels: list[str]) -> tuple[numpy.ndarray, numpy.ndarray
 
 
 def constrained_tags(scores: numpy.ndarray, after: numpy.ndarray, first: numpy.ndarray,
-                     last: numpy.ndarray, outside: int, sure: float = 0.9) -> numpy.ndarray:
+                     last: numpy.ndarray, outside: int, sure: float = 0.9,
+                     sequence_starts: Iterable[int] = ()) -> numpy.ndarray:
     """The best valid BILUO sequence, by Viterbi over stretches between tokens that are surely
     O; stretches whose argmax is already valid (most of them) are kept as they are. `scores`
-    are the tagger's unnormalised outputs."""
+    are the tagger's unnormalised outputs; `sequence_starts` are the rows where another doc
+    begins, when a batch's docs come as one array (one pass of array work for the batch)."""
     log_probs = scores - scores.max(axis=1, keepdims=True)
     log_probs -= numpy.log(numpy.exp(log_probs).sum(axis=1, keepdims=True))
     guesses = log_probs.argmax(axis=1)
@@ -123,9 +125,10 @@ def constrained_tags(scores: numpy.ndarray, after: numpy.ndarray, first: numpy.n
     if not free:
         return guesses
     tags, allowed = guesses.tolist(), after.tolist()  # plain lists: the runs are short
+    starts = set(sequence_starts)
     runs, start = [], free[0]
     for previous, position in zip(free, free[1:] + [None]):
-        if position != previous + 1:
+        if position != previous + 1 or position in starts:
             runs.append((start, previous + 1))
             start = position
     for i, j in runs:
@@ -164,8 +167,14 @@ class BiluoTagger(Tagger):
         outside = labels.index("O") if "O" in labels else -1
         if outside < 0:
             return super()._scores2guesses(scores)
-        return [constrained_tags(numpy.asarray(doc_scores), *self._transitions, outside)
-                for doc_scores in scores]
+        lengths = [len(doc_scores) for doc_scores in scores]
+        if not sum(lengths):
+            return [numpy.zeros((0,), dtype=int) for _ in lengths]
+        ends = numpy.cumsum(lengths)
+        tags = constrained_tags(numpy.concatenate([numpy.asarray(s) for s in scores]),
+                                *self._transitions, outside,
+                                sequence_starts=(ends - lengths).tolist())
+        return numpy.split(tags, ends[:-1])
 
 
 @Language.factory(

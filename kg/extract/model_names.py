@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import IS_LOWER, LENGTH, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -47,9 +49,12 @@ class ModelNameMatcher:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         strings = doc.vocab.strings
-        # token texts from the ORTH column: iterating `doc` builds a Token object per token
-        for i, orth in enumerate(doc.to_array("ORTH").tolist()):
-            text = strings[orth]
+        # token texts from the ORTH column: iterating `doc` builds a Token object per token;
+        # lowercase or short tokens (most of them) cannot be names, so they are not looked at
+        columns = doc.to_array([ORTH, IS_LOWER, LENGTH])
+        candidates = numpy.flatnonzero((columns[:, 1] == 0) & (columns[:, 2] >= 3)).tolist()
+        for i in candidates:
+            text = strings[int(columns[i, 0])]
             if looks_like_model_name(text) and not (i == 0 and text.istitle()):
                 spans.append(make_span(doc, i, i + 1, label_for_name(text), "pattern"))
         if spans:

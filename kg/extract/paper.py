@@ -49,10 +49,7 @@ class Sentences:
         self.spans = [doc[start:end] for start, end in zip(starts, starts[1:] + [len(doc)])
                       if end > start]
         self._starts = [sent.start for sent in self.spans]
-        self.all_ents = list(doc.ents)
-        self.ents: list[list[Span]] = [[] for _ in self.spans]
-        for ent in self.all_ents:
-            self.ents[self.index(ent)].append(ent)
+        self.ents = list(doc.ents)
 
     def index(self, span: Span) -> int:
         return bisect_right(self._starts, span.start) - 1
@@ -79,7 +76,7 @@ class Mention:
 
 def mentions_of(field: str, text: str, sentences: Sentences) -> list[Mention]:
     found = []
-    for ent in sentences.all_ents:
+    for ent in sentences.ents:
         sentence = sentences.of(ent)
         start, end = ent.start_char, ent.end_char
         found.append(Mention(field, text[start:end], ent.label_, ent.kb_id_, source_of(ent),
@@ -113,7 +110,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     """The extraction record: mentions with offsets, the paper's entities with their role,
     links and results. Extra keys (abstract, source, sentence offsets) feed provenance."""
     docs = {"title": title_doc, "abstract": abstract_doc}
-    texts = {field: doc.text for field, doc in docs.items()}  # `Doc.text` joins every token
+    texts = {"title": paper.title, "abstract": paper.abstract}  # the docs' texts; `Doc.text` joins tokens
     sentences = {field: Sentences(doc) for field, doc in docs.items()}
     expand = abbreviation_keys(list(docs.values()))
     catalogue = _catalogue_names()
@@ -122,9 +119,10 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         for pair in doc._.abbreviations:
             definitions[name_key(pair.long.text)].append(pair)
 
+    found = {field: mentions_of(field, texts[field], sentences[field]) for field in docs}
     groups: dict[str, list[Mention]] = defaultdict(list)
-    for field, doc in docs.items():
-        for mention in mentions_of(field, texts[field], sentences[field]):
+    for field_mentions in found.values():
+        for mention in field_mentions:
             key = name_key(mention.text)
             if key:
                 groups[expand.get(key, key)].append(mention)
@@ -169,9 +167,12 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
 
     proposed = {m.text for e in entities if e["role"] == "proposed"
                 for key in [e["id"].split(":", 1)[1]] for m in groups[key]}
-    abstract = sentences["abstract"]
-    results = [r.to_dict() for sent, ents in zip(abstract.spans, abstract.ents)
-               for r in find_results(sent, proposed, ents)]
+    by_sentence: dict[tuple[int, int], list[Mention]] = defaultdict(list)
+    for mention in found["abstract"]:
+        by_sentence[mention.sentence_start, mention.sentence_end].append(mention)
+    results = [r.to_dict() for (start, end), sentence_mentions in by_sentence.items()
+               for r in find_results(texts["abstract"][start:end], start, sentence_mentions,
+                                     proposed)]
     links, seen = [], set()
     for field in docs:
         for link in find_links(texts[field]):

@@ -56,7 +56,7 @@ def load_pipeline(model: str | None = None) -> Language:
     path = Path(model) if model else MODEL_PATH
     if (path / "config.cfg").exists():
         nlp = spacy.load(path)
-        use_blas_ops(nlp)
+        use_blas_ops(nlp, predict_only=True)
     else:
         nlp = kg.extract.tokenizer.make_blank_nlp()
     first = nlp.pipe_names[0] if nlp.pipe_names else None
@@ -67,7 +67,7 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def extract_papers(papers: Iterable[Paper], batch_size: int = 256, n_process: int = 1,
+def extract_papers(papers: Iterable[Paper], batch_size: int = 64, n_process: int = 1,
                    model: str | None = None) -> Iterator[dict]:
     """One extraction record per paper, in input order. With `n_process` > 1, batches of
     papers go to worker processes that each load the pipeline once."""

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from spacy.tokens import Span
+from typing import Protocol
 
 UNIT_ALIASES = {"%": "%", "percent": "%", "times": "x", "x": "x", "×": "x", "fold": "x",
                 "-fold": "x", "pp": "pp", "points": "pp", "ms": "ms", "db": "dB"}
 VALUE_WITH_UNIT = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)\s?(%|percent\b|times\b|×|x\b|-?fold\b|pp\b|points\b|ms\b|dB\b)",
     re.I)
-PLAIN_VALUE = re.compile(r"(?<![\w.])(\d+\.\d+|\d+)(?![\w.%]|\.\d)")
+VALUE_AFTER_METRIC = re.compile(r"\s*(?:of|=|:|is|was|reaches|reached|achieves|of about|score of)?\s*"
+                                r"(\d+(?:\.\d+)?)(?![\w%])")
+ANY_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -32,47 +33,52 @@ class Result:
                 "value": self.value, "number": self.number, "unit": self.unit}
 
 
-def _nearest(entities: list[Span], label: str, position: int, prefer: set[str]) -> str | None:
-    candidates = [e for e in entities if e.label_ == label]
+class Entity(Protocol):
+    """What results read of an entity mention (`kg.extract.paper.Mention` has it)."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+def _nearest(entities: list[Entity], label: str, position: int, prefer: set[str]) -> str | None:
+    candidates = [e for e in entities if e.label == label]
     if not candidates:
         return None
     preferred = [e for e in candidates if e.text in prefer]
     pool = preferred or candidates
-    return min(pool, key=lambda e: abs(e.start_char - position)).text
+    return min(pool, key=lambda e: abs(e.start - position)).text
 
 
-def find_results(sentence: Span, proposed: set[str],
-                 entities: list[Span] | None = None) -> list[Result]:
-    """Values with a unit, or plain numbers right after a metric (`BLEU of 28.4`), in a sentence.
+def find_results(text: str, offset: int, entities: list[Entity],
+                 proposed: set[str]) -> list[Result]:
+    """Values with a unit, or plain numbers right after a metric (`BLEU of 28.4`), in one
+    sentence: `text`, starting at character `offset` of its field, with its `entities`.
     A value needs at least one of metric, dataset or method in the sentence to count.
-    `entities` are the sentence's entities when the caller has them already."""
-    entities = list(sentence.ents) if entities is None else entities
-    if not entities:
-        return []
-    text = sentence.text
-    if not any(c.isdigit() for c in text):
+    Plain strings, not spaCy spans: `Span.text` builds a Token object per token."""
+    if not entities or not ANY_DIGIT.search(text):
         return []
     found: list[Result] = []
     seen: set[int] = set()
     for match in VALUE_WITH_UNIT.finditer(text):
         unit = UNIT_ALIASES.get(match.group(2).lower().lstrip("-"), match.group(2))
         found.append(_result(match.group(0), match.group(1), unit, match.start(), match.end(),
-                             sentence, entities, proposed))
+                             offset, entities, proposed))
         seen.update(range(match.start(), match.end()))
-    for metric in (e for e in entities if e.label_ == "Metric"):
-        after = text[metric.end_char - sentence.start_char:][:24]
-        match = re.match(r"\s*(?:of|=|:|is|was|reaches|reached|achieves|of about|score of)?\s*"
-                         r"(\d+(?:\.\d+)?)(?![\w%])", after)
+    for metric in (e for e in entities if e.label == "Metric"):
+        after = text[metric.end - offset:][:24]
+        match = VALUE_AFTER_METRIC.match(after)
         if match:
-            start = metric.end_char - sentence.start_char + match.start(1)
+            start = metric.end - offset + match.start(1)
             if start not in seen:
                 found.append(_result(match.group(1), match.group(1), None, start,
-                                     start + len(match.group(1)), sentence, entities, proposed))
+                                     start + len(match.group(1)), offset, entities, proposed))
     return [r for r in found if r.metric or r.dataset or r.method]
 
 
-def _result(raw, number, unit, start, end, sentence, entities, proposed) -> Result:
-    position = sentence.start_char + start
+def _result(raw, number, unit, start, end, offset, entities, proposed) -> Result:
+    position = offset + start
     return Result(
         value=raw.strip(),
         number=float(number),
@@ -81,5 +87,5 @@ def _result(raw, number, unit, start, end, sentence, entities, proposed) -> Resu
         dataset=_nearest(entities, "Dataset", position, proposed),
         metric=_nearest(entities, "Metric", position, proposed),
         start=position,
-        end=sentence.start_char + end,
+        end=offset + end,
     )

@@ -58,6 +58,22 @@ def test_constrained_tags_keep_a_valid_argmax():
     assert decoded == ["U-Task", "O", "U-Method"]
 
 
+def test_constrained_tags_decode_each_sequence_of_a_batch_alone():
+    after, first, last = allowed_transitions(LABELS)
+    index = {label: i for i, label in enumerate(LABELS)}
+    logits = numpy.full((4, len(LABELS)), -5.0)
+    # one array, two docs: `O B-Method | L-Method O` is valid only if read across the docs
+    for position, label in enumerate(["O", "B-Method", "L-Method", "O"]):
+        logits[position, index[label]] = 1.0
+    logits[1, index["U-Method"]] = 0.5
+    logits[2, index["U-Method"]] = 0.5
+    decoded = [LABELS[i] for i in constrained_tags(logits, after, first, last, index["O"],
+                                                   sequence_starts=[0, 2])]
+    assert decoded == ["O", "U-Method", "U-Method", "O"]
+    joined = [LABELS[i] for i in constrained_tags(logits, after, first, last, index["O"])]
+    assert joined == ["O", "B-Method", "L-Method", "O"]
+
+
 def test_shipped_recogniser_tags_are_valid_biluo():
     nlp = load_pipeline()
     doc = nlp("We train a convolutional neural network with dropout on CIFAR-10 and report "
