@@ -39,6 +39,10 @@ from kg.records import Paper, Reject, identity_keys
 from kg.sources import check_inputs, read_inputs, read_records
 
 
+# formats `build(exports=...)` writes in the build's own walk, and where (`kg export`'s defaults)
+BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
+
+
 class OutputError(Exception):
     """The output folder cannot be created or written."""
 
@@ -223,16 +227,22 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
           base_iri: str = DEFAULT_BASE, on_paper: Callable[[], None] | None = None,
           update: bool = False, aliases: str | os.PathLike | None = None,
           engine: str = "local", scheduler: str | None = None,
-          batch_size: int = DEFAULT_BATCH_SIZE) -> Build:
+          batch_size: int = DEFAULT_BATCH_SIZE, exports: Iterable[str] = ()) -> Build:
     """Read, extract, link and build; write every output file into `out`, each atomically.
     `update`: add the inputs to the build already in `out`, reusing its extractions (the
     graph equals a full build of all inputs). `aliases`: a user aliases file (merge, keep
     apart, rename), kept as `out/aliases.yaml` and reused by later updates. `engine`: `local`
     (`processes` worker processes) or `dask` (the cluster at `scheduler`, else a LocalCluster).
     Finished batches of `batch_size` papers are kept in `out/.work/` until the build is
-    complete, so an interrupted build run again with the same arguments resumes."""
+    complete, so an interrupted build run again with the same arguments resumes. `exports`:
+    also write these formats (`BUILD_EXPORTS`) from the same walk of the graph, as
+    `kg export` would, without walking it again."""
     started = time.perf_counter()
     check_base_iri(base_iri)
+    exports = list(dict.fromkeys(exports))
+    if unknown := [fmt for fmt in exports if fmt not in BUILD_EXPORTS]:
+        raise OutputError(f"cannot export {', '.join(unknown)} during the build: use "
+                          f"{', '.join(BUILD_EXPORTS)} (other formats: kg export)")
     inputs = list(inputs or [])
     if records is None:
         check_inputs(inputs)
@@ -251,11 +261,15 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))
     write_aliases(out, user_aliases)
     linked = time.perf_counter()
+    summary.steps["extraction"] = round(linked - started, 2)  # reading and writing included
     extractions = ExtractionsFile(out / "extractions.jsonl")  # read from disk, not held in memory
     index = CanonicalIndex(extractions.linking(), user_aliases)
     summary.steps["index"] = round(time.perf_counter() - linked, 2)
     walk = BuildWalk(extractions.by_id, index, shared_nodes(extractions.path))
-    written = write_outputs(walk, out, base=base_iri, title=f"kg: {papers} papers")
+    written = write_outputs(
+        walk, out, base=base_iri, title=f"kg: {papers} papers",
+        ntriples=out / BUILD_EXPORTS["nt"] if "nt" in exports else None,
+        neo4j_csv=out / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None)
     summary.steps.update(written.seconds)
     types = Counter(written.nodes)
     summary.papers_in_graph = types.pop("Paper", 0)
@@ -266,7 +280,8 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     summary.edges = dict(sorted(written.edges.items()))
     summary.files = ["extractions.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
                      "graph.html", "store.oxigraph", "store.lbdb", "summary.json"] + (
-                        ["aliases.yaml"] if user_aliases else [])
+                        ["aliases.yaml"] if user_aliases else []) + [
+                        BUILD_EXPORTS[fmt] for fmt in exports]
     summary.seconds = round(time.perf_counter() - started, 2)
     write_jsonl(out / "summary.json", [summary.to_dict()])
     work.remove()  # kept until here, so a build interrupted while writing resumes too

@@ -66,6 +66,9 @@ def build(
     batch_size: Annotated[int, typer.Option(
         "--batch-size", min=1, help="Papers per extraction batch; finished batches are kept "
         "in OUT/.work, so an interrupted build resumes.")] = 256,
+    exports: Annotated[list[str] | None, typer.Option(
+        "--export", metavar="FORMAT", help="Also write nt (OUT/graph.nt) or neo4j-csv "
+        "(OUT/neo4j-import) from the same walk of the graph; repeat for both.")] = None,
 ) -> None:
     """Read, extract, link and write the graph, its stores and its page into OUT."""
     from kg.api import build as run_build
@@ -83,7 +86,7 @@ def build(
         result = run_build(inputs or [], out=out, processes=processes, base_iri=base_iri,
                            on_paper=lambda: progress.advance(task),
                            update=update is not None, aliases=aliases, engine=engine,
-                           scheduler=scheduler, batch_size=batch_size)
+                           scheduler=scheduler, batch_size=batch_size, exports=exports or ())
     summary = result.summary
     table = Table(title=f"kg build → {out}", show_header=False)
     table.add_row("papers read", str(summary.papers_read))

@@ -2,10 +2,11 @@
 """Scale benchmark: `kg build` end to end against corpus size, and extraction throughput by
 engine. Prints one line per measurement and a JSON summary.
 
-End to end (per N): make an N-abstract corpus (scripts/make_corpus.py), then run, each as a
-subprocess, `kg build CORPUS -o OUT -p P` (extractions, Turtle, GraphML, HTML, Oxigraph and
-Ladybug stores), `kg export OUT --format nt` (N-Triples) and `kg export OUT --format neo4j-csv`;
-wall time per step and peak RSS of each step's whole process tree (sampled every 0.1 s).
+End to end (per N): make an N-abstract corpus (scripts/make_corpus.py), then run, as a
+subprocess, `kg build CORPUS -o OUT -p P --export nt --export neo4j-csv`: extractions,
+Turtle, GraphML, HTML, the Oxigraph and Ladybug stores, and N-Triples and the Neo4j CSVs
+written in the same walk of the graph; its wall time, the peak RSS of its whole process tree
+(sampled every 0.1 s) and its own step seconds (summary.json).
 
 Throughput (on the first N of --throughput-n): extraction alone, pipeline loaded beforehand,
 with the local engine at 1 and 2 processes and with a Dask LocalCluster of 2 workers
@@ -15,9 +16,8 @@ with the local engine at 1 and 2 processes and with a Dask LocalCluster of 2 wor
 
 After extraction only (`--replicated OUT/extractions.jsonl`): the records of a real build are
 copied with new ids up to each N (scripts/replicate_extractions.py), then `kg build --update
-OUT` (no new input: index, graph walk, Turtle, GraphML, page, Oxigraph and Ladybug stores),
-`kg export OUT --format nt` and `kg export OUT --format neo4j-csv` are measured like above,
-with the build's own step seconds from summary.json, and a growth table is printed.
+OUT --export nt --export neo4j-csv` (no new input: index, graph walk and every output) is
+measured like above, and a growth table is printed.
 
     .venv/bin/python scripts/bench_scale.py --replicated out-2k/extractions.jsonl \
         --sizes 20000 100000 [--folder /tmp/bench] [--authors 3]
@@ -39,6 +39,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]
+EXPORTS = ["--export", "nt", "--export", "neo4j-csv"]  # in the build's own walk
 
 
 def tree_rss(process: psutil.Process) -> int:
@@ -77,28 +78,39 @@ def run_measured(command: list[str]) -> tuple[float, int]:
     return time.perf_counter() - started, peak
 
 
+def measure_build(command: list[str], out: Path, n: int) -> dict:
+    """Run one `kg build` (which also writes N-Triples and the Neo4j CSVs in its walk): wall
+    time, peak RSS of its process tree, its own step seconds and the graph's size."""
+    seconds, peak = run_measured([*command, *EXPORTS])
+    summary = json.loads((out / "summary.json").read_text())
+    return {"n": n, "total_s": round(seconds, 1), "peak_rss_mib": round(peak / 2**20),
+            "steps_s": summary.get("steps", {}),
+            "nodes": summary["papers_in_graph"] + sum(summary["entities"].values()),
+            "edges": sum(summary["edges"].values()),
+            "files_mib": {name: round(_size(out / name) / 2**20) for name in summary["files"]}}
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else (
+        path.stat().st_size if path.exists() else 0)
+
+
+def print_row(row: dict) -> None:
+    print(f"  N={row['n']:>8}  {row['total_s']:>7.1f} s  {row['total_s'] / row['n'] * 1000:>6.2f} "
+          f"ms/paper  peak RSS {row['peak_rss_mib']:>6} MiB  ({row['nodes']} nodes, "
+          f"{row['edges']} edges)", flush=True)
+    print(f"  N={row['n']:>8}  steps (s): "
+          + ", ".join(f"{k} {v}" for k, v in row["steps_s"].items()), flush=True)
+
+
 def end_to_end(n: int, folder: Path, processes: int) -> dict:
     corpus, out = folder / f"corpus-{n}.jsonl", folder / f"out-{n}"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(n), "-o", str(corpus)],
                    check=True, capture_output=True)
-    steps = {
-        "build": [*KG, "build", str(corpus), "-o", str(out), "-p", str(processes)],
-        "ntriples": [*KG, "export", str(out), "--format", "nt", "-o", str(out / "graph.nt")],
-        "neo4j_csv": [*KG, "export", str(out), "--format", "neo4j-csv", "-o", str(out / "neo4j-import")],
-    }
-    row = {"n": n, "processes": processes}
-    for name, command in steps.items():
-        seconds, peak = run_measured(command)
-        row[f"{name}_s"], row[f"{name}_rss_mib"] = round(seconds, 1), round(peak / 2**20)
-    row["total_s"] = round(sum(row[f"{name}_s"] for name in steps), 1)
-    row["peak_rss_mib"] = max(row[f"{name}_rss_mib"] for name in steps)
-    summary = json.loads((out / "summary.json").read_text())
-    row["nodes"] = summary["papers_in_graph"] + sum(summary["entities"].values())
-    row["edges"] = sum(summary["edges"].values())
-    print(f"end to end  N={n:>7}  build {row['build_s']:>7.1f} s  nt {row['ntriples_s']:>6.1f} s  "
-          f"neo4j-csv {row['neo4j_csv_s']:>6.1f} s  total {row['total_s']:>7.1f} s  "
-          f"peak RSS {row['peak_rss_mib']:>6} MiB  ({row['nodes']} nodes, {row['edges']} edges)",
-          flush=True)
+    row = {**measure_build([*KG, "build", str(corpus), "-o", str(out), "-p", str(processes)], out, n),
+           "processes": processes}
+    print("end to end", flush=True)
+    print_row(row)
     shutil.rmtree(out, ignore_errors=True)
     return row
 
@@ -139,45 +151,26 @@ def throughput(n: int, folder: Path) -> dict:
 
 
 def after_extraction(n: int, source: Path, folder: Path, authors: int) -> dict:
-    """The post-extraction path on `n` replicated records: each step's wall time and peak RSS."""
+    """The post-extraction path on `n` replicated records: wall time and peak RSS."""
     out = folder / f"replicated-{n}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     subprocess.run([sys.executable, str(ROOT / "scripts" / "replicate_extractions.py"), str(source),
                     str(n), "-o", str(out / "extractions.jsonl"), "--authors", str(authors)],
                    check=True, capture_output=True)
-    steps = {
-        "build": [*KG, "build", "--update", str(out)],
-        "ntriples": [*KG, "export", str(out), "--format", "nt", "-o", str(out / "graph.nt")],
-        "neo4j_csv": [*KG, "export", str(out), "--format", "neo4j-csv", "-o", str(out / "neo4j-import")],
-    }
-    row = {"n": n}
-    for name, command in steps.items():
-        seconds, peak = run_measured(command)
-        row[f"{name}_s"], row[f"{name}_rss_mib"] = round(seconds, 1), round(peak / 2**20)
-        print(f"  N={n:>8}  {name:<10} {seconds:>7.1f} s  {seconds / n * 1000:>6.2f} ms/paper  "
-              f"peak RSS {peak / 2**20:>6.0f} MiB", flush=True)
-    summary = json.loads((out / "summary.json").read_text())
-    row["build_steps_s"] = summary.get("steps", {})
-    print(f"  N={n:>8}  build steps (s): " + ", ".join(f"{k} {v}" for k, v in row["build_steps_s"].items()),
-          flush=True)
-    row["total_s"] = round(sum(row[f"{name}_s"] for name in steps), 1)
-    row["peak_rss_mib"] = max(row[f"{name}_rss_mib"] for name in steps)
-    row["nodes"] = summary["papers_in_graph"] + sum(summary["entities"].values())
-    row["edges"] = sum(summary["edges"].values())
-    row["extractions_mib"] = round((out / "extractions.jsonl").stat().st_size / 2**20)
+    row = measure_build([*KG, "build", "--update", str(out)], out, n)
+    print("after extraction", flush=True)
+    print_row(row)
     shutil.rmtree(out, ignore_errors=True)
     return row
 
 
-def growth_table(rows: list[dict]) -> None:
-    print(f"{'N':>9} {'build s':>8} {'nt s':>7} {'csv s':>7} {'total s':>8} {'ms/paper':>9} "
-          f"{'build MiB':>10} {'nt MiB':>7} {'csv MiB':>8} {'nodes':>9} {'edges':>10}")
+def growth_table(rows: list[dict], what: str = "") -> None:
+    print(f"{'N':>9} {'total s':>8} {'ms/paper':>9} {'peak MiB':>9} {'nodes':>9} {'edges':>10}")
     for r in rows:
-        print(f"{r['n']:>9} {r['build_s']:>8.1f} {r['ntriples_s']:>7.1f} {r['neo4j_csv_s']:>7.1f} "
-              f"{r['total_s']:>8.1f} {r['total_s'] / r['n'] * 1000:>9.2f} {r['build_rss_mib']:>10} "
-              f"{r['ntriples_rss_mib']:>7} {r['neo4j_csv_rss_mib']:>8} {r['nodes']:>9} {r['edges']:>10}")
-    print_projection(rows, "after extraction ")
+        print(f"{r['n']:>9} {r['total_s']:>8.1f} {r['total_s'] / r['n'] * 1000:>9.2f} "
+              f"{r['peak_rss_mib']:>9} {r['nodes']:>9} {r['edges']:>10}")
+    print_projection(rows, what)
 
 
 def print_projection(rows: list[dict], what: str = "", rates: dict | None = None) -> None:
@@ -218,13 +211,14 @@ def main() -> None:
             raise SystemExit(f"bench_scale: {args.replicated} not found")
         with tempfile.TemporaryDirectory(prefix="kg-bench-scale-", dir=args.folder) as tmp:
             rows = [after_extraction(n, args.replicated, Path(tmp), args.authors) for n in args.sizes]
-        growth_table(rows)
+        growth_table(rows, "after extraction ")
         print(json.dumps({"after_extraction": rows}))
         return
     with tempfile.TemporaryDirectory(prefix="kg-bench-scale-", dir=args.folder) as tmp:
         folder = Path(tmp)
         rows = [end_to_end(n, folder, args.processes) for n in args.sizes]
         rates = throughput(args.throughput_n, folder) if args.throughput_n else {}
+    growth_table(rows)
     print_projection(rows, rates=rates)
     print(json.dumps({"end_to_end": rows, "throughput": rates}))
 

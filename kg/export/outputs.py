@@ -13,8 +13,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -40,21 +43,23 @@ class Written:
 
 
 def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
-                  title: str = "kg graph", neo4j_csv: str | Path | None = None) -> Written:
+                  title: str = "kg graph", neo4j_csv: str | Path | None = None,
+                  ntriples: str | Path | None = None) -> Written:
     """Write graph.ttl, graph.graphml, graph.html, store.oxigraph and store.lbdb into `out`
-    (and the neo4j-admin CSVs into `neo4j_csv`), each atomically, from one walk. The Oxigraph
-    store bulk-loads the N-Quads from a pipe in a second thread while the walk goes on (its
-    loader runs in Rust, without the GIL)."""
+    (and the neo4j-admin CSVs into `neo4j_csv`, N-Triples into `ntriples`), each atomically,
+    from one walk. The Oxigraph store bulk-loads the N-Quads from a pipe in a second thread
+    while the walk goes on (its loader runs in Rust, without the GIL)."""
     out = Path(out)
     written = Written()
     lap = _timer()
     collecting = gc.isenabled()
-    with atomic_path(out / SPARQL_STORE, directory=True) as sparql_path, \
-            atomic_path(out / CYPHER_STORE) as ladybug_path, \
-            atomic_path(out / "graph.ttl") as turtle_path, \
-            open(turtle_path, "wb", buffering=1 << 20) as turtle, \
-            StoreLoader(sparql_path) as nquads:
-        sinks = [NQuadsSink(nquads, walk, base, turtle=turtle),
+    with ExitStack() as stack:
+        sparql_path = stack.enter_context(atomic_path(out / SPARQL_STORE, directory=True))
+        ladybug_path = stack.enter_context(atomic_path(out / CYPHER_STORE))
+        turtle = stack.enter_context(_binary_output(out / "graph.ttl"))
+        triples = stack.enter_context(_binary_output(ntriples)) if ntriples else None
+        nquads = stack.enter_context(StoreLoader(sparql_path))
+        sinks = [NQuadsSink(nquads, walk, base, turtle=turtle, ntriples=triples),
                  LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml"),
                  PageSink(out / "graph.html", title, list(walk.index))]
         if neo4j_csv is not None:
@@ -78,6 +83,13 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
             written.seconds[type(sink).__name__] = lap()
     written.seconds["oxigraph"] = lap()  # what the loader still had to do after the walk
     return written
+
+
+@contextmanager
+def _binary_output(path: str | Path) -> Iterator[BinaryIO]:
+    """A buffered binary file that replaces `path` when the block ends without error."""
+    with atomic_path(path) as temp, open(temp, "wb", buffering=1 << 20) as handle:
+        yield handle
 
 
 class StoreLoader:

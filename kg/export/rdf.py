@@ -399,11 +399,13 @@ def ntriples_chunks(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, qua
 class NQuadsSink:
     """Writes a walk's statements as N-Quads (or N-Triples) to a binary file, one walk item
     at a time, so one walk can feed this and other writers; `turtle`: also write them as
-    Turtle there (prefixed vocabulary, one block per subject), from the same statements."""
+    Turtle there (prefixed vocabulary, one block per subject), and `ntriples`: as N-Triples
+    there, from the same statements."""
 
     def __init__(self, handle: BinaryIO, walk: Walk, base: str = DEFAULT_BASE,
-                 quads: bool = True, turtle: BinaryIO | None = None) -> None:
-        self.handle, self.quads, self.turtle = handle, quads, turtle
+                 quads: bool = True, turtle: BinaryIO | None = None,
+                 ntriples: BinaryIO | None = None) -> None:
+        self.handle, self.quads, self.turtle, self.ntriples = handle, quads, turtle, ntriples
         self.writer = StatementWriter(walk, base)
         self.count = 0
         self.short: dict[str, str] = {}  # vocabulary term → prefixed name, for Turtle
@@ -416,6 +418,8 @@ class NQuadsSink:
 
     def _write(self, statements: list[tuple]) -> None:
         self.handle.write(nquads_text(statements, self.quads))
+        if self.ntriples is not None:
+            self.ntriples.write(nquads_text(statements, False))
         self.count += len(statements)
         if self.turtle is not None:
             self._write_turtle(statements)

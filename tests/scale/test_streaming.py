@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import tracemalloc
+from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
@@ -177,3 +178,41 @@ def test_a_large_build_page_draws_the_top_entities_and_their_papers(example_buil
     assert all(drawn.out_degree(paper) >= 1 for paper in papers)  # each linked to a kept entity
     page = (tmp_path / "page.html").read_text()
     assert "Showing the 20 entities in most papers" in page and "the 10 papers linked" in page
+
+
+def test_build_writes_nt_and_neo4j_csv_in_its_own_walk(example_build, tmp_path):
+    """`kg build --export nt --export neo4j-csv` writes what `kg export` writes, byte for byte."""
+    import shutil
+
+    import kg
+    from kg.export.neo4j_files import write_neo4j_csv
+    from kg.export.rdf import write_rdf
+
+    out = tmp_path / "out"
+    shutil.copytree(example_build.out, out)
+    done = subprocess.run([sys.executable, "-m", "kg", "build", "--update", str(out),
+                           "--export", "nt", "--export", "neo4j-csv"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert {"graph.nt", "neo4j-import"} <= set(summary["files"])
+
+    write_rdf(kg.load(out).walk(), tmp_path / "export.nt", "nt")
+    streamed = (out / "graph.nt").read_bytes()
+    assert streamed == (tmp_path / "export.nt").read_bytes()
+    assert b"<https://w3id.org/kg/resource/method/segnet> " in streamed
+
+    exported = write_neo4j_csv(kg.load(out).walk(), tmp_path / "csv")
+    names = sorted(Path(path).name for path in exported["files"])
+    assert "nodes-Method.csv" in names and "relationships-PROPOSES.csv" in names
+    for name in names:
+        assert (out / "neo4j-import" / name).read_bytes() == (tmp_path / "csv" / name).read_bytes()
+
+
+def test_build_refuses_an_export_it_cannot_stream(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(ROOT / "examples" /
+                           "hf-daily-papers.txt"), "-o", str(tmp_path / "out"), "--export", "xml"],
+                          capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "cannot export xml during the build" in done.stderr
+    assert not (tmp_path / "out" / "extractions.jsonl").exists()
