@@ -195,7 +195,7 @@ class Build:
         NEO4J_DATABASE fill what is not given); returns the counts of `load_graph`."""
         from kg.export.neo4j_bolt import Neo4jSettings, load_graph
 
-        return load_graph(self.graph, Neo4jSettings.from_env(uri, user, password, database))
+        return load_graph(self.walk(), Neo4jSettings.from_env(uri, user, password, database))
 
     def html(self, height: int = 700):
         """Display the page inline in Jupyter (IPython.display.IFrame of graph.html)."""

@@ -289,7 +289,7 @@ def neo4j_load(out: OutDir, uri: Neo4jUri = None, user: Neo4jUser = None,
 
     _check_build(out)
     settings = Neo4jSettings.from_env(uri, user, password, database)
-    _print_neo4j_load(load_graph(load(out).graph, settings, batch_size=batch_size,
+    _print_neo4j_load(load_graph(load(out).walk(), settings, batch_size=batch_size,
                                  prune=not keep_stale), settings)
 
 

@@ -16,23 +16,28 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
 
 import networkx as nx
 
 from kg.export.neo4j_files import (
     constraint_statements,
-    kept_relationships,
-    node_rows,
     node_statement,
-    relationship_rows,
+    properties,
     relationship_statement,
     stale_node_statement,
     stale_relationship_statement,
 )
+from kg.graph.stream import Walk, graph_walk
+from kg.io import RowSpill
 
 DEFAULT_URI = "bolt://localhost:7687"
 BATCH_SIZE = 10_000
@@ -151,27 +156,78 @@ def count_graph(driver, settings: Neo4jSettings) -> dict[str, int]:
     return {"nodes": nodes, "relationships": relationships}
 
 
-def load_graph(graph: nx.MultiDiGraph, settings: Neo4jSettings, batch_size: int = BATCH_SIZE,
-               on_batch: Callable[[str, int], None] | None = None, prune: bool = True) -> dict:
-    """Load (merge) the graph into the database, then delete what the build no longer has
-    (`prune`). Returns what was sent (`nodes_sent`, `relationships_sent`), what the database
-    holds afterwards (`nodes`, `relationships`) and the seconds each part took."""
-    with connect(settings) as driver:
-        nodes = node_rows(graph)
-        counts = load_rows(driver, settings, nodes, relationship_rows(graph),
+def load_graph(graph: nx.MultiDiGraph | Walk, settings: Neo4jSettings,
+               batch_size: int = BATCH_SIZE, on_batch: Callable[[str, int], None] | None = None,
+               prune: bool = True) -> dict:
+    """Load (merge) the graph (networkx, or a `kg.graph.stream` walk of a build) into the
+    database, then delete what the build no longer has (`prune`). The rows are spilled to
+    temporary files as the walk yields them (relationships wait for every node), so memory
+    holds only the node ids. Returns what was sent (`nodes_sent`, `relationships_sent`), what
+    the database holds afterwards (`nodes`, `relationships`) and the seconds each part took."""
+    with connect(settings) as driver, SpilledRows(graph_walk(graph)) as rows:
+        counts = load_rows(driver, settings, rows.node_rows(), rows.relationship_rows(),
                            batch_size=batch_size, on_batch=on_batch)
         if prune:
             started = time.perf_counter()
-            prune_stale(driver, settings, {label: [row["id"] for row in rows]
-                                           for label, rows in nodes.items()},
-                        kept_relationships(graph), batch_size)
+            prune_stale(driver, settings, rows.ids, rows.kept_relationships(), batch_size)
             counts.update(count_graph(driver, settings))
             counts["prune_seconds"] = round(time.perf_counter() - started, 3)
         return counts
 
 
+class SpilledRows:
+    """A walk's Bolt rows, written to temporary files in one pass: node rows by label,
+    relationship rows by (type, start label, end label), and each node's out-relationships
+    for pruning (the rows of `node_rows`, `relationship_rows` and `kept_relationships`, in
+    the same order). Each table can be read once."""
+
+    def __init__(self, walk: Walk) -> None:
+        self.walk = walk
+        self.ids: dict[str, list[str]] = defaultdict(list)
+
+    def __enter__(self) -> SpilledRows:
+        self.folder = Path(tempfile.mkdtemp(prefix="kg-bolt-rows-"))
+        self.spills: dict[tuple, RowSpill] = {}
+        starts: set[str] = set()
+        for node, data, out in self.walk:
+            label = data["type"]
+            self._spill(("node", label)).add({"id": node, **properties(data)})
+            self.ids[label].append(node)
+            for target, _, edge in out:
+                self._spill(("relationship", edge["type"], label, self.walk.type_of(target))).add(
+                    {"s": node, "t": target, "p": properties(edge)})
+            self._spill(("kept", label)).add(
+                {"id": node, "keep": [f"{key} {target}" for target, key, _ in out]})
+            if out:
+                starts.add(label)
+        self.starts = starts
+        return self
+
+    def _spill(self, key: tuple) -> RowSpill:
+        spill = self.spills.get(key)
+        if spill is None:
+            spill = self.spills[key] = RowSpill(self.folder / f"{len(self.spills)}.pickle")
+        return spill
+
+    def node_rows(self) -> dict[str, Iterable[dict]]:
+        return {key[1]: spill.rows() for key, spill in self.spills.items() if key[0] == "node"}
+
+    def relationship_rows(self) -> dict[tuple[str, str, str], Iterable[dict]]:
+        return {key[1:]: spill.rows() for key, spill in self.spills.items()
+                if key[0] == "relationship"}
+
+    def kept_relationships(self) -> dict[str, Iterable[dict]]:
+        return {key[1]: spill.rows() for key, spill in self.spills.items()
+                if key[0] == "kept" and key[1] in self.starts}
+
+    def __exit__(self, *exc) -> None:
+        for spill in self.spills.values():
+            spill.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
-                kept: dict[str, list[dict]], batch_size: int = BATCH_SIZE) -> None:
+                kept: dict[str, Iterable[dict]], batch_size: int = BATCH_SIZE) -> None:
     """Delete nodes of the graph's labels not in `ids` (label → ids), and relationships from
     the `kept` rows' nodes that are not listed there (`kept_relationships`)."""
     from kg.graph.model import NODE_TYPES
@@ -180,23 +236,30 @@ def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
         run_statement(driver, settings, stale_node_statement(label), ids=ids.get(label, []))
     for label, rows in kept.items():
         statement = stale_relationship_statement(label)
-        for i in range(0, len(rows), batch_size):
-            run_statement(driver, settings, statement, rows=rows[i:i + batch_size])
+        for batch in _chunks(rows, batch_size):
+            run_statement(driver, settings, statement, rows=batch)
 
 
-def _send_in_batches(driver, settings, statement: str, rows: list[dict], batch_size: int,
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _send_in_batches(driver, settings, statement: str, rows: Iterable[dict], batch_size: int,
                      name: str, on_batch) -> int:
     """Run `statement` over `rows` in batches; returns the number of rows sent."""
-    for i in range(0, len(rows), batch_size):
-        batch = rows[i:i + batch_size]
+    sent = 0
+    for batch in _chunks(rows, batch_size):
         run_statement(driver, settings, statement, rows=batch)
+        sent += len(batch)
         if on_batch:
             on_batch(name, len(batch))
-    return len(rows)
+    return sent
 
 
-def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, list[dict]],
-              relationships: dict[tuple[str, str, str], list[dict]],
+def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, Iterable[dict]],
+              relationships: dict[tuple[str, str, str], Iterable[dict]],
               batch_size: int = BATCH_SIZE,
               on_batch: Callable[[str, int], None] | None = None) -> dict:
     """`load_graph` on rows already shaped by `kg.export.neo4j_files` (node_rows,

@@ -216,3 +216,22 @@ def test_build_refuses_an_export_it_cannot_stream(tmp_path):
     assert done.returncode != 0
     assert "cannot export xml during the build" in done.stderr
     assert not (tmp_path / "out" / "extractions.jsonl").exists()
+
+
+def test_bolt_rows_spilled_from_the_walk_are_the_in_memory_rows(example_build, in_memory):
+    from kg.export.neo4j_bolt import SpilledRows
+    from kg.export.neo4j_files import kept_relationships
+
+    with SpilledRows(example_build.walk()) as spilled:
+        nodes = {label: list(rows) for label, rows in spilled.node_rows().items()}
+        relationships = {key: list(rows) for key, rows in spilled.relationship_rows().items()}
+        kept = {label: list(rows) for label, rows in spilled.kept_relationships().items()}
+        folder = spilled.folder
+        assert folder.is_dir()
+    assert nodes == node_rows(in_memory)
+    assert relationships == relationship_rows(in_memory)
+    assert kept == kept_relationships(in_memory)
+    assert spilled.ids == {label: [row["id"] for row in rows] for label, rows in nodes.items()}
+    assert not folder.exists()  # the temporary files are gone
+    segnet = next(row for row in nodes["Method"] if row["name"] == "SegNet")
+    assert any(row["t"] == segnet["id"] for row in relationships["PROPOSES", "Paper", "Method"])
