@@ -343,4 +343,4 @@ def stats(out: str | os.PathLike, top: int = 10) -> dict:
     """Counts by type, top entities, degree distribution, components (`kg stats OUT`)."""
     from kg.graph.stats import graph_stats
 
-    return graph_stats(load(out).graph, top=top)
+    return graph_stats(load(out).walk(), top=top)

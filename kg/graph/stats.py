@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 
 import networkx as nx
 
 from kg.graph.model import ENTITY_TYPES
+from kg.graph.stream import Walk, graph_walk
 
 DEGREE_BINS = (0, 1, 2, 3, 5, 10, 20, 50, 100)
 
@@ -24,36 +26,74 @@ def degree_bins() -> list[str]:
     return list(dict.fromkeys(degree_bin(d) for d in [*DEGREE_BINS, DEGREE_BINS[-1]]))
 
 
-def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict:
-    """A JSON-ready summary of the graph."""
-    types = {node: data["type"] for node, data in graph.nodes(data=True)}
-    entities = [(node, data) for node, data in graph.nodes(data=True) if data["type"] in ENTITY_TYPES]
-    components = sorted((len(c) for c in nx.weakly_connected_components(graph)), reverse=True)
-    degrees = dict(graph.degree())
+def graph_stats(graph: nx.MultiDiGraph | Walk, top: int = 10) -> dict:
+    """A JSON-ready summary of the graph (networkx, or a `kg.graph.stream` walk of a build,
+    read in one pass: memory holds per-node counts, not the edges)."""
+    types: dict[str, str] = {}
+    degrees: Counter = Counter()
+    edge_types: Counter = Counter()
+    entities: dict[str, list[tuple]] = {label: [] for label in ENTITY_TYPES}
+    components = _Components()
+    for node, data, out in graph_walk(graph):
+        types[node] = data["type"]
+        degrees[node] += len(out)
+        components.add(node)
+        if data["type"] in ENTITY_TYPES:
+            entities[data["type"]].append((-(data.get("papers") or 0), -(data.get("mentions") or 0),
+                                           node, data["name"], data.get("papers", 0),
+                                           data.get("mentions", 0)))
+        for target, _, edge in out:
+            edge_types[edge["type"]] += 1
+            degrees[target] += 1
+            components.join(node, target)
+    sizes = components.sizes()
     by_type: dict[str, Counter] = {}
-    for node, degree in degrees.items():
-        by_type.setdefault(types[node], Counter())[degree_bin(degree)] += 1
+    for node, node_type in types.items():
+        by_type.setdefault(node_type, Counter())[degree_bin(degrees[node])] += 1
     return {
         "nodes": dict(sorted(Counter(types.values()).items())),
-        "edges": dict(sorted(Counter(d["type"] for *_, d in graph.edges(data=True)).items())),
+        "edges": dict(sorted(edge_types.items())),
         "top_entities": {
-            label: [{"id": node, "name": data["name"], "papers": data.get("papers", 0),
-                     "mentions": data.get("mentions", 0)}
-                    for node, data in sorted(
-                        (e for e in entities if e[1]["type"] == label),
-                        key=lambda e: (-(e[1].get("papers") or 0), -(e[1].get("mentions") or 0),
-                                       e[0]))[:top]]
-            for label in ENTITY_TYPES},
+            label: [{"id": node, "name": name, "papers": papers, "mentions": mentions}
+                    for *_, node, name, papers, mentions in heapq.nsmallest(top, rows)]
+            for label, rows in entities.items()},
         "degree_distribution": {
             node_type: {b: counts[b] for b in degree_bins() if counts[b]}
             for node_type, counts in sorted(by_type.items())},
-        "degree": {"mean": round(sum(degrees.values()) / len(degrees), 2) if degrees else 0.0,
+        "degree": {"mean": round(sum(degrees.values()) / len(types), 2) if types else 0.0,
                    "max": max(degrees.values(), default=0)},
         "components": {
-            "count": len(components),
-            "largest": components[0] if components else 0,
-            "largest_share": round(components[0] / graph.number_of_nodes(), 3) if components else 0.0,
-            "isolated_nodes": sum(1 for node in graph if degrees[node] == 0),
-            "sizes": dict(sorted(Counter(components).items(), reverse=True)),
+            "count": len(sizes),
+            "largest": sizes[0] if sizes else 0,
+            "largest_share": round(sizes[0] / len(types), 3) if sizes else 0.0,
+            "isolated_nodes": sum(1 for node in types if degrees[node] == 0),
+            "sizes": dict(sorted(Counter(sizes).items(), reverse=True)),
         },
     }
+
+
+class _Components:
+    """Weakly connected components by union-find (path halving), over node ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def add(self, node: str) -> None:
+        self.parent.setdefault(node, node)
+
+    def root(self, node: str) -> str:
+        parent = self.parent
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(self, a: str, b: str) -> None:
+        root_a, root_b = self.root(a), self.root(b)
+        if root_a != root_b:
+            self.parent[root_b] = root_a
+
+    def sizes(self) -> list[int]:
+        """Component sizes, largest first."""
+        return sorted(Counter(self.root(node) for node in list(self.parent)).values(), reverse=True)

@@ -235,3 +235,25 @@ def test_bolt_rows_spilled_from_the_walk_are_the_in_memory_rows(example_build, i
     assert not folder.exists()  # the temporary files are gone
     segnet = next(row for row in nodes["Method"] if row["name"] == "SegNet")
     assert any(row["t"] == segnet["id"] for row in relationships["PROPOSES", "Paper", "Method"])
+
+
+def test_stats_read_from_the_walk_match_networkx(example_build, in_memory):
+    from collections import Counter
+
+    from kg.graph.stats import graph_stats
+
+    stats = graph_stats(example_build.walk(), top=5)
+    components = sorted((len(c) for c in nx.weakly_connected_components(in_memory)), reverse=True)
+    degrees = dict(in_memory.degree())
+    assert stats["components"]["count"] == len(components) > 0
+    assert stats["components"]["largest"] == components[0]
+    assert stats["components"]["sizes"] == dict(sorted(Counter(components).items(), reverse=True))
+    assert stats["components"]["isolated_nodes"] == sum(d == 0 for d in degrees.values())
+    assert stats["degree"] == {"mean": round(sum(degrees.values()) / len(degrees), 2),
+                               "max": max(degrees.values())}
+    assert stats["nodes"] == dict(sorted(Counter(t for _, t in in_memory.nodes(data="type")).items()))
+    assert stats["edges"] == dict(sorted(Counter(t for *_, t in in_memory.edges(data="type")).items()))
+    methods = sorted(((n, d) for n, d in in_memory.nodes(data=True) if d["type"] == "Method"),
+                     key=lambda e: (-(e[1].get("papers") or 0), -(e[1].get("mentions") or 0), e[0]))
+    assert [e["id"] for e in stats["top_entities"]["Method"]] == [n for n, _ in methods[:5]]
+    assert sum(sum(c.values()) for c in stats["degree_distribution"].values()) == len(degrees)
