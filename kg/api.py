@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 import networkx as nx
 
-from kg.engine import DEFAULT_BATCH_SIZE, WorkFolder, finished_records, run_extraction
+from kg.engine import DEFAULT_BATCH_SIZE, WorkFolder, finished_lines, run_extraction
 from kg.engine.records import ExtractionsFile
 from kg.export.outputs import write_outputs
 from kg.export.rdf import DEFAULT_BASE, check_base_iri
@@ -121,6 +121,16 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
     with atomic_path(path) as temp, open(temp, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def write_lines(path: Path, lines: Iterable[bytes]) -> int:
+    """Write JSON lines that are already encoded; returns how many."""
+    count = 0
+    with atomic_path(path) as temp, open(temp, "wb", buffering=1 << 20) as handle:
+        for line in lines:
+            handle.write(line)
             count += 1
     return count
 
@@ -255,7 +265,8 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     run = run_extraction(input_papers(inputs, records, rejects, previous), work, engine=engine,
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
-    papers = write_jsonl(out / "extractions.jsonl", chain(previous, finished_records(run, work)))
+    papers = write_lines(out / "extractions.jsonl",  # JSON lines copied, never decoded here
+                         chain(previous.lines() if update else (), finished_lines(run, work)))
     del previous
     summary = Summary(extracted_now=run.extracted, reused=run.reused)
     write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))

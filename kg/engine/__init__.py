@@ -53,23 +53,24 @@ def run_extraction(papers: Iterable[Paper], work: WorkFolder, engine: str = "loc
     if engine == "dask":
         from kg.engine.dask_cluster import dask_extract_batches
 
-        finished = dask_extract_batches(pending(), processes, scheduler, model)
+        finished = dask_extract_batches(pending(), processes, scheduler, model, encoded=True)
     else:
-        finished = extract_batches(pending(), processes, model)
-    for batch, records in finished:
-        work.write(batch_key(batch, version), records)
+        finished = extract_batches(pending(), processes, model, encoded=True)
+    for batch, lines in finished:  # JSON lines, encoded by the workers: only written here
+        work.write_lines(batch_key(batch, version), lines)
         run.extracted += len(batch)
-        for _ in records:
+        for _ in lines:
             if on_paper:
                 on_paper()
     return run
 
 
-def finished_records(run: ExtractionRun, work: WorkFolder) -> Iterator[dict]:
-    """The extraction records of a finished run, in input order, read from the work folder."""
+def finished_lines(run: ExtractionRun, work: WorkFolder) -> Iterator[bytes]:
+    """The extraction records of a finished run, in input order, as the JSON lines the work
+    folder holds (not decoded)."""
     for key in run.keys:
-        yield from work.read(key)
+        yield from work.lines(key)
 
 
-__all__ = ["ENGINES", "EngineError", "ExtractionRun", "WorkFolder", "finished_records",
+__all__ = ["ENGINES", "EngineError", "ExtractionRun", "WorkFolder", "finished_lines",
            "run_extraction"]

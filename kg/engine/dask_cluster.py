@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
-from kg.extract.pipeline import extract_batch, load_pipeline
+from kg.extract.pipeline import extract_batch, extract_lines, load_pipeline
 from kg.records import Paper
 
 
@@ -44,9 +44,12 @@ def open_client(scheduler: str | None, workers: int) -> Client:
 
 def dask_extract_batches(batches: Iterable[list[Paper]], processes: int = 1,
                          scheduler: str | None = None, model: str | None = None,
-                         client: Client | None = None) -> Iterator[tuple[list[Paper], list[dict]]]:
+                         client: Client | None = None,
+                         encoded: bool = False) -> Iterator[tuple[list[Paper], list]]:
     """(batch, its extraction records) as batches finish, in any order; a bounded number of
-    batches is in flight (twice the cluster's threads), so memory does not grow with the input."""
+    batches is in flight (twice the cluster's threads), so memory does not grow with the input.
+    `encoded`: the records as JSON lines, encoded on the workers."""
+    extract = extract_lines if encoded else extract_batch
     own_client = client is None
     client = client or open_client(scheduler, max(2, processes))
     try:
@@ -56,7 +59,7 @@ def dask_extract_batches(batches: Iterable[list[Paper]], processes: int = 1,
         running = as_completed()
 
         def submit(batch: list[Paper]) -> None:
-            future = client.submit(extract_batch, batch, model, pure=False)
+            future = client.submit(extract, batch, model, pure=False)
             in_flight[future.key] = batch
             running.add(future)
 

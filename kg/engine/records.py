@@ -72,6 +72,13 @@ class ExtractionsFile:
     def __iter__(self) -> Iterator[dict]:
         return self._lines(_DECODE)
 
+    def lines(self) -> Iterator[bytes]:
+        """The records as their JSON lines (each ending in a newline), not decoded."""
+        with open(self.path, "rb") as handle:
+            for line in handle:
+                if line.strip():
+                    yield line if line.endswith(b"\n") else line + b"\n"
+
     def linking(self) -> LinkingFile:
         """The same records with only id, entities and mentions' entity ids: what the
         canonical index reads, decoded several times faster."""

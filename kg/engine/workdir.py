@@ -39,17 +39,18 @@ class WorkFolder:
     def done(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def write(self, key: str, records: Iterable[dict]) -> None:
+    def write_lines(self, key: str, lines: Iterable[bytes]) -> None:
+        """Keep a finished batch: its records, already encoded as JSON lines."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self.path(key)) as temp, open(temp, "w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        with atomic_path(self.path(key)) as temp, open(temp, "wb") as handle:
+            handle.writelines(lines)
 
-    def read(self, key: str) -> Iterator[dict]:
-        with open(self.path(key), encoding="utf-8") as handle:
+    def lines(self, key: str) -> Iterator[bytes]:
+        """The batch's records as JSON lines (each ending in a newline), not decoded."""
+        with open(self.path(key), "rb") as handle:
             for line in handle:
                 if line.strip():
-                    yield json.loads(line)
+                    yield line if line.endswith(b"\n") else line + b"\n"
 
     def count(self) -> int:
         return len(list(self.folder.glob("batch-*.jsonl"))) if self.folder.is_dir() else 0

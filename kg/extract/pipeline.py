@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+import msgspec
 import spacy
 from spacy.language import Language
 
@@ -76,19 +77,22 @@ def extract_papers(papers: Iterable[Paper], batch_size: int = 64, n_process: int
 
 
 def extract_batches(batches: Iterable[list[Paper]], n_process: int = 1,
-                    model: str | None = None) -> Iterator[tuple[list[Paper], list[dict]]]:
+                    model: str | None = None,
+                    encoded: bool = False) -> Iterator[tuple[list[Paper], list]]:
     """(batch, its extraction records) for each batch, in input order, as batches finish; at
-    most `2 * n_process` batches are in flight, so memory does not grow with the input."""
+    most `2 * n_process` batches are in flight, so memory does not grow with the input.
+    `encoded`: the records as JSON lines (`extract_lines`) instead of dicts."""
+    extract = extract_lines if encoded else extract_batch
     if n_process <= 1:
         for batch in batches:
-            yield batch, extract_batch(batch, model)
+            yield batch, extract(batch, model)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(n_process, mp_context=context, initializer=load_pipeline,
                              initargs=(model,)) as pool:
         pending = []
         for batch in batches:
-            pending.append((batch, pool.submit(extract_batch, batch, model)))
+            pending.append((batch, pool.submit(extract, batch, model)))
             if len(pending) >= n_process * 2:
                 batch, future = pending.pop(0)
                 yield batch, future.result()
@@ -103,6 +107,15 @@ def extract_batch(papers: list[Paper], model: str | None = None) -> list[dict]:
     docs = nlp.pipe(texts, batch_size=64)
     return [paper_extraction(paper, next(docs), next(docs), EXTRACTOR_NAME, version)
             for paper in papers]
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+def extract_lines(papers: list[Paper], model: str | None = None) -> list[bytes]:
+    """`extract_batch`'s records as JSON lines, encoded where they are extracted (a worker),
+    so the process that keeps them only writes bytes."""
+    return [_encode(record) + b"\n" for record in extract_batch(papers, model)]
 
 
 def batched(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
