@@ -80,3 +80,29 @@ class RowSpill:
     def close(self) -> None:
         self.handle.close()
         self.path.unlink(missing_ok=True)
+
+
+class RowSpills:
+    """RowSpills by key (a label, a relationship group), made on first use in one temporary
+    folder; `close` removes them all."""
+
+    def __init__(self, prefix: str, directory: str | Path | None = None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
+        self.spills: dict = {}
+
+    def __getitem__(self, key) -> RowSpill:
+        spill = self.spills.get(key)
+        if spill is None:
+            spill = self.spills[key] = RowSpill(self.folder / f"{len(self.spills)}.pickle")
+        return spill
+
+    def get(self, key) -> RowSpill | None:
+        return self.spills.get(key)
+
+    def items(self):
+        return self.spills.items()
+
+    def close(self) -> None:
+        for spill in self.spills.values():
+            spill.close()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 
 import networkx as nx
 
@@ -37,7 +34,7 @@ from kg.export.neo4j_files import (
     stale_relationship_statement,
 )
 from kg.graph.stream import Walk, graph_walk
-from kg.io import RowSpill
+from kg.io import RowSpills
 
 DEFAULT_URI = "bolt://localhost:7687"
 BATCH_SIZE = 10_000
@@ -186,28 +183,21 @@ class SpilledRows:
         self.ids: dict[str, list[str]] = defaultdict(list)
 
     def __enter__(self) -> SpilledRows:
-        self.folder = Path(tempfile.mkdtemp(prefix="kg-bolt-rows-"))
-        self.spills: dict[tuple, RowSpill] = {}
+        self.spills = spills = RowSpills("kg-bolt-rows-")
         starts: set[str] = set()
         for node, data, out in self.walk:
             label = data["type"]
-            self._spill(("node", label)).add({"id": node, **properties(data)})
+            spills["node", label].add({"id": node, **properties(data)})
             self.ids[label].append(node)
             for target, _, edge in out:
-                self._spill(("relationship", edge["type"], label, self.walk.type_of(target))).add(
+                spills["relationship", edge["type"], label, self.walk.type_of(target)].add(
                     {"s": node, "t": target, "p": properties(edge)})
-            self._spill(("kept", label)).add(
+            spills["kept", label].add(
                 {"id": node, "keep": [f"{key} {target}" for target, key, _ in out]})
             if out:
                 starts.add(label)
         self.starts = starts
         return self
-
-    def _spill(self, key: tuple) -> RowSpill:
-        spill = self.spills.get(key)
-        if spill is None:
-            spill = self.spills[key] = RowSpill(self.folder / f"{len(self.spills)}.pickle")
-        return spill
 
     def node_rows(self) -> dict[str, Iterable[dict]]:
         return {key[1]: spill.rows() for key, spill in self.spills.items() if key[0] == "node"}
@@ -221,9 +211,7 @@ class SpilledRows:
                 if key[0] == "kept" and key[1] in self.starts}
 
     def __exit__(self, *exc) -> None:
-        for spill in self.spills.values():
-            spill.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.spills.close()
 
 
 def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],

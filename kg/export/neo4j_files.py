@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +20,7 @@ import networkx as nx
 
 from kg.graph.model import NODE_TYPES
 from kg.graph.stream import Walk, graph_walk
-from kg.io import RowSpill, atomic_path
+from kg.io import RowSpill, RowSpills, atomic_path
 
 # Between the elements of a list in a CSV field: the ASCII unit separator, which no name or
 # URL contains (the default `;` can be part of an alias).
@@ -193,38 +191,30 @@ class Neo4jCsvSink:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.type_of = type_of
-        self.folder = Path(tempfile.mkdtemp(prefix=".neo4j-rows-", dir=self.directory))
-        self.nodes: dict[str, RowSpill] = {}
-        self.relationships: dict[tuple[str, str, str], RowSpill] = {}
-        self.start_label: dict[str, str] = {}
-
-    def _spill(self, table: dict, key) -> RowSpill:
-        spill = table.get(key)
-        if spill is None:
-            number = len(self.nodes) + len(self.relationships)
-            spill = table[key] = RowSpill(self.folder / f"{number}.pickle")
-        return spill
+        # keys ("node", label) and ("relationship", type, start label, end label)
+        self.spills = RowSpills(".neo4j-rows-", self.directory)
 
     def add(self, node: str, data: dict, out: list) -> None:
         label = data["type"]
         row = {"id": node, **properties(data)}
-        self._spill(self.nodes, label).add(row, row)
+        self.spills["node", label].add(row, row)
         for target, _, edge in out:
             flat = properties(edge)
-            self._spill(self.relationships, (edge["type"], label, self.type_of(target))).add(
+            self.spills["relationship", edge["type"], label, self.type_of(target)].add(
                 (node, target, flat), flat)
 
     def close(self) -> dict:
         try:
             return self._write()
         finally:
-            for spill in [*self.nodes.values(), *self.relationships.values()]:
-                spill.close()
-            shutil.rmtree(self.folder, ignore_errors=True)
+            self.spills.close()
 
     def _write(self) -> dict:
         files, node_count, relationship_count = [], 0, 0
-        for label, spill in self.nodes.items():
+        nodes = {key[1]: spill for key, spill in self.spills.items() if key[0] == "node"}
+        relationships = {key[1:]: spill for key, spill in self.spills.items()
+                         if key[0] == "relationship"}
+        for label, spill in nodes.items():
             columns = [(key, _csv_kind(kinds)) for key, kinds in spill.columns.items() if key != "id"]
             header = ["id:ID", ":LABEL", *(f"{key}:{kind}" for key, kind in columns)]
             path = self.directory / f"nodes-{label}.csv"
@@ -234,7 +224,7 @@ class Neo4jCsvSink:
             files.append(("--nodes", path))
             node_count += spill.count
         by_type: dict[str, list[RowSpill]] = defaultdict(list)
-        for (relation, _, _), spill in self.relationships.items():
+        for (relation, _, _), spill in relationships.items():
             by_type[relation].append(spill)
         for relation, spills in by_type.items():
             found: dict[str, set[type]] = {}

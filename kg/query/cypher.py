@@ -7,8 +7,6 @@ server, and with neither, Neo4j when NEO4J_URI is set, else the Ladybug store
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -16,7 +14,7 @@ import pandas as pd
 
 from kg.graph.model import NODE_TYPES, RELATIONS
 from kg.graph.stream import Walk, graph_walk
-from kg.io import RowSpill, atomic_path
+from kg.io import RowSpills, atomic_path
 from kg.query.sparql import QueryError
 
 STORE_NAME = "store.lbdb"
@@ -86,23 +84,16 @@ class LadybugSink:
         for statement in schema_statements():
             self.connection.execute(statement)
         self.type_of = type_of
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.rows-", dir=self.path.parent))
-        self.spills: dict[tuple, RowSpill] = {}
+        self.spills = RowSpills(f".{self.path.name}.rows-", self.path.parent)
         self.relations = set(RELATIONS)
-
-    def _spill(self, table: tuple) -> RowSpill:
-        spill = self.spills.get(table)
-        if spill is None:
-            spill = self.spills[table] = RowSpill(self.folder / f"{len(self.spills)}.pickle")
-        return spill
 
     def add(self, node: str, data: dict, out: list) -> None:
         node_type = data["type"]
-        self._spill((node_type,)).add([node, *(data.get(c) for c in node_columns(node_type))])
+        self.spills[(node_type,)].add([node, *(data.get(c) for c in node_columns(node_type))])
         for target, _, edge in out:
             group = (edge["type"], node_type, self.type_of(target))
             if group in self.relations:
-                self._spill(group).add([node, target, *(edge.get(c) for c in EDGE_COLUMNS)])
+                self.spills[group].add([node, target, *(edge.get(c) for c in EDGE_COLUMNS)])
 
     def close(self) -> None:
         try:
@@ -114,9 +105,7 @@ class LadybugSink:
             self.connection.close()
             self.database.close()
         finally:
-            for spill in self.spills.values():
-                spill.close()
-            shutil.rmtree(self.folder, ignore_errors=True)
+            self.spills.close()
 
     def _copy(self, table: tuple, columns: list[str], statement: str) -> None:
         spill = self.spills.get(table)

@@ -226,7 +226,7 @@ def test_bolt_rows_spilled_from_the_walk_are_the_in_memory_rows(example_build, i
         nodes = {label: list(rows) for label, rows in spilled.node_rows().items()}
         relationships = {key: list(rows) for key, rows in spilled.relationship_rows().items()}
         kept = {label: list(rows) for label, rows in spilled.kept_relationships().items()}
-        folder = spilled.folder
+        folder = spilled.spills.folder
         assert folder.is_dir()
     assert nodes == node_rows(in_memory)
     assert relationships == relationship_rows(in_memory)
