@@ -30,7 +30,7 @@ from kg.export.outputs import write_outputs
 from kg.export.rdf import DEFAULT_BASE, check_base_iri
 from kg.extract.pipeline import extract_papers
 from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
-from kg.io import atomic_path
+from kg.io import atomic_path, write_lines
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
 from kg.query.cypher import cypher_rows
@@ -121,16 +121,6 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
     with atomic_path(path) as temp, open(temp, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    return count
-
-
-def write_lines(path: Path, lines: Iterable[bytes]) -> int:
-    """Write JSON lines that are already encoded; returns how many."""
-    count = 0
-    with atomic_path(path) as temp, open(temp, "wb", buffering=1 << 20) as handle:
-        for line in lines:
-            handle.write(line)
             count += 1
     return count
 

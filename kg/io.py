@@ -6,7 +6,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +33,25 @@ def atomic_path(path: str | Path, directory: bool = False) -> Iterator[Path]:
 def write_text_atomic(path: str | Path, text: str) -> None:
     with atomic_path(path) as temp:
         temp.write_text(text, encoding="utf-8")
+
+
+def write_lines(path: str | Path, lines: Iterable[bytes]) -> int:
+    """Write already-encoded lines to `path` atomically; returns how many."""
+    count = 0
+    with atomic_path(path) as temp, open(temp, "wb", buffering=1 << 20) as handle:
+        for line in lines:
+            handle.write(line)
+            count += 1
+    return count
+
+
+def json_lines(path: str | Path) -> Iterator[bytes]:
+    """The non-blank lines of a JSON Lines file as bytes, each ending in a newline (copied
+    without decoding)."""
+    with open(path, "rb") as handle:
+        for line in handle:
+            if line.strip():
+                yield line if line.endswith(b"\n") else line + b"\n"
 
 
 class RowSpill:

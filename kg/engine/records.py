@@ -14,6 +14,8 @@ from typing import NotRequired, TypedDict
 
 import msgspec
 
+from kg.io import json_lines
+
 
 class _Entity(TypedDict):
     id: str
@@ -74,10 +76,7 @@ class ExtractionsFile:
 
     def lines(self) -> Iterator[bytes]:
         """The records as their JSON lines (each ending in a newline), not decoded."""
-        with open(self.path, "rb") as handle:
-            for line in handle:
-                if line.strip():
-                    yield line if line.endswith(b"\n") else line + b"\n"
+        return json_lines(self.path)
 
     def linking(self) -> LinkingFile:
         """The same records with only id, entities and mentions' entity ids: what the

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.io import atomic_path
+from kg.io import json_lines, write_lines
 from kg.records import Paper
 
 WORK_FOLDER = ".work"
@@ -42,15 +42,11 @@ class WorkFolder:
     def write_lines(self, key: str, lines: Iterable[bytes]) -> None:
         """Keep a finished batch: its records, already encoded as JSON lines."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self.path(key)) as temp, open(temp, "wb") as handle:
-            handle.writelines(lines)
+        write_lines(self.path(key), lines)
 
     def lines(self, key: str) -> Iterator[bytes]:
         """The batch's records as JSON lines (each ending in a newline), not decoded."""
-        with open(self.path(key), "rb") as handle:
-            for line in handle:
-                if line.strip():
-                    yield line if line.endswith(b"\n") else line + b"\n"
+        return json_lines(self.path(key))
 
     def count(self) -> int:
         return len(list(self.folder.glob("batch-*.jsonl"))) if self.folder.is_dir() else 0
