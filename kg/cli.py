@@ -189,7 +189,7 @@ def export(
     base_iri: Annotated[str | None, typer.Option(help="Base of resource IRIs (default: the build's).")] = None,
 ) -> None:
     """Write the build's graph as RDF; nq and trig keep one named graph per paper."""
-    from kg.api import load
+    from kg.api import BUILD_EXPORTS, load
     from kg.export.rdf import DEFAULT_BASE, FORMATS, serialize_rdf, write_rdf
     from kg.query.sparql import stored_base_iri
 
@@ -197,7 +197,7 @@ def export(
         _check_build(out)
         build = load(out)  # the CSVs are streamed from the files; the script needs the graph
         _export_neo4j(build.walk() if fmt == "neo4j-csv" else build.graph, fmt,
-                      output or (out / "neo4j-import" if fmt == "neo4j-csv" else None))
+                      output or (out / BUILD_EXPORTS[fmt] if fmt == "neo4j-csv" else None))
         return
     if fmt not in FORMATS:
         raise Failure(f"unknown --format {fmt!r}: use {', '.join(FORMATS)}")
