@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -575,26 +574,31 @@ def serialize_rdf(graph: nx.MultiDiGraph | Walk, output: BinaryIO, fmt: str = "t
 
     statements = graph_quads(graph, base) if fmt in QUAD_FORMATS else graph_triples(graph, base)
     if fmt == "jsonld":
-        _write_jsonld(list(counted(statements)), output, base)
+        from kg.export.jsonld import write_jsonld
+
+        write_jsonld(counted(statements), output, base)
         return count
     prefixes = {**PREFIXES, "res": base}
     if fmt == "xml":  # XML parsers read a raw carriage return as a newline: write it as &#13;
-        document = ox.serialize(counted(statements), None, FORMATS[fmt], prefixes=prefixes)
-        output.write(document.replace(b"\r", b"&#13;"))
+        ox.serialize(counted(statements), _CarriageReturns(output), FORMATS[fmt], prefixes=prefixes)
         return count
     ox.serialize(counted(statements), output, FORMATS[fmt], prefixes=prefixes)
     return count
 
 
-def _write_jsonld(triples: list[ox.Triple], output: BinaryIO, base: str) -> None:
-    """Expanded JSON-LD from pyoxigraph, then compacted with our context by rdflib, so the
-    document reads as `{"@type": ["Paper", ...], "title": ..., "proposes": [...]}`."""
-    import rdflib
+class _CarriageReturns:
+    """A binary output that writes each carriage return byte as `&#13;` (a UTF-8 character
+    of several bytes never contains one, so chunks can be mended one by one)."""
 
-    graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    document = graph.serialize(format="json-ld", context=jsonld_context(base), auto_compact=True)
-    output.write(json.dumps(json.loads(document), ensure_ascii=False, indent=1).encode("utf-8"))
+    def __init__(self, output: BinaryIO) -> None:
+        self.output = output
+
+    def write(self, data) -> int:
+        self.output.write(bytes(data).replace(b"\r", b"&#13;"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.output.flush()
 
 
 def write_rdf(graph: nx.MultiDiGraph | Walk, path: str | Path, fmt: str = "ttl",
