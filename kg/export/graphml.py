@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -27,6 +28,12 @@ HEADER = ("<?xml version='1.0' encoding='utf-8'?>\n"
           'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
 
 
+@lru_cache(maxsize=1 << 16)
+def _attribute(text: str) -> str:
+    """An XML attribute value, quoted (node ids and relations repeat: cached)."""
+    return quoteattr(text)
+
+
 class GraphmlSink:
     """Writes walk items as GraphML to `path` (atomically, on `close`)."""
 
@@ -37,33 +44,42 @@ class GraphmlSink:
         self.nodes = open(self.folder / "nodes.xml", "w", encoding="utf-8")
         self.edges = open(self.folder / "edges.xml", "w", encoding="utf-8")
         self.keys: dict[tuple[str, str, str], str] = {}  # (name, type, scope) → key id
+        self.tags: dict[tuple[str, type, str], tuple[str, bool]] = {}  # see _tag
 
-    def _data(self, data: dict, scope: str, indent: str) -> str:
-        parts, keys = [], self.keys
+    def _data(self, data: dict, scope: str) -> str:
+        parts, tags = [], self.tags
         for name, value in data.items():
             if value is None:
                 continue
-            if isinstance(value, list | dict):
-                value, kind = json.dumps(value), "string"
-            else:
-                kind = XML_TYPES.get(type(value), "string")
-            key = keys.get((name, kind, scope))
-            if key is None:
-                key = keys[(name, kind, scope)] = f"d{len(keys)}"
-            text = str(value)
+            tag = tags.get((name, type(value), scope))
+            if tag is None:
+                tag = self._tag(name, value, scope)
+            opening, as_json = tag
+            text = json.dumps(value) if as_json else value if type(value) is str else str(value)
             if _MARKUP(text):
                 text = escape(text)
-            parts.append(f'{indent}<data key="{key}">{text}</data>\n')
+            parts.append(f"{opening}{text}</data>\n")
         return "".join(parts)
 
+    def _tag(self, name: str, value, scope: str) -> tuple[str, bool]:
+        """The `<data key=...>` opening for a value of this name and Python type, and whether
+        the value is written as JSON; its key is registered on first use."""
+        as_json = isinstance(value, list | dict)
+        kind = "string" if as_json else XML_TYPES.get(type(value), "string")
+        key = self.keys.get((name, kind, scope))
+        if key is None:
+            key = self.keys[(name, kind, scope)] = f"d{len(self.keys)}"
+        tag = self.tags[(name, type(value), scope)] = (f'      <data key="{key}">', as_json)
+        return tag
+
     def add(self, node: str, data: dict, out: list) -> None:
-        body = self._data(data, "node", "      ")
-        self.nodes.write(f"    <node id={quoteattr(str(node))}>\n{body}    </node>\n" if body
-                         else f"    <node id={quoteattr(str(node))} />\n")
+        body = self._data(data, "node")
+        source = _attribute(str(node))
+        self.nodes.write(f"    <node id={source}>\n{body}    </node>\n" if body
+                         else f"    <node id={source} />\n")
         for target, key, edge in out:
-            body = self._data(edge, "edge", "      ")
-            start = (f"    <edge source={quoteattr(str(node))} target={quoteattr(str(target))} "
-                     f"id={quoteattr(str(key))}")
+            body = self._data(edge, "edge")
+            start = f"    <edge source={source} target={_attribute(str(target))} id={_attribute(str(key))}"
             self.edges.write(f"{start}>\n{body}    </edge>\n" if body else f"{start} />\n")
 
     def close(self) -> None:
