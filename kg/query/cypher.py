@@ -113,7 +113,7 @@ class LadybugSink:
             return
         chunk = []
         for row in spill.rows():
-            chunk.append(dict(zip(columns, row)))
+            chunk.append(row)
             if len(chunk) >= self.COPY_ROWS:
                 frame = _frame(chunk, columns)  # noqa: F841
                 self.connection.execute(statement)
@@ -123,21 +123,24 @@ class LadybugSink:
             self.connection.execute(statement)
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    """An object-typed frame (Ladybug reads Python ints, floats, strings, lists and None)."""
-    for row in rows:
-        for column in columns:
-            kind = COLUMN_TYPES.get(column) or EDGE_COLUMNS.get(column)
-            value = row.get(column)
-            if kind == "STRING[]":
-                row[column] = list(value or [])
-            elif value is not None and kind == "INT64":
-                row[column] = int(value)
-            elif value is not None and kind == "DOUBLE":
-                row[column] = float(value)
-            elif value is not None and kind in (None, "STRING"):
-                row[column] = str(value)
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
+    """An object-typed frame of rows of values in `columns` (Ladybug reads Python ints,
+    floats, strings, lists and None), built column by column."""
+    data = {}
+    for i, column in enumerate(columns):
+        kind = COLUMN_TYPES.get(column) or EDGE_COLUMNS.get(column)
+        values = [row[i] for row in rows]
+        if kind == "STRING[]":
+            values = [list(value or []) for value in values]
+        elif kind == "INT64":
+            values = [None if value is None else int(value) for value in values]
+        elif kind == "DOUBLE":
+            values = [None if value is None else float(value) for value in values]
+        else:
+            values = [value if value is None or type(value) is str else str(value)
+                      for value in values]
+        data[column] = values
+    return pd.DataFrame(data, columns=columns, dtype=object)
 
 
 def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
