@@ -195,8 +195,7 @@ def export(
 
     if fmt in ("neo4j-csv", "cypher"):
         _check_build(out)
-        build = load(out)  # the CSVs are streamed from the files; the script needs the graph
-        _export_neo4j(build.walk() if fmt == "neo4j-csv" else build.graph, fmt,
+        _export_neo4j(load(out).walk(), fmt,  # streamed from the build's files
                       output or (out / BUILD_EXPORTS[fmt] if fmt == "neo4j-csv" else None))
         return
     if fmt not in FORMATS:
@@ -218,10 +217,7 @@ def _export_neo4j(graph, fmt: str, output: Path | None) -> None:
 
     if fmt == "cypher":
         if output is None:
-            from kg.export.neo4j_files import cypher_script
-
-            for statement in cypher_script(graph):
-                sys.stdout.write(statement + ";\n")
+            write_cypher_script(graph, sys.stdout)
             return
         count = write_cypher_script(graph, output)
         console.print(f"{count} statements → {output} (run: cypher-shell -f {output})", soft_wrap=True)
@@ -417,15 +413,15 @@ def html(
 ) -> None:
     """Write the interactive page of a build, or of the part of it around one node."""
     from kg.api import load
-    from kg.export.html import FocusError, write_html
+    from kg.export.html import FocusError, write_build_page
     from kg.link.canonical import slug
 
     _check_build(out)
     output = output or out / (f"graph-{slug(focus)}.html" if focus else "graph.html")
     title = f"kg: {focus} (depth {depth})" if focus else f"kg: {out.resolve().name}"
     try:
-        drawn = write_html(load(out).graph, output, title=title, focus=focus, depth=depth,
-                           max_nodes=max_nodes)
+        drawn = write_build_page(load(out).walk(), output, title=title, focus=focus, depth=depth,
+                                 max_nodes=max_nodes)
     except FocusError as error:
         raise Failure(str(error)) from None
     console.print(f"{drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} edges → {output}",

@@ -64,16 +64,18 @@ class RowSpill:
         self.handle = open(self.path, "wb")
         self.pickler = pickle.Pickler(self.handle, protocol=pickle.HIGHEST_PROTOCOL)
         self.columns: dict[str, set[type]] = {}
+        self.shapes: set[tuple] = set()  # the (keys, types) of the properties already noted
         self.pending: list = []
         self.batch = batch
         self.count = 0
 
     def add(self, row, properties: dict | None = None) -> None:
-        for key, value in (properties or {}).items():
-            kinds = self.columns.get(key)
-            if kinds is None:
-                kinds = self.columns[key] = set()
-            kinds.add(type(value))
+        if properties:  # rows of a kind mostly share their keys and types: note each set once
+            shape = (*properties, *map(type, properties.values()))
+            if shape not in self.shapes:
+                self.shapes.add(shape)
+                for key, value in properties.items():
+                    self.columns.setdefault(key, set()).add(type(value))
         self.pending.append(row)
         self.count += 1
         if len(self.pending) >= self.batch:

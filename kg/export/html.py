@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from kg.graph.select import FocusError
 from kg.io import atomic_path
 
 PHYSICS_LIMIT = 1500
@@ -45,10 +46,6 @@ PLACEHOLDER = re.compile(r"<!--TITLE-->|/\*VIS_CSS\*/|/\*VIS_JS\*/|/\*GRAPH_DATA
 # node attributes shown in the details panel (the rest stay in the RDF/GraphML exports)
 DETAIL_FIELDS = ("title", "date", "abstract", "authors_count", "upvotes", "arxiv_id", "doi",
                  "value", "unit", "kind", "catalogue_id", "source_file", "source_line")
-
-
-class FocusError(LookupError):
-    """`--focus` names no node of the graph."""
 
 
 def safe_url(url) -> str | None:
@@ -303,3 +300,23 @@ class PageSink:
                 f"{self.papers:,}); the graph has {self.count:,} nodes. Draw another part with "
                 "`kg html OUT --focus NAME` or `--max-nodes N`.")
         return write_html(graph, self.path, title=self.title, notes=[note])
+
+
+def write_build_page(walk, path: str | Path, title: str, *, focus: str | None = None,
+                     depth: int = 2, max_nodes: int | None = None) -> nx.MultiDiGraph:
+    """`write_html` for a build's walk (`kg html`), read in passes so the graph is never held:
+    the part around `focus` (`kg.graph.select.ego_graph`, then `max_nodes` of it), else the
+    `max_nodes` most connected entities and their papers, else the build's own page
+    (`PageSink`). Returns the graph drawn."""
+    from kg.graph import select
+
+    if focus:
+        graph, note = select.ego_graph(walk, focus, depth)
+        return write_html(graph, path, title=title, max_nodes=max_nodes, notes=[note])
+    if max_nodes is not None:
+        graph, note = select.most_connected(walk, max_nodes)
+        return write_html(graph, path, title=title, notes=[note] if note else [])
+    page = PageSink(path, title, list(walk.index))
+    for item in walk:
+        page.add(*item)
+    return page.close()

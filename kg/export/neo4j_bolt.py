@@ -17,24 +17,22 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 
 import networkx as nx
 
 from kg.export.neo4j_files import (
+    SpilledRows,
+    chunked,
     constraint_statements,
     node_statement,
-    properties,
     relationship_statement,
     stale_node_statement,
     stale_relationship_statement,
 )
 from kg.graph.stream import Walk, graph_walk
-from kg.io import RowSpills
 
 DEFAULT_URI = "bolt://localhost:7687"
 BATCH_SIZE = 10_000
@@ -172,48 +170,6 @@ def load_graph(graph: nx.MultiDiGraph | Walk, settings: Neo4jSettings,
         return counts
 
 
-class SpilledRows:
-    """A walk's Bolt rows, written to temporary files in one pass: node rows by label,
-    relationship rows by (type, start label, end label), and each node's out-relationships
-    for pruning (the rows of `node_rows`, `relationship_rows` and `kept_relationships`, in
-    the same order). Each table can be read once."""
-
-    def __init__(self, walk: Walk) -> None:
-        self.walk = walk
-        self.ids: dict[str, list[str]] = defaultdict(list)
-
-    def __enter__(self) -> SpilledRows:
-        self.spills = spills = RowSpills("kg-bolt-rows-")
-        starts: set[str] = set()
-        for node, data, out in self.walk:
-            label = data["type"]
-            spills["node", label].add({"id": node, **properties(data)})
-            self.ids[label].append(node)
-            for target, _, edge in out:
-                spills["relationship", edge["type"], label, self.walk.type_of(target)].add(
-                    {"s": node, "t": target, "p": properties(edge)})
-            spills["kept", label].add(
-                {"id": node, "keep": [f"{key} {target}" for target, key, _ in out]})
-            if out:
-                starts.add(label)
-        self.starts = starts
-        return self
-
-    def node_rows(self) -> dict[str, Iterable[dict]]:
-        return {key[1]: spill.rows() for key, spill in self.spills.items() if key[0] == "node"}
-
-    def relationship_rows(self) -> dict[tuple[str, str, str], Iterable[dict]]:
-        return {key[1:]: spill.rows() for key, spill in self.spills.items()
-                if key[0] == "relationship"}
-
-    def kept_relationships(self) -> dict[str, Iterable[dict]]:
-        return {key[1]: spill.rows() for key, spill in self.spills.items()
-                if key[0] == "kept" and key[1] in self.starts}
-
-    def __exit__(self, *exc) -> None:
-        self.spills.close()
-
-
 def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
                 kept: dict[str, Iterable[dict]], batch_size: int = BATCH_SIZE) -> None:
     """Delete nodes of the graph's labels not in `ids` (label → ids), and relationships from
@@ -224,21 +180,15 @@ def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
         run_statement(driver, settings, stale_node_statement(label), ids=ids.get(label, []))
     for label, rows in kept.items():
         statement = stale_relationship_statement(label)
-        for batch in _chunks(rows, batch_size):
+        for batch in chunked(rows, batch_size):
             run_statement(driver, settings, statement, rows=batch)
-
-
-def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _send_in_batches(driver, settings, statement: str, rows: Iterable[dict], batch_size: int,
                      name: str, on_batch) -> int:
     """Run `statement` over `rows` in batches; returns the number of rows sent."""
     sent = 0
-    for batch in _chunks(rows, batch_size):
+    for batch in chunked(rows, batch_size):
         run_statement(driver, settings, statement, rows=batch)
         sent += len(batch)
         if on_batch:

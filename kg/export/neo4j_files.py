@@ -13,8 +13,10 @@ import csv
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 import networkx as nx
 
@@ -44,11 +46,19 @@ def neo4j_value(value):
     return str(value)
 
 
+_SCALARS = frozenset({bool, int, float, str})
+
+
 def properties(data: dict, skip: tuple[str, ...] = ("type",)) -> dict:
     """The attributes of a node or edge as a Neo4j property map (`type` is its label)."""
     flat = {}
     for key, value in data.items():
-        if key not in skip and (value := neo4j_value(value)) is not None:
+        if key in skip:
+            continue
+        if type(value) in _SCALARS:  # the common case: kept as it is, unless ""
+            if value != "":
+                flat[key] = value
+        elif (value := neo4j_value(value)) is not None:
             flat[key] = value
     return flat
 
@@ -155,6 +165,24 @@ def _csv_text(value, kind: str) -> str:
     return str(value)
 
 
+def _csv_fields(columns: list[tuple[str, str]]) -> Callable[[dict], list]:
+    """A function giving a property map's CSV fields in `columns` ((key, neo4j-admin type)):
+    `_csv_text` of each value, leaving to the `csv` module what it writes the same way (None
+    as an empty field, strings and integers with `str`)."""
+    keys = [key for key, _ in columns]
+    converted = [(i, kind) for i, (_, kind) in enumerate(columns)
+                 if kind in ("string[]", "boolean", "double")]
+
+    def fields(flat: dict) -> list:
+        values = [flat.get(key) for key in keys]
+        for i, kind in converted:
+            if values[i] is not None:
+                values[i] = _csv_text(values[i], kind)
+        return values
+
+    return fields
+
+
 def _columns(rows: list[dict]) -> list[tuple[str, str]]:
     """(property, neo4j-admin type) for every property in the rows, in first-seen order."""
     values: dict[str, list] = {}
@@ -218,9 +246,8 @@ class Neo4jCsvSink:
             columns = [(key, _csv_kind(kinds)) for key, kinds in spill.columns.items() if key != "id"]
             header = ["id:ID", ":LABEL", *(f"{key}:{kind}" for key, kind in columns)]
             path = self.directory / f"nodes-{label}.csv"
-            _write_csv(path, header, ([row["id"], label,
-                                       *(_csv_text(row.get(key), kind) for key, kind in columns)]
-                                      for row in spill.rows()))
+            fields = _csv_fields(columns)
+            _write_csv(path, header, ([row["id"], label, *fields(row)] for row in spill.rows()))
             files.append(("--nodes", path))
             node_count += spill.count
         by_type: dict[str, list[RowSpill]] = defaultdict(list)
@@ -234,8 +261,8 @@ class Neo4jCsvSink:
             columns = [(key, _csv_kind(kinds)) for key, kinds in found.items()]
             header = [":START_ID", ":END_ID", ":TYPE", *(f"{key}:{kind}" for key, kind in columns)]
             path = self.directory / f"relationships-{relation}.csv"
-            _write_csv(path, header, ([start, end, relation,
-                                       *(_csv_text(flat.get(key), kind) for key, kind in columns)]
+            fields = _csv_fields(columns)
+            _write_csv(path, header, ([start, end, relation, *fields(flat)]
                                       for spill in spills for start, end, flat in spill.rows()))
             files.append(("--relationships", path))
             relationship_count += sum(spill.count for spill in spills)
@@ -307,27 +334,89 @@ def cypher_literal(value) -> str:
     raise TypeError(f"no Cypher literal for {type(value).__name__}")
 
 
-def cypher_script(graph: nx.MultiDiGraph, batch: int = SCRIPT_BATCH) -> Iterable[str]:
-    """The statements (without `;`) that load the graph: constraints, then nodes and
-    relationships as `UNWIND [literal rows] … MERGE`, idempotent like the Bolt loader."""
+def cypher_script(rows: SpilledRows, batch: int = SCRIPT_BATCH) -> Iterator[str]:
+    """The statements (without `;`) that load the spilled rows of a graph: constraints, then
+    nodes and relationships as `UNWIND [literal rows] … MERGE`, idempotent like the Bolt
+    loader."""
     yield from constraint_statements()
     yield "CALL db.awaitIndexes(300)"
-    for label, rows in node_rows(graph).items():
-        for i in range(0, len(rows), batch):
-            yield node_statement(label, cypher_literal(rows[i:i + batch]))
-    for (relation, start, end), rows in relationship_rows(graph).items():
-        for i in range(0, len(rows), batch):
-            yield relationship_statement(relation, start, end, cypher_literal(rows[i:i + batch]))
+    for label, found in rows.node_rows().items():
+        for chunk in chunked(found, batch):
+            yield node_statement(label, cypher_literal(chunk))
+    for (relation, start, end), found in rows.relationship_rows().items():
+        for chunk in chunked(found, batch):
+            yield relationship_statement(relation, start, end, cypher_literal(chunk))
 
 
-def write_cypher_script(graph: nx.MultiDiGraph, path: str | Path) -> int:
-    """Write the script (for `cypher-shell -f PATH`); returns the number of statements."""
+def write_cypher_script(graph: nx.MultiDiGraph | Walk, output: str | Path | TextIO) -> int:
+    """Write the script (for `cypher-shell -f PATH`) to a path (atomically) or a text stream;
+    returns the number of statements. The rows are spilled to temporary files first (the
+    header counts them), so memory holds only the node ids."""
+    if not isinstance(output, str | Path):
+        return _write_script(graph, output)
+    with atomic_path(output) as temp, open(temp, "w", encoding="utf-8") as handle:
+        return _write_script(graph, handle)
+
+
+def _write_script(graph: nx.MultiDiGraph | Walk, handle: TextIO) -> int:
     count = 0
-    with atomic_path(path) as temp, open(temp, "w", encoding="utf-8") as handle:
-        handle.write(f"// kg: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} "
-                     "relationships. Run with: cypher-shell -f FILE (loading twice changes "
-                     "nothing)\n")
-        for statement in cypher_script(graph):
+    with SpilledRows(graph_walk(graph), kept=False) as rows:
+        handle.write(f"// kg: {rows.nodes} nodes, {rows.relationships} relationships. Run with: "
+                     "cypher-shell -f FILE (loading twice changes nothing)\n")
+        for statement in cypher_script(rows):
             handle.write(statement + ";\n")
             count += 1
     return count
+
+
+def chunked(rows: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` rows (the last one shorter)."""
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class SpilledRows:
+    """A walk's Bolt rows, written to temporary files in one pass: node rows by label,
+    relationship rows by (type, start label, end label), and each node's out-relationships
+    for pruning (the rows of `node_rows`, `relationship_rows` and `kept_relationships`, in
+    the same order). Each table can be read once."""
+
+    def __init__(self, walk: Walk, kept: bool = True) -> None:
+        self.walk, self.kept = walk, kept
+        self.ids: dict[str, list[str]] = defaultdict(list)
+        self.nodes = self.relationships = 0
+
+    def __enter__(self) -> SpilledRows:
+        self.spills = spills = RowSpills("kg-neo4j-rows-")
+        starts: set[str] = set()
+        for node, data, out in self.walk:
+            label = data["type"]
+            spills["node", label].add({"id": node, **properties(data)})
+            self.ids[label].append(node)
+            for target, _, edge in out:
+                spills["relationship", edge["type"], label, self.walk.type_of(target)].add(
+                    {"s": node, "t": target, "p": properties(edge)})
+            self.nodes += 1
+            self.relationships += len(out)
+            if self.kept:
+                spills["kept", label].add(
+                    {"id": node, "keep": [f"{key} {target}" for target, key, _ in out]})
+            if out:
+                starts.add(label)
+        self.starts = starts
+        return self
+
+    def node_rows(self) -> dict[str, Iterable[dict]]:
+        return {key[1]: spill.rows() for key, spill in self.spills.items() if key[0] == "node"}
+
+    def relationship_rows(self) -> dict[tuple[str, str, str], Iterable[dict]]:
+        return {key[1:]: spill.rows() for key, spill in self.spills.items()
+                if key[0] == "relationship"}
+
+    def kept_relationships(self) -> dict[str, Iterable[dict]]:
+        return {key[1]: spill.rows() for key, spill in self.spills.items()
+                if key[0] == "kept" and key[1] in self.starts}
+
+    def __exit__(self, *exc) -> None:
+        self.spills.close()

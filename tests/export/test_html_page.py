@@ -257,6 +257,34 @@ def test_focus_draws_the_ego_graph(example_build):
         ego_subgraph(graph, "ImageNett")
 
 
+def _same_part(found: nx.MultiDiGraph, expected: nx.MultiDiGraph) -> None:
+    assert dict(found.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert sorted(found.edges(keys=True, data="type")) == sorted(expected.edges(keys=True, data="type"))
+
+
+def test_parts_picked_from_the_walk_equal_those_of_the_graph(example_build):
+    """`kg html` picks its part in passes over the build's walk, never holding the graph:
+    the same nodes, attributes, edges and note as the networkx functions."""
+    from kg.graph import select
+
+    graph, walk = example_build.graph, example_build.walk()
+    for name, depth in (("imagenet", 1), ("ImageNet", 2), ("accuracy", 3)):
+        found, note = select.ego_graph(walk, name, depth)
+        expected, expected_note = ego_subgraph(graph, name, depth)
+        _same_part(found, expected)
+        assert note == expected_note
+    for max_nodes in (1, 10, 40):
+        found, note = select.most_connected(walk, max_nodes)
+        expected, expected_note = most_connected(graph, max_nodes)
+        _same_part(found, expected)
+        assert note == expected_note and note.startswith(f"Showing the {max_nodes} most")
+    found, note = select.most_connected(walk, 10_000)
+    _same_part(found, graph)
+    assert note is None
+    with pytest.raises(FocusError, match="did you mean 'ImageNet'"):
+        select.ego_graph(walk, "ImageNett")
+
+
 def test_kg_html_command(example_build, tmp_path):
     out = str(example_build.out)
     page = tmp_path / "imagenet.html"
