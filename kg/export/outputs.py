@@ -1,14 +1,17 @@
-"""Every output of a build written from one walk of its graph (`kg.graph.stream`): the
-statements (N-Quads piped into the Oxigraph store's bulk loader, and Turtle into
-`graph.ttl`), the Ladybug store, GraphML, the Neo4j CSVs (optional) and the page. Each paper
-is read and assembled once; no writer holds the graph."""
+"""Every output of a build written from walks of its graph (`kg.graph.stream`): the
+statements (N-Quads piped into the Oxigraph store's bulk loader, Turtle into `graph.ttl`,
+N-Triples), and the property-graph outputs (the Ladybug store, GraphML, the Neo4j CSVs and
+the page), the two groups walked at the same time by two processes where there are two
+cores. No writer holds the graph."""
 
 from __future__ import annotations
 
 import errno
 import gc
+import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -44,45 +47,118 @@ class Written:
 
 def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                   title: str = "kg graph", neo4j_csv: str | Path | None = None,
-                  ntriples: str | Path | None = None) -> Written:
+                  ntriples: str | Path | None = None, split: bool | None = None) -> Written:
     """Write graph.ttl, graph.graphml, graph.html, store.oxigraph and store.lbdb into `out`
-    (and the neo4j-admin CSVs into `neo4j_csv`, N-Triples into `ntriples`), each atomically,
-    from one walk. The Oxigraph store bulk-loads the N-Quads from a pipe in a second thread
-    while the walk goes on (its loader runs in Rust, without the GIL)."""
+    (and the neo4j-admin CSVs into `neo4j_csv`, N-Triples into `ntriples`), each atomically.
+    The Oxigraph store bulk-loads the N-Quads from a pipe in a second thread while the walk
+    goes on (its loader runs in Rust, without the GIL). `split` (the default where processes
+    can fork and there are two cores or more): the property-graph outputs (Ladybug, GraphML,
+    page, CSVs) are written by a forked process from its own walk, at the same time, so no
+    core waits for the other's part; else one walk feeds every writer."""
     out = Path(out)
     written = Written()
     lap = _timer()
-    collecting = gc.isenabled()
+    split = _can_fork() if split is None else split
     with ExitStack() as stack:
-        sparql_path = stack.enter_context(atomic_path(out / SPARQL_STORE, directory=True))
         ladybug_path = stack.enter_context(atomic_path(out / CYPHER_STORE))
+
+        def graph_sinks() -> list:
+            return [LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml"),
+                    PageSink(out / "graph.html", title, list(walk.index)),
+                    *([Neo4jCsvSink(neo4j_csv, walk.type_of)] if neo4j_csv is not None else [])]
+
+        # forked before this process opens any output or starts the loader thread
+        other = stack.enter_context(_ForkedWriter(walk, graph_sinks)) if split else None
+        sparql_path = stack.enter_context(atomic_path(out / SPARQL_STORE, directory=True))
         turtle = stack.enter_context(_binary_output(out / "graph.ttl"))
         triples = stack.enter_context(_binary_output(ntriples)) if ntriples else None
         nquads = stack.enter_context(StoreLoader(sparql_path))
         sinks = [NQuadsSink(nquads, walk, base, turtle=turtle, ntriples=triples),
-                 LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml"),
-                 PageSink(out / "graph.html", title, list(walk.index))]
-        if neo4j_csv is not None:
-            sinks.append(Neo4jCsvSink(neo4j_csv, walk.type_of))
-        adders = [sink.add for sink in sinks]
-        gc.disable()  # the walk makes many short-lived acyclic objects: no cycles to find
-        try:
-            for node, data, out_edges in walk:
+                 *([] if split else graph_sinks())]
+        written.seconds.update(_feed(walk, sinks, written))
+        lap()
+        if other is not None:
+            written.seconds.update(other.wait())
+            written.seconds["waiting for the other process"] = lap()
+    written.seconds["oxigraph"] = lap()  # what the loader still had to do after the walk
+    return written
+
+
+def _feed(walk: BuildWalk, sinks: list, written: Written | None = None) -> dict:
+    """Walk once, giving each item to every sink, then close them; returns the seconds of
+    the walk and of each sink's close. `written`: count nodes and edges there, and the
+    statements (the first sink's close)."""
+    lap = _timer()
+    adders = [sink.add for sink in sinks]
+    collecting = gc.isenabled()
+    gc.disable()  # the walk makes many short-lived acyclic objects: no cycles to find
+    try:
+        for node, data, out_edges in walk:
+            if written is not None:
                 written.nodes[data["type"]] += 1
                 for _, _, edge in out_edges:
                     written.edges[edge["type"]] += 1
-                for add in adders:
-                    add(node, data, out_edges)
-        finally:
-            if collecting:
-                gc.enable()
-        written.statements = sinks[0].close()
-        written.seconds["walk"] = lap()
-        for sink in sinks[1:]:
-            sink.close()
-            written.seconds[type(sink).__name__] = lap()
-    written.seconds["oxigraph"] = lap()  # what the loader still had to do after the walk
-    return written
+            for add in adders:
+                add(node, data, out_edges)
+    finally:
+        if collecting:
+            gc.enable()
+    seconds = {"walk" if written is not None else "walk (property graph)": lap()}
+    for number, sink in enumerate(sinks):
+        closed = sink.close()
+        if number == 0 and written is not None:
+            written.statements = closed
+        seconds[type(sink).__name__] = lap()
+    return seconds
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+
+
+class _ForkedWriter:
+    """Runs `_feed(walk, make_sinks())` in a forked process (it inherits the walk and its
+    index, nothing pickled); `wait` returns its seconds or raises its error. Leaving the block
+    on an error stops it."""
+
+    def __init__(self, walk: BuildWalk, make_sinks) -> None:
+        self.walk, self.make_sinks = walk, make_sinks
+
+    def __enter__(self) -> _ForkedWriter:
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run, args=(sender,), name="kg-graph-outputs",
+                                       daemon=True)
+        self.process.start()
+        sender.close()
+        return self
+
+    def _run(self, sender) -> None:
+        try:
+            sender.send(("done", _feed(self.walk, self.make_sinks())))
+        except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+            try:
+                sender.send(("failed", error))
+            except Exception:  # an error that cannot be pickled: its text
+                sender.send(("failed", RuntimeError(f"{type(error).__name__}: {error}")))
+
+    def wait(self) -> dict:
+        try:
+            outcome, value = self.receiver.recv()
+        except EOFError:
+            self.process.join()
+            raise RuntimeError("the process writing the property-graph outputs stopped "
+                               f"(exit code {self.process.exitcode})") from None
+        self.process.join()
+        if outcome == "failed":
+            raise value
+        return value
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receiver.close()
 
 
 @contextmanager

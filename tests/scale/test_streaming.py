@@ -209,6 +209,62 @@ def test_build_writes_nt_and_neo4j_csv_in_its_own_walk(example_build, tmp_path):
         assert (out / "neo4j-import" / name).read_bytes() == (tmp_path / "csv" / name).read_bytes()
 
 
+def _ladybug_dump(path: Path) -> list:
+    import ladybug
+
+    database = ladybug.Database(str(path), read_only=True)
+    connection = ladybug.Connection(database)
+    rows = []
+    for query in ("MATCH (n) RETURN label(n), n ORDER BY n.id",
+                  "MATCH (a)-[e]->(b) RETURN a.id, b.id, label(e), e.role, e.start, e.sentence "
+                  "ORDER BY a.id, b.id, label(e)"):
+        result = connection.execute(query)
+        while result.has_next():
+            rows.append([{k: v for k, v in value.items() if not k.startswith("_")}
+                         if isinstance(value, dict) else value for value in result.get_next()])
+    connection.close()
+    database.close()
+    return rows
+
+
+def test_two_processes_write_what_one_walk_writes(example_build, tmp_path):
+    """The property-graph outputs written by a forked process at the same time as the
+    statements are the files one walk writes, byte for byte (the Ladybug store row for row)."""
+    from kg.export.outputs import write_outputs
+
+    written = {}
+    for split in (False, True):
+        out = tmp_path / f"split-{split}"
+        written[split] = write_outputs(example_build.walk(), out, title="t", split=split,
+                                       neo4j_csv=out / "csv", ntriples=out / "graph.nt")
+    assert "walk (property graph)" in written[True].seconds
+    assert written[True].nodes == written[False].nodes and written[True].edges == written[False].edges
+    assert written[True].statements == written[False].statements > 1000
+    one, two = tmp_path / "split-False", tmp_path / "split-True"
+    names = ["graph.ttl", "graph.nt", "graph.graphml", "graph.html",
+             *(f"csv/{path.name}" for path in (one / "csv").glob("*.csv"))]
+    assert "csv/relationships-USES.csv" in names
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert _ladybug_dump(one / "store.lbdb") == _ladybug_dump(two / "store.lbdb")
+    assert len(ox.Store.read_only(str(two / "store.oxigraph"))) == written[True].statements
+
+
+def test_a_failure_in_the_forked_writer_fails_the_build_and_leaves_no_store(example_build, tmp_path,
+                                                                            monkeypatch):
+    from kg.export import graphml
+    from kg.export.outputs import write_outputs
+
+    def broken(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(graphml.GraphmlSink, "close", broken)  # inherited by the fork
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="No space left on device"):
+        write_outputs(example_build.walk(), out, split=True)
+    assert not (out / "store.lbdb").exists() and not (out / "store.oxigraph").exists()
+
+
 def test_build_refuses_an_export_it_cannot_stream(tmp_path):
     done = subprocess.run([sys.executable, "-m", "kg", "build", str(ROOT / "examples" /
                            "hf-daily-papers.txt"), "-o", str(tmp_path / "out"), "--export", "xml"],
