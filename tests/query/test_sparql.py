@@ -122,3 +122,20 @@ def test_bad_query_and_missing_store_are_one_line_errors(example_build, tmp_path
     done = kg_sparql(tmp_path, "SELECT * WHERE { ?s ?p ?o }")
     assert done.returncode == 2 and done.stderr.startswith("kg: error: no SPARQL store at")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_kg_optimize_compacts_the_store_and_answers_the_same(example_build, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(example_build.out, out)
+    query = (QUERIES / "methods-by-papers.rq").read_text()
+    before = sparql_rows(out, query)
+    done = subprocess.run([sys.executable, "-m", "kg", "optimize", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "compacted" in done.stderr and "store.oxigraph" in done.stderr
+    assert sparql_rows(out, query) == before
+    missing = subprocess.run([sys.executable, "-m", "kg", "optimize", str(tmp_path / "none")],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and missing.stderr.startswith("kg: error: ")
