@@ -377,35 +377,43 @@ def chunked(rows: Iterable, size: int) -> Iterator[list]:
 
 
 class SpilledRows:
-    """A walk's Bolt rows, written to temporary files in one pass: node rows by label,
-    relationship rows by (type, start label, end label), and each node's out-relationships
-    for pruning (the rows of `node_rows`, `relationship_rows` and `kept_relationships`, in
-    the same order). Each table can be read once."""
+    """A walk's Neo4j rows (for Bolt and the Cypher script), written to temporary files in one
+    pass: node rows by label, relationship rows by (type, start label, end label) and, with
+    `kept`, the node ids and each node's out-relationships for pruning (the rows of
+    `node_rows`, `relationship_rows` and `kept_relationships`, in the same order). Each table
+    can be read once."""
 
     def __init__(self, walk: Walk, kept: bool = True) -> None:
         self.walk, self.kept = walk, kept
         self.ids: dict[str, list[str]] = defaultdict(list)
         self.nodes = self.relationships = 0
+        self.starts: set[str] = set()
 
     def __enter__(self) -> SpilledRows:
-        self.spills = spills = RowSpills("kg-neo4j-rows-")
-        starts: set[str] = set()
+        self.spills = RowSpills("kg-neo4j-rows-")
+        try:
+            self._spill()
+        except BaseException:
+            self.spills.close()
+            raise
+        return self
+
+    def _spill(self) -> None:
+        spills = self.spills
         for node, data, out in self.walk:
             label = data["type"]
             spills["node", label].add({"id": node, **properties(data)})
-            self.ids[label].append(node)
             for target, _, edge in out:
                 spills["relationship", edge["type"], label, self.walk.type_of(target)].add(
                     {"s": node, "t": target, "p": properties(edge)})
             self.nodes += 1
             self.relationships += len(out)
             if self.kept:
+                self.ids[label].append(node)
                 spills["kept", label].add(
                     {"id": node, "keep": [f"{key} {target}" for target, key, _ in out]})
             if out:
-                starts.add(label)
-        self.starts = starts
-        return self
+                self.starts.add(label)
 
     def node_rows(self) -> dict[str, Iterable[dict]]:
         return {key[1]: spill.rows() for key, spill in self.spills.items() if key[0] == "node"}

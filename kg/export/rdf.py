@@ -143,9 +143,12 @@ def decimal_text(value) -> str | None:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(number):
-        return None
-    text = format(Decimal(repr(number)), "f")
+    return _decimal_text(repr(number)) if math.isfinite(number) else None
+
+
+@lru_cache(maxsize=4096)  # confidences take few values: each is formatted once
+def _decimal_text(number: str) -> str:
+    text = format(Decimal(number), "f")
     return text if "." in text else text + ".0"
 
 
@@ -416,9 +419,16 @@ class NQuadsSink:
         self._write(self.writer.header())
 
     def _write(self, statements: list[tuple]) -> None:
-        self.handle.write(nquads_text(statements, self.quads))
-        if self.ntriples is not None:
-            self.ntriples.write(nquads_text(statements, False))
+        if self.ntriples is None or not self.quads:
+            self.handle.write(nquads_text(statements, self.quads))
+            if self.ntriples is not None:
+                self.ntriples.write(nquads_text(statements, False))
+        elif statements:  # each statement's "s p o " once, for both
+            bodies = [f"{s} {p} {o} " for s, p, o, _ in statements]
+            self.ntriples.write(".\n".join(bodies).encode("utf-8", "replace") + b".\n")
+            graphs = [statement[3] for statement in statements]
+            self.handle.write("".join([f"{body}{g} .\n" if g else f"{body}.\n"
+                                       for body, g in zip(bodies, graphs)]).encode("utf-8", "replace"))
         self.count += len(statements)
         if self.turtle is not None:
             self._write_turtle(statements)

@@ -89,11 +89,11 @@ class LadybugSink:
 
     def add(self, node: str, data: dict, out: list) -> None:
         node_type = data["type"]
-        self.spills[(node_type,)].add([node, *(data.get(c) for c in node_columns(node_type))])
+        self.spills[(node_type,)].add([node, *map(data.get, node_columns(node_type))])
         for target, _, edge in out:
             group = (edge["type"], node_type, self.type_of(target))
             if group in self.relations:
-                self.spills[group].add([node, target, *(edge.get(c) for c in EDGE_COLUMNS)])
+                self.spills[group].add([node, target, *map(edge.get, EDGE_COLUMNS)])
 
     def close(self) -> None:
         try:
