@@ -5,8 +5,10 @@ engine. Prints one line per measurement and a JSON summary.
 End to end (per N): make an N-abstract corpus (scripts/make_corpus.py), then run, as a
 subprocess, `kg build CORPUS -o OUT -p P --export nt --export neo4j-csv`: extractions,
 Turtle, GraphML, HTML, the Oxigraph and Ladybug stores, and N-Triples and the Neo4j CSVs
-written in the same walk of the graph; its wall time, the peak RSS of its whole process tree
-(sampled every 0.1 s) and its own step seconds (summary.json).
+written in the same walk of the graph; its wall time, the peak memory of its whole process
+tree (the sum of RSS, sampled every 0.1 s, which counts pages that forked processes share once
+per process; and the sum of PSS, every 0.5 s, which counts them once) and its own step
+seconds (summary.json).
 
 Throughput (on the first N of --throughput-n): extraction alone, pipeline loaded beforehand,
 with the local engine at 1 and 2 processes and with a Dask LocalCluster of 2 workers
@@ -42,30 +44,37 @@ KG = [sys.executable, "-m", "kg"]
 EXPORTS = ["--export", "nt", "--export", "neo4j-csv"]  # in the build's own walk
 
 
-def tree_rss(process: psutil.Process) -> int:
+def tree_memory(process: psutil.Process, proportional: bool = False) -> int:
+    """Bytes of the process tree: the sum of RSS, or of PSS (`proportional`: each shared page
+    counted once across the processes that share it, such as forked workers)."""
     total = 0
     for member in [process, *process.children(recursive=True)]:
         try:
-            total += member.memory_info().rss
+            total += member.memory_full_info().pss if proportional else member.memory_info().rss
         except psutil.Error:
             pass
     return total
 
 
-def run_measured(command: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS bytes of the process tree) of one command."""
+def run_measured(command: list[str]) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS sum, peak PSS sum of the process tree, in bytes) of one
+    command. RSS is sampled every 0.1 s, PSS (slower to read) every 0.5 s."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    process, peak = psutil.Process(child.pid), 0
+    process, peak, peak_pss = psutil.Process(child.pid), 0, 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
+        ticks = 0
         while not done.is_set():
             try:
-                peak = max(peak, tree_rss(process))
+                peak = max(peak, tree_memory(process))
+                if ticks % 5 == 0:
+                    peak_pss = max(peak_pss, tree_memory(process, proportional=True))
             except psutil.Error:
                 pass
+            ticks += 1
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -75,15 +84,16 @@ def run_measured(command: list[str]) -> tuple[float, int]:
     sampler.join()
     if child.returncode:
         raise SystemExit(f"bench_scale: {' '.join(command)} failed: {stderr.decode()[-2000:]}")
-    return time.perf_counter() - started, peak
+    return time.perf_counter() - started, peak, peak_pss
 
 
 def measure_build(command: list[str], out: Path, n: int) -> dict:
     """Run one `kg build` (which also writes N-Triples and the Neo4j CSVs in its walk): wall
     time, peak RSS of its process tree, its own step seconds and the graph's size."""
-    seconds, peak = run_measured([*command, *EXPORTS])
+    seconds, peak, peak_pss = run_measured([*command, *EXPORTS])
     summary = json.loads((out / "summary.json").read_text())
     return {"n": n, "total_s": round(seconds, 1), "peak_rss_mib": round(peak / 2**20),
+            "peak_pss_mib": round(peak_pss / 2**20),
             "steps_s": summary.get("steps", {}),
             "nodes": summary["papers_in_graph"] + sum(summary["entities"].values()),
             "edges": sum(summary["edges"].values()),
@@ -97,7 +107,8 @@ def _size(path: Path) -> int:
 
 def print_row(row: dict) -> None:
     print(f"  N={row['n']:>8}  {row['total_s']:>7.1f} s  {row['total_s'] / row['n'] * 1000:>6.2f} "
-          f"ms/paper  peak RSS {row['peak_rss_mib']:>6} MiB  ({row['nodes']} nodes, "
+          f"ms/paper  peak RSS {row['peak_rss_mib']:>6} MiB, PSS {row.get('peak_pss_mib', '?'):>6} MiB  "
+          f"({row['nodes']} nodes, "
           f"{row['edges']} edges)", flush=True)
     print(f"  N={row['n']:>8}  steps (s): "
           + ", ".join(f"{k} {v}" for k, v in row["steps_s"].items()), flush=True)
