@@ -5,10 +5,10 @@ shortest form that the context expands back to the same statement."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import BinaryIO
 
+import msgspec
 import pyoxigraph as ox
 
 from kg.export.rdf import RDF, XSD, jsonld_context
@@ -43,21 +43,23 @@ class JsonldCompactor:
         return self.prefixes[prefix] + rest if prefix in self.prefixes and rest[:2] != "//" else name
 
     def compact(self, iri: str) -> str:
-        """`prefix:rest` for an IRI under one of the context's prefixes, else the IRI."""
+        """`prefix:rest` for an IRI under one of the context's prefixes, else the IRI
+        (vocabulary IRIs, few and repeated, are kept)."""
         found = self.compacted.get(iri)
         if found is None:
-            found = iri
-            for prefix, namespace in self.namespaces:
-                rest = iri[len(namespace):]
-                if iri.startswith(namespace) and rest and rest[:2] != "//":
-                    found = f"{prefix}:{rest}"
-                    break
-            if len(self.compacted) < 100_000:
-                self.compacted[iri] = found
+            found = self.compacted[iri] = self._compact(iri)
         return found
 
+    def _compact(self, iri: str) -> str:
+        for prefix, namespace in self.namespaces:
+            rest = iri[len(namespace):]
+            if iri.startswith(namespace) and rest and rest[:2] != "//":
+                return f"{prefix}:{rest}"
+        return iri
+
     def node_id(self, term) -> str:
-        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self.compact(term.value)
+        """A node's `@id` (not kept: most nodes come once)."""
+        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self._compact(term.value)
 
     def entry(self, predicate: str, value) -> tuple[str, object]:
         """(key, JSON value) for one statement's predicate and object."""
@@ -124,7 +126,9 @@ def write_jsonld(triples: Iterable[ox.Triple], output: BinaryIO, base: str) -> N
 
 
 def _dumps(value, indent: int) -> bytes:
-    """JSON with one-space indentation, shifted right by `indent` spaces (json.dumps escapes
-    newlines inside strings, so every raw newline starts a line)."""
-    text = json.dumps(value, ensure_ascii=False, indent=1)
-    return text.replace("\n", "\n" + " " * indent).encode("utf-8")
+    """JSON with one-space indentation, shifted right by `indent` spaces (strings escape their
+    newlines, so every raw newline starts a line). msgspec, not `json.dumps(indent=...)`: that
+    one's pure-Python encoder leaves reference cycles behind, which pile up while the export
+    pauses the garbage collector."""
+    text = msgspec.json.format(msgspec.json.encode(value), indent=1)
+    return text.replace(b"\n", b"\n" + b" " * indent)

@@ -109,6 +109,33 @@ def test_the_build_graph_is_assembled_only_when_asked_for(tmp_path):
     assert kg.load(tmp_path / "out")._graph is None
 
 
+@pytest.mark.parametrize("command", [
+    ["export", "{out}", "--format", "jsonld", "-o", "{tmp}/graph.jsonld"],
+    ["export", "{out}", "--format", "xml", "-o", "{tmp}/graph.rdf"],
+    ["export", "{out}", "--format", "cypher", "-o", "{tmp}/graph.cypher"],
+    ["html", "{out}", "--focus", "ImageNet", "-o", "{tmp}/imagenet.html"],
+    ["html", "{out}", "--max-nodes", "10", "-o", "{tmp}/top.html"],
+    ["stats", "{out}"],
+], ids=["jsonld", "xml", "cypher", "html-focus", "html-max-nodes", "stats"])
+def test_no_command_assembles_the_whole_graph(example_build, tmp_path, monkeypatch, command):
+    """Every export and page is read from the build's walk: assembling the networkx graph
+    (what `Build.graph` does) fails these commands."""
+    from typer.testing import CliRunner
+
+    import kg.api
+    from kg.cli import app
+
+    def refuse(walk):
+        raise AssertionError("the whole graph was assembled")
+
+    monkeypatch.setattr(kg.api, "walk_graph", refuse)
+    arguments = [a.format(out=example_build.out, tmp=tmp_path) for a in command]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    written = [Path(a) for a in arguments if a.startswith(str(tmp_path))]
+    assert all(path.stat().st_size > 1000 for path in written)
+
+
 # --- no per-paper state ----------------------------------------------------------------------
 
 def replicated(example_build, folder, copies: int) -> ExtractionsFile:
@@ -313,3 +340,32 @@ def test_stats_read_from_the_walk_match_networkx(example_build, in_memory):
                      key=lambda e: (-(e[1].get("papers") or 0), -(e[1].get("mentions") or 0), e[0]))
     assert [e["id"] for e in stats["top_entities"]["Method"]] == [n for n, _ in methods[:5]]
     assert sum(sum(c.values()) for c in stats["degree_distribution"].values()) == len(degrees)
+
+
+@pytest.mark.parametrize("fmt", ["jsonld", "xml", "ttl"])
+def test_exports_hold_no_more_memory_for_four_times_the_papers(example_build, tmp_path, fmt,
+                                                                 monkeypatch):
+    """JSON-LD, RDF/XML and Turtle are written as they are generated: the peak of Python
+    memory while exporting 4× the papers stays about the same (holding the statements would
+    make it about 4×). The node IRI cache is made small so that both sizes fill it."""
+    import os
+
+    from kg.export import rdf
+    from kg.link.catalogue import EMPTY
+
+    monkeypatch.setattr(rdf, "NODE_CACHE", 500)
+
+    peaks = []
+    for copies in (5, 20):
+        extractions = replicated(example_build, tmp_path, copies)
+        walk = BuildWalk(extractions.by_id, CanonicalIndex(extractions.linking(), catalogue=EMPTY),
+                         shared_nodes(extractions.path))
+        with open(os.devnull, "wb") as sink:
+            tracemalloc.start()
+            try:
+                count = serialize_rdf(walk, sink, fmt)
+                peaks.append(tracemalloc.get_traced_memory()[1])
+            finally:
+                tracemalloc.stop()
+        assert count > 10_000 * copies / 5
+    assert peaks[1] < 1.5 * peaks[0], peaks
