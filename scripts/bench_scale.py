@@ -6,9 +6,9 @@ End to end (per N): make an N-abstract corpus (scripts/make_corpus.py), then run
 subprocess, `kg build CORPUS -o OUT -p P --export nt --export neo4j-csv`: extractions,
 Turtle, GraphML, HTML, the Oxigraph and Ladybug stores, and N-Triples and the Neo4j CSVs
 written in the same walk of the graph; its wall time, the peak memory of its whole process
-tree (the sum of RSS, sampled every 0.1 s, which counts pages that forked processes share once
-per process; and the sum of PSS, every 0.5 s, which counts them once) and its own step
-seconds (summary.json).
+tree (sampled every 0.5 s: the sum of RSS, which counts pages that forked processes share once
+per process, and the sum of PSS, which counts them once) and its own step seconds
+(summary.json).
 
 Throughput (on the first N of --throughput-n): extraction alone, pipeline loaded beforehand,
 with the local engine at 1 and 2 processes and with a Dask LocalCluster of 2 workers
@@ -44,21 +44,23 @@ KG = [sys.executable, "-m", "kg"]
 EXPORTS = ["--export", "nt", "--export", "neo4j-csv"]  # in the build's own walk
 
 
-def tree_memory(process: psutil.Process, proportional: bool = False) -> int:
-    """Bytes of the process tree: the sum of RSS, or of PSS (`proportional`: each shared page
-    counted once across the processes that share it, such as forked workers)."""
-    total = 0
+def tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """Bytes of the process tree: (the sum of RSS, the sum of PSS: each shared page counted
+    once across the processes that share it, such as forked workers)."""
+    rss = pss = 0
     for member in [process, *process.children(recursive=True)]:
         try:
-            total += member.memory_full_info().pss if proportional else member.memory_info().rss
+            memory = member.memory_full_info()
+            rss, pss = rss + memory.rss, pss + memory.pss
         except psutil.Error:
             pass
-    return total
+    return rss, pss
 
 
 def run_measured(command: list[str]) -> tuple[float, int, int]:
     """(wall seconds, peak RSS sum, peak PSS sum of the process tree, in bytes) of one
-    command. RSS is sampled every 0.1 s, PSS (slower to read) every 0.5 s."""
+    command, sampled every 0.5 s (a sample costs a few ms of CPU: more often would slow the
+    build it measures)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     process, peak, peak_pss = psutil.Process(child.pid), 0, 0
@@ -66,16 +68,13 @@ def run_measured(command: list[str]) -> tuple[float, int, int]:
 
     def sample() -> None:
         nonlocal peak, peak_pss
-        ticks = 0
         while not done.is_set():
             try:
-                peak = max(peak, tree_memory(process))
-                if ticks % 5 == 0:
-                    peak_pss = max(peak_pss, tree_memory(process, proportional=True))
+                rss, pss = tree_memory(process)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             except psutil.Error:
                 pass
-            ticks += 1
-            done.wait(0.1)
+            done.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
