@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from kg.graph.select import FocusError
+from kg.graph.select import FocusError, left_out_note
 from kg.io import atomic_path
 
 PHYSICS_LIMIT = 1500
@@ -171,14 +171,10 @@ def most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[nx.MultiDiGr
     papers = {other for node in kept for other in nx.all_neighbors(graph, node)
               if graph.nodes[other].get("type") == "Paper"}
     all_papers = sum(d.get("type") == "Paper" for _, d in graph.nodes(data=True))
-    dropped = Counter(graph.nodes[n].get("type", "?") for n in ranked[max_nodes:])
-    least = graph.degree(ranked[max_nodes - 1]) if max_nodes else 0
-    parts = [f"{count:,} {kind}" for kind, count in sorted(dropped.items())]
-    if all_papers - len(papers):
-        parts.append(f"{all_papers - len(papers):,} papers linked to none of the kept entities")
-    note = (f"Showing the {max_nodes:,} most connected of {len(entities):,} entities (each with "
-            f"at least {least} connection{'s' if least != 1 else ''}) and their {len(papers):,} "
-            f"papers. Left out: {'; '.join(parts)}.")
+    note = left_out_note(max_nodes, len(entities),
+                         graph.degree(ranked[max_nodes - 1]) if max_nodes else 0,
+                         Counter(graph.nodes[n].get("type", "?") for n in ranked[max_nodes:]),
+                         len(papers), all_papers)
     return graph.subgraph(kept | papers).copy(), note
 
 

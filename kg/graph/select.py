@@ -104,13 +104,19 @@ def most_connected(walk: Walk, max_nodes: int) -> tuple[nx.MultiDiGraph, str | N
             papers.add(node)
         elif node in kept:
             papers.update(t for t in targets if t not in types and walk.type_of(t) == "Paper")
-    dropped = Counter(types[n] for n in ranked[max_nodes:])
-    least = degree[ranked[max_nodes - 1]] if max_nodes else 0
-    parts = [f"{count:,} {kind}" for kind, count in sorted(dropped.items())]
-    if all_papers - len(papers):
-        parts.append(f"{all_papers - len(papers):,} papers linked to none of the kept entities")
-    note = (f"Showing the {max_nodes:,} most connected of {len(entities):,} entities (each with "
-            f"at least {least} connection{'s' if least != 1 else ''}) and their {len(papers):,} "
-            f"papers. Left out: {'; '.join(parts)}.")
+    note = left_out_note(max_nodes, len(entities), degree[ranked[max_nodes - 1]] if max_nodes else 0,
+                         Counter(types[n] for n in ranked[max_nodes:]), len(papers), all_papers)
     graph, _ = part_of(walk, lambda node: node in kept or node in papers)
     return graph, note
+
+
+def left_out_note(kept: int, entities: int, least: int, dropped: Counter, papers: int,
+                  all_papers: int) -> str:
+    """The sentence above a page of the `kept` most connected of `entities` entities (the
+    least kept with `least` connections) and their `papers` papers: what was left out."""
+    parts = [f"{count:,} {kind}" for kind, count in sorted(dropped.items())]
+    if all_papers - papers:
+        parts.append(f"{all_papers - papers:,} papers linked to none of the kept entities")
+    return (f"Showing the {kept:,} most connected of {entities:,} entities (each with "
+            f"at least {least} connection{'s' if least != 1 else ''}) and their {papers:,} "
+            f"papers. Left out: {'; '.join(parts)}.")
