@@ -12,7 +12,6 @@ at once.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import html
 import json
@@ -26,7 +25,9 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from kg.graph.select import FocusError, left_out_note
+from kg.graph import select
+from kg.graph.select import FocusError  # noqa: F401 - raised by write_html, caught by callers
+from kg.graph.stream import graph_walk
 from kg.io import atomic_path
 
 PHYSICS_LIMIT = 1500
@@ -128,54 +129,18 @@ def layout(graph: nx.Graph, seed: int = 0) -> dict:
     return {node: (round(x, 1), round(y, 1)) for node, (x, y) in zip(nodes, points.tolist())}
 
 
-def find_nodes(graph: nx.MultiDiGraph, name: str) -> list:
-    """Nodes named `name` (name or alias, case-insensitive): entities first, else paper titles."""
-    wanted = " ".join(name.split()).casefold()
-
-    def names(data):
-        return [data.get("name"), data.get("title"), *(data.get("aliases") or [])]
-
-    hits = [n for n, d in graph.nodes(data=True)
-            if any(" ".join(str(x).split()).casefold() == wanted for x in names(d) if x)]
-    entities = [n for n in hits if graph.nodes[n].get("type") != "Paper"]
-    if entities or hits:
-        return sorted(entities or hits)
-    known = sorted({str(d["name"]) for _, d in graph.nodes(data=True) if d.get("name")})
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise FocusError(f"no node named {name!r} in the graph{hint}")
-
-
 def ego_subgraph(graph: nx.MultiDiGraph, name: str, depth: int = 2) -> tuple[nx.MultiDiGraph, str]:
-    """Everything within `depth` steps (either direction) of the node(s) named `name`."""
-    centres = find_nodes(graph, name)
-    undirected = graph.to_undirected(as_view=True)
-    kept = set()
-    for centre in centres:
-        kept |= set(nx.single_source_shortest_path_length(undirected, centre, cutoff=depth))
-    names = ", ".join(f"{graph.nodes[c].get('name', c)} ({graph.nodes[c].get('type')})"
-                      for c in centres)
-    note = (f"Ego graph of {names}, depth {depth}: {len(kept):,} of "
-            f"{graph.number_of_nodes():,} nodes.")
-    return graph.subgraph(kept).copy(), note
+    """Everything within `depth` steps (either direction) of the node(s) named `name`
+    (`kg.graph.select.ego_graph` on the graph's walk)."""
+    return select.ego_graph(graph_walk(graph), name, depth)
 
 
 def most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[nx.MultiDiGraph, str | None]:
     """The `max_nodes` most connected non-paper nodes plus the papers linked to them, and a
-    sentence saying what was left out (None when nothing was)."""
-    entities = [n for n, d in graph.nodes(data=True) if d.get("type") != "Paper"]
-    if len(entities) <= max_nodes:
-        return graph, None
-    ranked = sorted(entities, key=lambda n: (-graph.degree(n), str(n)))
-    kept = set(ranked[:max_nodes])
-    papers = {other for node in kept for other in nx.all_neighbors(graph, node)
-              if graph.nodes[other].get("type") == "Paper"}
-    all_papers = sum(d.get("type") == "Paper" for _, d in graph.nodes(data=True))
-    note = left_out_note(max_nodes, len(entities),
-                         graph.degree(ranked[max_nodes - 1]) if max_nodes else 0,
-                         Counter(graph.nodes[n].get("type", "?") for n in ranked[max_nodes:]),
-                         len(papers), all_papers)
-    return graph.subgraph(kept | papers).copy(), note
+    sentence saying what was left out; the graph itself and None when nothing was
+    (`kg.graph.select.most_connected` on the graph's walk)."""
+    part, note = select.most_connected(graph_walk(graph), max_nodes)
+    return (graph, None) if note is None else (part, note)
 
 
 def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None) -> dict:
@@ -304,8 +269,6 @@ def write_build_page(walk, path: str | Path, title: str, *, focus: str | None = 
     the part around `focus` (`kg.graph.select.ego_graph`, then `max_nodes` of it), else the
     `max_nodes` most connected entities and their papers, else the build's own page
     (`PageSink`). Returns the graph drawn."""
-    from kg.graph import select
-
     if focus:
         graph, note = select.ego_graph(walk, focus, depth)
         return write_html(graph, path, title=title, max_nodes=max_nodes, notes=[note])
