@@ -21,7 +21,6 @@ class JsonldCompactor:
     """Statements → compact node objects under one context."""
 
     def __init__(self, context: dict) -> None:
-        self.context = context
         # a term whose definition is an IRI ending in / or # works as a prefix (JSON-LD 1.1)
         self.prefixes = {term: value for term, value in context.items()
                          if isinstance(value, str) and value.endswith(("/", "#"))}
@@ -68,8 +67,7 @@ class JsonldCompactor:
             for term, coercion in self.properties.get(predicate, ()):
                 if coercion == datatype or (coercion is None and datatype == XSD_STRING):
                     return term, value.value
-            key = next((term for term, coercion in self.properties.get(predicate, ())
-                        if coercion is None), None) or self.compact(predicate)
+            key = self.plain_key(predicate)
             if datatype == XSD_STRING:
                 return key, value.value
             if datatype is None:
@@ -78,9 +76,13 @@ class JsonldCompactor:
         for term, coercion in self.properties.get(predicate, ()):
             if coercion == "@id":
                 return term, self.node_id(value)
-        key = next((term for term, coercion in self.properties.get(predicate, ())
-                    if coercion is None), None) or self.compact(predicate)
-        return key, {"@id": self.node_id(value)}
+        return self.plain_key(predicate), {"@id": self.node_id(value)}
+
+    def plain_key(self, predicate: str) -> str:
+        """The key for a value written in full (`{"@id"}`, `{"@value", "@type"}`): a term of
+        the predicate without type coercion, else its compact IRI."""
+        return next((term for term, coercion in self.properties.get(predicate, ())
+                     if coercion is None), None) or self.compact(predicate)
 
     def node(self, subject, statements: list[tuple[str, object]]) -> dict:
         """The node object of a subject with its (predicate IRI, object) pairs."""
