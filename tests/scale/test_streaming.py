@@ -99,6 +99,24 @@ def test_the_cypher_store_holds_the_in_memory_graph(example_build, in_memory, tm
         assert streamed == cypher_rows(tmp_path, query)[1] and len(streamed) > 300
 
 
+def test_a_cypher_store_loaded_in_many_copies_holds_the_same_graph(example_build, tmp_path,
+                                                                  monkeypatch):
+    """Chunks of 7 rows: many COPYs into each table, the database reopened after each, and
+    relationships stored forwards only: the same rows, and hops against the arrow (answered by
+    a scan) give what the forward hops give."""
+    from kg.graph.stream import graph_walk
+    from kg.query.cypher import LadybugSink, cypher_rows, write_cypher_store
+
+    monkeypatch.setattr(LadybugSink, "COPY_ROWS", 7)
+    write_cypher_store(graph_walk(example_build.graph), tmp_path)
+    assert _ladybug_dump(tmp_path / "store.lbdb") == _ladybug_dump(example_build.out / "store.lbdb")
+    forward = cypher_rows(tmp_path, "MATCH (p:Paper)-[:USES]->(m:Method) "
+                                    "RETURN m.name, count(p) AS n ORDER BY n DESC, m.name")[1]
+    backward = cypher_rows(tmp_path, "MATCH (m:Method)<-[:USES]-(p:Paper) "
+                                     "RETURN m.name, count(p) AS n ORDER BY n DESC, m.name")[1]
+    assert forward == backward and len(forward) > 50 and forward[0][1] >= 2
+
+
 def test_the_build_graph_is_assembled_only_when_asked_for(tmp_path):
     import kg
 
