@@ -97,6 +97,12 @@ class RowSpill:
             self.pickler.clear_memo()
             self.pending = []
 
+    def size(self) -> int:
+        """Bytes written so far (every row added, pickled)."""
+        self.flush()
+        self.handle.flush()
+        return self.handle.tell()
+
     def rows(self) -> Iterator:
         """Every row, in the order added (once: the file is closed for writing)."""
         self.flush()

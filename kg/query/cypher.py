@@ -78,14 +78,17 @@ def write_cypher_store(graph: nx.MultiDiGraph | Walk, out: str | Path) -> Path:
 
 class LadybugSink:
     """Loads walk items into a new Ladybug database at `path`. Rows go to temporary files per
-    table as they come; `close` loads the node tables, then the relationship tables, with one
-    COPY per `COPY_ROWS` rows (each COPY has a large fixed cost, so few big ones), holding one
-    such chunk in memory. Ladybug's buffer pool is capped at `BUFFER_POOL` bytes, and each
+    table as they come; `close` loads the node tables, then the relationship tables, one COPY
+    per chunk of at most `COPY_ROWS` rows and about `COPY_BYTES` of rows (each COPY has a large
+    fixed cost, so few big ones; the byte bound keeps a chunk of papers, whose abstracts make
+    their rows the largest, from setting the peak: 200k papers alone, 988 → 595 MiB), holding
+    one chunk in memory. Ladybug's buffer pool is capped at `BUFFER_POOL` bytes, and each
     COPY runs in the database opened for it alone: Ladybug keeps what a COPY allocated until
     the database is closed, so memory grew with every chunk (1.7 GiB for 100k papers, against
     0.9 reopened)."""
 
     COPY_ROWS = 250_000
+    COPY_BYTES = 32 << 20  # of rows, pickled
     BUFFER_POOL = 1 << 30
 
     def __init__(self, path: str | Path, type_of) -> None:
@@ -139,10 +142,12 @@ class LadybugSink:
         spill = self.spills.get(table)
         if spill is None:
             return
+        row_bytes = spill.size() / max(spill.count, 1)
+        rows_per_copy = max(1, min(self.COPY_ROWS, int(self.COPY_BYTES // max(row_bytes, 1))))
         chunk = []
         for row in spill.rows():
             chunk.append(row)
-            if len(chunk) >= self.COPY_ROWS:
+            if len(chunk) >= rows_per_copy:
                 self._copy_frame(statement, _frame(chunk, columns))
                 chunk = []
         if chunk:

@@ -99,16 +99,29 @@ def test_the_cypher_store_holds_the_in_memory_graph(example_build, in_memory, tm
         assert streamed == cypher_rows(tmp_path, query)[1] and len(streamed) > 300
 
 
+@pytest.mark.parametrize("bound", [("COPY_ROWS", 7), ("COPY_BYTES", 20_000)])
 def test_a_cypher_store_loaded_in_many_copies_holds_the_same_graph(example_build, tmp_path,
-                                                                  monkeypatch):
-    """Chunks of 7 rows: many COPYs into each table, the database reopened after each, and
-    relationships stored forwards only: the same rows, and hops against the arrow (answered by
-    a scan) give what the forward hops give."""
+                                                                  monkeypatch, bound):
+    """Chunks of 7 rows, or of about 20 kB of rows: many COPYs into each table, the database
+    reopened after each, and relationships stored forwards only: the same rows, and hops
+    against the arrow (answered by a scan) give what the forward hops give. Cut by bytes, a
+    chunk of papers (each with its abstract) holds fewer rows than a chunk of USES rows."""
     from kg.graph.stream import graph_walk
     from kg.query.cypher import LadybugSink, cypher_rows, write_cypher_store
 
-    monkeypatch.setattr(LadybugSink, "COPY_ROWS", 7)
+    monkeypatch.setattr(LadybugSink, *bound)
+    chunks: dict[str, list[int]] = {}
+    copy_frame = LadybugSink._copy_frame
+
+    def counted(self, statement, frame):
+        chunks.setdefault(statement.split()[1], []).append(len(frame))
+        copy_frame(self, statement, frame)
+
+    monkeypatch.setattr(LadybugSink, "_copy_frame", counted)
     write_cypher_store(graph_walk(example_build.graph), tmp_path)
+    assert len(chunks["Paper"]) > 1 and len(chunks["USES"]) > 1
+    if bound[0] == "COPY_BYTES":
+        assert max(chunks["Paper"]) < max(chunks["USES"])
     assert _ladybug_dump(tmp_path / "store.lbdb") == _ladybug_dump(example_build.out / "store.lbdb")
     forward = cypher_rows(tmp_path, "MATCH (p:Paper)-[:USES]->(m:Method) "
                                     "RETURN m.name, count(p) AS n ORDER BY n DESC, m.name")[1]
