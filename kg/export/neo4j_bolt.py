@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from urllib.parse import quote
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,26 +48,60 @@ class Neo4jError(Exception):
 
 @dataclass(frozen=True)
 class Neo4jSettings:
-    """Where to connect; `from_env` fills what is not given from the NEO4J_* variables."""
+    """Where to connect; `from_env` fills what is not given from the NEO4J_* variables. A user
+    and password in the URI (`bolt://user:password@host`) are taken out of it into `user` and
+    `password`, so the URI held here, shown in messages, has none."""
 
     uri: str = DEFAULT_URI
     user: str = "neo4j"
     password: str = field(default="", repr=False)
     database: str | None = None
 
+    def __post_init__(self) -> None:
+        uri, user, password = split_credentials(self.uri)
+        if user is not None:
+            object.__setattr__(self, "uri", uri)
+            object.__setattr__(self, "user", user or self.user)
+            object.__setattr__(self, "password", password if password is not None else self.password)
+
     @classmethod
     def from_env(cls, uri: str | None = None, user: str | None = None,
                  password: str | None = None, database: str | None = None) -> Neo4jSettings:
-        return cls(uri=uri or os.environ.get("NEO4J_URI") or DEFAULT_URI,
-                   user=user or os.environ.get("NEO4J_USER") or "neo4j",
-                   password=password if password is not None else os.environ.get("NEO4J_PASSWORD", ""),
-                   database=database or os.environ.get("NEO4J_DATABASE") or None)
+        """Given values first, then the URI's user and password, then the variables."""
+        uri, uri_user, uri_password = split_credentials(uri or os.environ.get("NEO4J_URI")
+                                                        or DEFAULT_URI)
+        if password is None:
+            password = uri_password if uri_password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        return cls(uri=uri, user=user or uri_user or os.environ.get("NEO4J_USER") or "neo4j",
+                   password=password, database=database or os.environ.get("NEO4J_DATABASE") or None)
 
     @property
     def where(self) -> str:
         """The server and database for messages: no password, no user info in the URI."""
-        uri = re.sub(r"//[^/@]*@", "//", self.uri)
-        return f"{uri} (database {self.database or 'default'})"
+        return f"{mask_credentials(self.uri)} (database {self.database or 'default'})"
+
+
+# scheme://userinfo@ : the userinfo runs to the last @ before a space or a quote
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s'\"<>@]*(?:@[^\s'\"<>@]*)*@")
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with the user info of every URI in it (`bolt://user:password@host`) replaced
+    by `***`: the one way a URI, or a message that may quote one, is shown."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
+def split_credentials(uri: str) -> tuple[str, str | None, str | None]:
+    """(the URI without user info, its user, its password), percent-decoded; None for what
+    the URI does not give."""
+    from urllib.parse import unquote
+
+    scheme, separator, rest = uri.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not separator or not at or "/" in userinfo.partition(":")[0]:
+        return uri, None, None
+    user, colon, password = userinfo.partition(":")
+    return f"{scheme}://{host}", unquote(user), unquote(password) if colon else None
 
 
 def explain(error: Exception, settings: Neo4jSettings) -> Neo4jError:
@@ -84,7 +119,7 @@ def explain(error: Exception, settings: Neo4jSettings) -> Neo4jError:
         message = (f"Neo4j at {settings.where} refused user {settings.user!r}: wrong user or "
                    "password (set NEO4J_USER and NEO4J_PASSWORD)")
     elif "DatabaseNotFound" in code:
-        message = (f"Neo4j at {settings.uri} has no database {settings.database!r} "
+        message = (f"Neo4j at {mask_credentials(settings.uri)} has no database {settings.database!r} "
                    "(check --database or NEO4J_DATABASE)")
     elif isinstance(error, ServiceUnavailable) or isinstance(error, OSError):
         message = (f"cannot reach Neo4j at {settings.where}: is the server running? "
@@ -97,7 +132,16 @@ def explain(error: Exception, settings: Neo4jSettings) -> Neo4jError:
         message = f"Neo4j at {settings.where} refused the statement: {_first_line(error)}"
     else:
         message = f"Neo4j at {settings.where} failed: {type(error).__name__}: {_first_line(error)}"
-    return Neo4jError(message.replace(settings.password, "***") if settings.password else message)
+    return Neo4jError(mask_secret(message, settings))
+
+
+def mask_secret(message: str, settings: Neo4jSettings) -> str:
+    """The message with URI user info and the password itself (as given and as the driver
+    may quote it) masked."""
+    message = mask_credentials(message)
+    for secret in {settings.password, quote(settings.password, safe="")} - {""}:
+        message = message.replace(secret, "***")
+    return message
 
 
 def _first_line(error: Exception) -> str:
