@@ -36,6 +36,7 @@ from kg.export.neo4j_files import (
 from kg.graph.stream import Walk, graph_walk
 
 DEFAULT_URI = "bolt://localhost:7687"
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 BATCH_SIZE = 10_000
 CONNECT_SECONDS = 5.0
 
@@ -151,6 +152,15 @@ def _first_line(error: Exception) -> str:
     return " ".join(text.strip().splitlines()[0].split()) if text.strip() else type(error).__name__
 
 
+def check_bolt_uri(settings: Neo4jSettings) -> None:
+    """kg speaks Bolt only (the driver's HTTP support is a preview that needs aiohttp)."""
+    scheme, separator, _ = settings.uri.partition("://")
+    if not separator or scheme.lower() not in BOLT_SCHEMES:
+        raise Neo4jError(f"kg speaks Bolt to Neo4j: use a bolt:// or neo4j:// URI (bolt+s://, "
+                         f"neo4j+s:// for TLS; +ssc for a self-signed certificate), not "
+                         f"{mask_credentials(settings.uri)!r}")
+
+
 @contextmanager
 def connect(settings: Neo4jSettings) -> Iterator:
     """A driver whose server, login and database have been checked (within seconds)."""
@@ -158,6 +168,7 @@ def connect(settings: Neo4jSettings) -> Iterator:
     from neo4j.exceptions import DriverError
     from neo4j.exceptions import Neo4jError as ServerError
 
+    check_bolt_uri(settings)
     try:
         driver = GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
                                       connection_timeout=CONNECT_SECONDS,

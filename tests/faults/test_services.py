@@ -70,3 +70,17 @@ def test_mask_credentials_masks_every_uri_in_a_message():
     settings = Neo4jSettings(uri="bolt://neo4j:se%40cret@h:1")
     assert (settings.uri, settings.user, settings.password) == ("bolt://h:1", "neo4j", "se@cret")
     assert "cret" not in repr(settings)
+
+
+# ---------------------------------------------------------------- 15: URIs that are not Bolt
+
+
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:7474", "https://neo4j:" + SECRET + "@h:7473",
+                                 "localhost:7687"])
+@pytest.mark.parametrize("command", ["load", "cypher"])
+def test_a_uri_that_is_not_bolt_is_one_line(example_build, uri, command):
+    args = (["neo4j", "load", str(example_build.out), "--uri", uri] if command == "load"
+            else ["cypher", str(example_build.out), "--neo4j", uri, "RETURN 1"])
+    done = kg_command(*args, timeout=60)
+    assert_one_line_failure(done, "kg speaks Bolt to Neo4j: use a bolt:// or neo4j:// URI")
+    assert "aiohttp" not in done.stderr and SECRET not in done.stderr
