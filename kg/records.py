@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)?"
                       r"(\d{4}\.\d{4,5}|\b[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 DOI = re.compile(r"(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+# spacing modifier letters (`SEQˆ3`, `ʰ`) act as accents or symbols in titles: no part of a key
+MODIFIER_LETTERS = re.compile("[\u02b0-\u02ff]")
 
 
 @dataclass
@@ -36,7 +38,8 @@ class Paper:
 
     def __post_init__(self) -> None:
         if not self.id:
-            self.id = paper_id(self.title, arxiv_id=self.arxiv_id, doi=self.doi)
+            self.id = paper_id(self.title, arxiv_id=self.arxiv_id, doi=self.doi,
+                               abstract=self.abstract)
         if self.authors and self.authors_count is None:
             self.authors_count = len(self.authors)
 
@@ -72,9 +75,36 @@ class CodeLink:
 
 
 def normalise_title(title: str) -> str:
-    """Case-, accent-, punctuation- and whitespace-insensitive form of a title."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    """Case-, accent-, punctuation- and whitespace-insensitive form of a title, in every script.
+
+    ASCII letters and digits are kept lower-cased, other ASCII characters separate words, and
+    accents on ASCII letters are dropped (NFKD), so a Latin title keeps the key (and the paper
+    id) it always had. Letters and digits of every other script (and Latin letters such as ß or
+    ø) are kept, NFKC-normalised and casefolded: Chinese, Cyrillic or Greek titles no longer all
+    fold to the same empty key. Other non-ASCII characters (dashes, curly quotes, emoji)
+    vanish, as they always did. Can be empty (a title of punctuation alone): see `title_key`.
+    """
+    kept: list[str] = []
+    after_ascii = True  # combining marks on an ASCII letter are accents: dropped
+    for char in unicodedata.normalize("NFKD", title):
+        if char.isascii():
+            kept.append(char.lower() if char.isalnum() else " ")
+            after_ascii = True
+        elif unicodedata.category(char)[0] == "M":
+            if not after_ascii:
+                kept.append(char)
+        elif unicodedata.category(char)[0] in "LN" and not MODIFIER_LETTERS.match(char):
+            kept.append(char)
+            after_ascii = False
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", "".join(kept)).casefold())
+    return " ".join(text.split())
+
+
+def title_key(title: str) -> str | None:
+    """The key a title identifies its paper by, or None when it has no letter or digit: an
+    empty key would make every such title the same paper."""
+    norm = normalise_title(title)
+    return f"title:{norm}" if norm else None
 
 
 def normalise_arxiv_id(value: str | None) -> str | None:
@@ -91,24 +121,31 @@ def normalise_doi(value: str | None) -> str | None:
     return match.group(1).rstrip(".").lower() if match else None
 
 
-def paper_id(title: str, arxiv_id: str | None = None, doi: str | None = None) -> str:
-    """A stable id: the arXiv id, else the DOI, else a hash of the normalised title."""
+def paper_id(title: str, arxiv_id: str | None = None, doi: str | None = None,
+             abstract: str = "") -> str:
+    """A stable id: the arXiv id, else the DOI, else a hash of the normalised title. A title
+    without letters or digits identifies nothing, so its hash takes the title as written and
+    the normalised abstract."""
     if arxiv := normalise_arxiv_id(arxiv_id):
         return f"arxiv:{arxiv}"
     if norm_doi := normalise_doi(doi):
         return f"doi:{norm_doi}"
-    digest = hashlib.sha1(normalise_title(title).encode()).hexdigest()[:16]
+    norm = normalise_title(title)
+    if not norm:
+        norm = "\x00".join(("untitled", " ".join(title.split()), normalise_title(abstract)))
+    digest = hashlib.sha1(norm.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"title:{digest}"
 
 
 def identity_keys(title: str, id: str = "", arxiv_id: str | None = None,
                   doi: str | None = None) -> list[str]:
     """Every key the same paper is recognised by across sources: its id, its arXiv id, its
-    DOI and its normalised title."""
+    DOI and its normalised title (none for a title without letters or digits)."""
     keys = [id] if id else []
     if arxiv := normalise_arxiv_id(arxiv_id):
         keys.append(f"arxiv:{arxiv}")
     if norm_doi := normalise_doi(doi):
         keys.append(f"doi:{norm_doi}")
-    keys.append("title:" + normalise_title(title))
+    if key := title_key(title):
+        keys.append(key)
     return list(dict.fromkeys(keys))
