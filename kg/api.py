@@ -180,8 +180,9 @@ class Build:
             self.index = CanonicalIndex(extractions.linking(), stored_aliases(self.out))
         return BuildWalk(extractions.by_id, self.index, shared_nodes(extractions.path))
 
-    def sparql(self, query: str, as_frame: bool = True):
-        return _rows(sparql_rows(self.out, query), as_frame)
+    def sparql(self, query: str, as_frame: bool = True, allow_service: bool = False):
+        """SELECT/ASK/CONSTRUCT results; a SERVICE clause is refused unless `allow_service`."""
+        return _rows(sparql_rows(self.out, query, allow_service), as_frame)
 
     def cypher(self, query: str, as_frame: bool = True):
         return _rows(cypher_rows(self.out, query), as_frame)

@@ -168,16 +168,20 @@ def print_rows(columns: list[str], rows: list[list], fmt: str) -> None:
 
 @app.command()
 def sparql(out: OutDir, query: QueryText = None, file: QueryFile = None,
-           fmt: OutputFormat = "table") -> None:
+           fmt: OutputFormat = "table",
+           allow_service: Annotated[bool, typer.Option(
+               "--allow-service", help="Allow SERVICE clauses, which query other SPARQL "
+               "endpoints over the network (refused by default).")] = False) -> None:
     """Run a SPARQL query on the build's embedded store (prefixes kg, schema, dcterms, skos,
-    rdfs, xsd, mls, oa, prov are predeclared). --format json writes W3C SPARQL results JSON."""
+    rdfs, xsd, mls, oa, prov are predeclared). --format json writes W3C SPARQL results JSON.
+    A query with a SERVICE clause is refused unless --allow-service."""
     from kg.query.sparql import sparql_results_json, sparql_rows
 
     text = _query_text(query, file)
-    if fmt == "json" and (document := sparql_results_json(out, text)) is not None:
+    if fmt == "json" and (document := sparql_results_json(out, text, allow_service)) is not None:
         print(document)
         return
-    print_rows(*sparql_rows(out, text), fmt)
+    print_rows(*sparql_rows(out, text, allow_service), fmt)
 
 
 @app.command()

@@ -5,6 +5,10 @@ scripts/neo4j-server, the real pyoxigraph and Ladybug stores and the real `kg` c
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from tests.neo4j.conftest import empty_neo4j, kg_command, neo4j_env, neo4j_settings  # noqa: F401
@@ -84,3 +88,120 @@ def test_a_uri_that_is_not_bolt_is_one_line(example_build, uri, command):
     done = kg_command(*args, timeout=60)
     assert_one_line_failure(done, "kg speaks Bolt to Neo4j: use a bolt:// or neo4j:// URI")
     assert "aiohttp" not in done.stderr and SECRET not in done.stderr
+
+
+# ---------------------------------------------------------------- 16: SPARQL SERVICE
+
+
+class SparqlEndpoint:
+    """A real HTTP server on a free local port that counts the requests it gets and answers
+    each with `status` and `body` (SPARQL results JSON by default)."""
+
+    ANSWER = json.dumps({"head": {"vars": ["remote"]}, "results": {"bindings": [
+        {"remote": {"type": "literal", "value": "from the endpoint"}}]}})
+
+    def __init__(self, status: int = 200, body: str = ANSWER) -> None:
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.answer()
+
+            def do_GET(self):  # noqa: N802
+                self.answer()
+
+            def answer(self):
+                endpoint.requests += 1
+                payload = endpoint.body.encode()
+                self.send_response(endpoint.status)
+                self.send_header("Content-Type", "application/sparql-results+json"
+                                 if endpoint.status == 200 else "text/html")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.status, self.body, self.requests = status, body, 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def endpoint():
+    server = SparqlEndpoint()
+    yield server
+    server.close()
+
+
+SERVICE_QUERIES = [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "select ?t where {{ ?p dcterms:title ?t . service silent <{url}> {{ ?p ?q ?r }} }}",
+    "SELECT * WHERE {{ ?p a schema:ScholarlyArticle "
+    "FILTER EXISTS {{ {{ SELECT ?x WHERE {{ SERVICE <{url}> {{ ?x ?y ?z }} }} }} }} }}",
+    "ASK {{ MINUS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    # \u escapes are allowed anywhere in SPARQL, and a triple term rdflib cannot parse
+    "SELECT * WHERE {{ <<?s ?p ?o>> ?q ?r . \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+]
+
+
+@pytest.mark.parametrize("query", SERVICE_QUERIES)
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_sparql_refuses_service_without_allow_service(example_build, endpoint, query, fmt):
+    done = kg_command("sparql", str(example_build.out), "--format", fmt,
+                      query.format(url=endpoint.url), timeout=60)
+    assert_one_line_failure(done, "SERVICE clause")
+    assert "--allow-service" in error_lines(done)[0]
+    assert endpoint.requests == 0
+
+
+def test_service_in_comments_strings_and_names_is_no_service_clause(example_build, endpoint):
+    query = (f"# SERVICE <{endpoint.url}> {{ ?s ?p ?o }}\n"
+             f"SELECT ?service WHERE {{ ?service dcterms:title ?t "
+             f"FILTER(?t != 'SERVICE <{endpoint.url}> {{ }}' && ?t != \"\"\"service\"\"\") }} LIMIT 1")
+    done = kg_command("sparql", str(example_build.out), "--format", "csv", query)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "service" and len(done.stdout.splitlines()) == 2
+    assert endpoint.requests == 0
+
+
+def test_allow_service_queries_the_endpoint(example_build, endpoint):
+    done = kg_command("sparql", str(example_build.out), "--format", "csv", "--allow-service",
+                      f"SELECT ?remote WHERE {{ SERVICE <{endpoint.url}> {{ ?x ?y ?remote }} }}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["remote", "from the endpoint"]
+    assert endpoint.requests == 1
+
+
+@pytest.mark.parametrize("failure", ["refused", "html"])
+def test_a_failing_service_is_one_line(example_build, failure):
+    server = SparqlEndpoint(501, "<html>\n<body>\nnot a SPARQL endpoint\n</body>\n</html>\n")
+    if failure == "refused":
+        server.close()  # nothing listens on its port any more
+    try:
+        done = kg_command("sparql", str(example_build.out), "--allow-service",
+                          f"SELECT * WHERE {{ ?a ?b ?c . SERVICE <{server.url}> {{ ?s ?p ?o }} }}")
+    finally:
+        if failure == "html":
+            server.close()
+    assert_one_line_failure(done, "SPARQL query failed")
+    assert server.requests == (1 if failure == "html" else 0)
+
+
+def test_the_python_api_refuses_service(example_build, endpoint):
+    import kg
+    from kg.query.sparql import QueryError
+
+    build = kg.load(example_build.out)
+    query = f"SELECT ?remote WHERE {{ SERVICE <{endpoint.url}> {{ ?x ?y ?remote }} }}"
+    with pytest.raises(QueryError, match="SERVICE clause"):
+        build.sparql(query)
+    assert endpoint.requests == 0
+    assert build.sparql(query, as_frame=False, allow_service=True)[1] == [["from the endpoint"]]
