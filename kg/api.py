@@ -187,6 +187,22 @@ class Build:
     def cypher(self, query: str, as_frame: bool = True):
         return _rows(cypher_rows(self.out, query), as_frame)
 
+    def leaderboard(self, dataset: str | None = None, task: str | None = None):
+        """Results per dataset (or the papers on a task), ranked per metric: a DataFrame
+        (`kg.views.leaderboard.leaderboard`)."""
+        from kg.views.leaderboard import leaderboard
+
+        return leaderboard(self.out, dataset=dataset, task=task)
+
+    def trends(self, entity_type: str = "Method", top: int = 10, by: str | None = None,
+               min_papers: int = 3):
+        """Papers per period, entities ranked with their trend, and the top entities' share
+        per period: three DataFrames (`kg.views.trends.trends`); undated papers are counted
+        in their `attrs`."""
+        from kg.views.trends import trends
+
+        return trends(self.out, entity_type, top=top, by=by, min_papers=min_papers)
+
     def to_rdflib(self):
         return to_rdflib(self.out)
 

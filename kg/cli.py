@@ -445,6 +445,127 @@ def html(
                   soft_wrap=True)
 
 
+LEADERBOARD_FORMATS = ("table", "csv", "json", "md")
+
+
+@app.command()
+def leaderboard(
+    out: OutDir,
+    dataset: Annotated[str | None, typer.Option(
+        "--dataset", help="Only this dataset (a name or alias).")] = None,
+    task: Annotated[str | None, typer.Option(
+        "--task", help="The results of the papers that address this task.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or md.")] = "table",
+) -> None:
+    """Results per dataset (or task), grouped by metric, best first in the metric's direction
+    (higher is better unless it is an error, loss, perplexity, latency, time or size), with
+    the paper, date and sentence of each."""
+    from kg.views.leaderboard import leaderboard as results_leaderboard
+    from kg.views.store import ViewError
+    from kg.views.text import json_records, leaderboard_markdown
+
+    if fmt not in LEADERBOARD_FORMATS:
+        raise Failure(f"unknown --format {fmt!r}: use {', '.join(LEADERBOARD_FORMATS)}")
+    if dataset is not None and task is not None:
+        raise Failure("give --dataset or --task, not both")
+    _check_build(out)
+    try:
+        frame = results_leaderboard(out, dataset=dataset, task=task)
+    except ViewError as error:
+        raise Failure(str(error)) from None
+    left_out = frame.attrs.get("results_without_dataset", 0)
+    if left_out:
+        console.print(f"{left_out} result(s) not tied to a dataset are not shown "
+                      f"(--task NAME shows a task's results with or without one)", soft_wrap=True)
+    if frame.empty:
+        console.print("no results" + (f" on {frame.attrs['dataset']}" if dataset else "")
+                      + (f" by papers on {frame.attrs['task']}" if task else "") + " in this build",
+                      soft_wrap=True)
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif fmt == "json":
+        print(json_records(frame))
+    elif fmt == "md":
+        if not frame.empty:
+            sys.stdout.write(leaderboard_markdown(frame))
+    else:
+        _print_leaderboards(frame)
+
+
+def _print_leaderboards(frame) -> None:
+    from kg.views.text import LEADERBOARD_SHOWN, group_title, leaderboard_groups, missing
+
+    for dataset, metric, unit, direction, rows in leaderboard_groups(frame):
+        table = Table(*LEADERBOARD_SHOWN, title=group_title(dataset, metric, unit, direction))
+        for row in rows[LEADERBOARD_SHOWN].itertuples(index=False):
+            table.add_row(*("" if missing(v) else str(v) for v in row))
+        Console().print(table)
+
+
+@app.command()
+def trends(
+    out: OutDir,
+    entity_type: Annotated[str, typer.Option(
+        "--type", help="Method, Dataset, Task or Metric.")] = "Method",
+    top: Annotated[int, typer.Option("--top", min=1, help="How many entities to rank and draw.")] = 10,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="year or month (default: month when the papers span under 3 years).")] = None,
+    min_papers: Annotated[int, typer.Option(
+        "--min-papers", min=1, help="Dated papers an entity needs to be judged rising or falling.")] = 3,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the chart (.png, .svg) or the table (.csv).")] = None,
+) -> None:
+    """Entities ranked by papers, papers per period and each entity's share of them, and which
+    rise or fall; -o draws the line chart or writes the table."""
+    from kg.views.charts import CHART_FORMATS, share_table, write_trends
+    from kg.views.store import ViewError
+    from kg.views.trends import trends as entity_trends
+
+    types = {name.lower(): name for name in ("Method", "Dataset", "Task", "Metric")}
+    if entity_type.lower() not in types:
+        raise Failure(f"unknown --type {entity_type!r}: use {', '.join(types.values())}")
+    if by is not None and by not in ("year", "month"):
+        raise Failure(f"unknown --by {by!r}: use year or month")
+    if output is not None and output.suffix.lower().lstrip(".") not in (*CHART_FORMATS, "csv"):
+        raise Failure(f"cannot write {output}: give a .png, .svg or .csv file")
+    _check_build(out)
+    try:
+        result = entity_trends(out, types[entity_type.lower()], top=top, by=by,
+                               min_papers=min_papers)
+    except ViewError as error:
+        raise Failure(str(error)) from None
+    attrs = result.periods.attrs
+    stdout = Console()
+    stdout.print(f"{attrs['papers']} papers, {attrs['dated']} dated by {attrs['by']}; "
+                 f"{attrs['undated']} without a date, {attrs['unparseable']} with a date that "
+                 f"cannot be placed (not in the periods below)", soft_wrap=True)
+    ranking = Table("rank", "name", "papers", "share", "former half", "latter half", "trend",
+                    title=f"{attrs['type']} by papers")
+    for row in result.ranking.itertuples():
+        ranking.add_row(str(row.rank), row.name, str(row.papers), _percent(row.share),
+                        _percent(row.former_share), _percent(row.latter_share), row.trend)
+    stdout.print(ranking)
+    stdout.print(f"trend: {attrs['rule']}", soft_wrap=True)
+    periods = share_table(result, list(result.ranking["name"].head(min(top, 5))))
+    table = Table(*periods.columns, title=f"papers per {attrs['by']}, and the top "
+                  f"{attrs['type'].lower()}s' papers (share)")
+    for row in periods.itertuples(index=False):
+        table.add_row(*(str(v) for v in row))
+    stdout.print(table)
+    if output is not None:
+        try:
+            write_trends(result, output)
+        except OSError as error:
+            raise Failure(f"cannot write {output}: {error.strerror or error}") from None
+        console.print(f"→ {output}", soft_wrap=True)
+
+
+def _percent(value) -> str:
+    from kg.views.text import missing
+
+    return "" if missing(value) else f"{value:.1%}"
+
+
 fetch_app = typer.Typer(no_args_is_help=True, help="Download paper listings to build from "
                         "(polite: spaced requests, retries).")
 app.add_typer(fetch_app, name="fetch")

@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from kg.link.names import name_key
-from kg.views.metrics import metric_direction
+from kg.views.metrics import Direction, metric_direction
 from kg.views.store import ViewError, opened_store, stream_rows, table_columns
 
 COLUMNS = ["dataset", "metric", "direction", "rank", "method", "value", "number", "unit",
            "paper", "date", "sentence", "task", "paper_id", "result_id", "direction_basis"]
 NO_METRIC = "(no metric)"
+# a value without a metric cannot be ranked by its meaning: listed highest first
+UNKNOWN_DIRECTION = Direction("unknown", "no metric")
 
 RESULTS = """
 MATCH (p:Paper)-[:REPORTS]->(r:Result){dataset_hop}
@@ -44,7 +46,7 @@ class Entity:
 def leaderboard(out: str | Path, dataset: str | None = None, task: str | None = None) -> pd.DataFrame:
     """Results on `dataset` (a name or alias), or reported by the papers that address `task`;
     with neither, on every dataset with results. One row a result: dataset, metric, direction
-    (`higher` or `lower` is better), rank within its dataset, metric and unit, method, value as
+    (`higher` or `lower` is better; `unknown` without a metric, listed highest first), rank within its dataset, metric and unit, method, value as
     written, number, unit, paper title, date, the sentence it comes from. `attrs`:
     `results_without_dataset` (left out when no dataset or task is asked for), `dataset`,
     `task` (the entities matched)."""
@@ -73,7 +75,7 @@ def leaderboard(out: str | Path, dataset: str | None = None, task: str | None = 
             if dataset_name is None and task is None:
                 without_dataset += 1
                 continue
-            direction = metric_direction(metric)
+            direction = metric_direction(metric) if metric else UNKNOWN_DIRECTION
             rows.append({
                 "dataset": dataset_name, "metric": metric or NO_METRIC,
                 "direction": direction.direction, "method": method, "value": value,
