@@ -1,8 +1,17 @@
 #!/usr/bin/env python
 """Score the whole extraction pipeline (model + gazetteers + rules) on the held-out splits:
-SciREX-dev (the fixed rule of scripts/train_ner.py: sha1(id) % 5 == 0) and SciERC test.
+SciREX-dev (the fixed rule of scripts/train_ner.py: sha1(id) % 5 == 0) and SciERC test, and
+with --tdmsci on the TDMSci train sentences (Task/Dataset/Metric). Every figure has a 95%
+bootstrap interval (documents resampled 1,000 times, fixed seed).
 
-    .venv/bin/python scripts/evaluate_extraction.py [--data ../shared/data] [--json]
+    .venv/bin/python scripts/evaluate_extraction.py [--data ../shared/data] [--tdmsci] [--json]
+
+To score another release's extractor, extract with it and score the saved records here:
+
+    cd OLD && PYTHONPATH=. python NEW/scripts/extract_records.py GOLD.jsonl -o PRED/NAME.jsonl
+    .venv/bin/python scripts/evaluate_extraction.py --predictions PRED
+
+where NAME is scirex (all of scirex/abstracts.jsonl), scierc-test or tdmsci-train.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from kg.evaluate import evaluate, read_gold
+from kg.evaluate import LABELS, TDMSCI_LABELS, evaluate, read_extractions, read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,29 +30,52 @@ def is_scirex_dev(record_id: str) -> bool:
     return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % 5 == 0
 
 
+def gold_sets(data: Path, tdmsci: bool) -> dict:
+    """name -> (records, labels, predictions file name)."""
+    sets = {
+        "SciREX-dev": ([r for r in read_gold(data / "scirex" / "abstracts.jsonl")
+                        if is_scirex_dev(r["id"])], LABELS, "scirex.jsonl"),
+        "SciERC-test": (read_gold(data / "scierc" / "test.jsonl"), ("Method", "Metric", "Task"),
+                        "scierc-test.jsonl"),
+    }
+    if tdmsci:
+        sets["TDMSci-train"] = (read_gold(data / "tdmsci" / "train.jsonl"), TDMSCI_LABELS,
+                                "tdmsci-train.jsonl")
+    return sets
+
+
+def print_table(name: str, scores: dict) -> None:
+    print(f"{name} ({scores['documents']} documents; 95% bootstrap intervals)")
+    print(f"  {'label':8} {'exact P/R/F1':>20} {'exact F1 CI':>15} {'overlap F1':>11}"
+          f" {'overlap F1 CI':>15} {'doc-set F1':>11}")
+    for label in [*sorted(k for k in scores["exact"] if k != "micro"), "micro"]:
+        e, o, d = scores["exact"][label], scores["overlap"][label], scores["document"][label]
+        ecl, eci = e["ci"]["f1"] if "ci" in e else (0.0, 0.0)
+        ocl, oci = o["ci"]["f1"] if "ci" in o else (0.0, 0.0)
+        print(f"  {label:8} {e['precision']:6.3f} {e['recall']:6.3f} {e['f1']:6.3f}"
+              f"   [{ecl:.3f}, {eci:.3f}] {o['f1']:11.3f}   [{ocl:.3f}, {oci:.3f}] {d['f1']:11.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--tdmsci", action="store_true",
+                        help="also score the TDMSci train sentences (Task/Dataset/Metric)")
+    parser.add_argument("--predictions", type=Path, metavar="DIR",
+                        help="score saved extraction records (scripts/extract_records.py) "
+                             "instead of running the extractor")
+    parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    sets = {
-        "SciREX-dev": ([r for r in read_gold(args.data / "scirex" / "abstracts.jsonl")
-                        if is_scirex_dev(r["id"])], ("Method", "Dataset", "Metric", "Task")),
-        "SciERC-test": (read_gold(args.data / "scierc" / "test.jsonl"), ("Method", "Metric", "Task")),
-    }
     report = {}
-    for name, (records, labels) in sets.items():
-        report[name] = evaluate(records, labels).to_dict()
+    for name, (records, labels, predictions) in gold_sets(args.data, args.tdmsci).items():
+        saved = read_extractions(args.predictions / predictions) if args.predictions else None
+        report[name] = evaluate(records, labels, args.processes, extractions=saved).to_dict()
     if args.json:
         print(json.dumps(report, indent=1))
         return
     for name, scores in report.items():
-        print(f"{name} ({scores['documents']} abstracts)")
-        print(f"  {'label':8} {'exact P/R/F1':>22} {'overlap F1':>11} {'doc-set F1':>11}")
-        for label in [*sorted(k for k in scores["exact"] if k != "micro"), "micro"]:
-            e, o, d = scores["exact"][label], scores["overlap"][label], scores["document"][label]
-            print(f"  {label:8} {e['precision']:6.3f} {e['recall']:6.3f} {e['f1']:6.3f}"
-                  f" {o['f1']:11.3f} {d['f1']:11.3f}")
+        print_table(name, scores)
 
 
 if __name__ == "__main__":
