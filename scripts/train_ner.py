@@ -112,7 +112,9 @@ def detokenise(text: str, entities: list[dict]) -> tuple[str, list[dict]]:
 
 def map_label(label: str, source: str, material: str) -> str | None:
     """Target label, "missing" (unknown, not trained on) or None (outside)."""
-    if source == "scirex":
+    if label == "MethodMissing":
+        return "missing"
+    if source in ("scirex", "tdmsci"):
         return label if label in LABELS else None
     if label in SCIERC_KEEP:
         return SCIERC_KEEP[label]
@@ -163,16 +165,149 @@ def to_doc(nlp, record: dict, source: str, material: str, stats: Counter):
     return doc
 
 
-def load_splits(data: Path, scirex_copies: int = 1) -> dict[str, list[tuple[str, dict]]]:
+def hash_fraction(key: str) -> float:
+    """A fixed pseudo-random number in [0, 1) for `key` (sampling full-text chunks by rule)."""
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % 10_000 / 10_000
+
+
+def tdmsci_fold(record_id: str, folds: int) -> int:
+    """The fixed TDMSci cross-validation fold of a sentence: int(sha1(id), 16) % folds."""
+    return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % folds
+
+
+_SENTENCE_END = {".", "?", "!"}
+
+
+def chunk_section(record: dict, max_tokens: int, stats: Counter) -> list[dict]:
+    """Split a space-tokenised full-text section into chunks of whole sentences (a sentence ends
+    at a `.`, `?` or `!` token) of at most `max_tokens` tokens; a longer sentence is a chunk of its
+    own. Entities are re-offset into their chunk; one that crosses a chunk boundary is dropped."""
+    text = record["text"]
+    toks = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    sentences, start = [], 0
+    for i, (s, e) in enumerate(toks):
+        if text[s:e] in _SENTENCE_END or i == len(toks) - 1:
+            sentences.append((start, i + 1))
+            start = i + 1
+    chunks, cur = [], None
+    for a, b in sentences:
+        if cur is not None and b - cur[0] <= max_tokens:
+            cur = (cur[0], b)
+        else:
+            if cur is not None:
+                chunks.append(cur)
+            cur = (a, b)
+    if cur is not None:
+        chunks.append(cur)
+    out = []
+    for k, (a, b) in enumerate(chunks):
+        cs, ce = toks[a][0], toks[b - 1][1]
+        ents = []
+        for ent in record["entities"]:
+            if cs <= ent["start"] and ent["end"] <= ce:
+                ents.append({**ent, "start": ent["start"] - cs, "end": ent["end"] - cs})
+            elif ent["start"] < ce and ent["end"] > cs:
+                stats["fulltext_crossing_dropped"] += 1
+        out.append({"id": f"{record['id']}#{k}", "doc_id": record["doc_id"], "text": text[cs:ce], "entities": ents})
+    return out
+
+
+def fulltext_chunks(data: Path, train_ids: set[str], fraction: float, max_tokens: int) -> list[dict]:
+    """Chunks of the SciREX full text of SciREX-train papers only (a section's `doc_id` is its
+    paper's abstract id; sections of SciREX-dev papers and of papers without an abstract in
+    abstracts.jsonl are never used), each kept iff hash_fraction(chunk id) < `fraction`."""
+    stats: Counter = Counter()
+    kept = []
+    for rec in read_jsonl(data / "scirex" / "fulltext.jsonl"):
+        if rec["doc_id"] not in train_ids:
+            stats["sections_not_train"] += 1
+            continue
+        stats["sections"] += 1
+        for chunk in chunk_section(rec, max_tokens, stats):
+            stats["chunks"] += 1
+            if hash_fraction(chunk["id"]) < fraction:
+                kept.append(chunk)
+    stats["chunks_kept"] = len(kept)
+    print(f"[fulltext] {dict(stats)}", flush=True)
+    return kept
+
+
+def method_lexicon(train: list[tuple[str, dict]], min_count: int = 3) -> set[str]:
+    """Method names annotated at least `min_count` times in the training material (at least 2
+    characters): the names whose occurrences in TDMSci sentences are marked missing."""
+    counts = Counter(e["text"] for _, r in train for e in r["entities"] if e["label"] == "Method")
+    return {name for name, n in counts.items() if n >= min_count and len(name) >= 2}
+
+
+def mark_methods_missing(record: dict, lexicon: set[str]) -> dict:
+    """`record` with every whole-word occurrence of a lexicon name that overlaps no gold entity
+    added as a `MethodMissing` entity (not trained on, see map_label)."""
+    if not lexicon:
+        return record
+    taken = [(e["start"], e["end"]) for e in record["entities"]]
+    extra = []
+    text = record["text"]
+    for m in re.finditer(r"\S+", text):
+        for name in _lexicon_starting(lexicon, m.group()):
+            s, e = m.start(), m.start() + len(name)
+            if text[s:e] != name or (e < len(text) and text[e].isalnum()):
+                continue
+            if any(s < b and e > a for a, b in taken):
+                continue
+            extra.append({"start": s, "end": e, "label": "MethodMissing", "text": name})
+            taken.append((s, e))
+    return {**record, "entities": record["entities"] + extra} if extra else record
+
+
+def _lexicon_starting(lexicon: set[str], token: str) -> list[str]:
+    """Lexicon names that could start at a token (longest first)."""
+    index = _LEXICON_INDEX.get(id(lexicon))
+    if index is None:
+        index = {}
+        for name in lexicon:
+            index.setdefault(name.split(" ")[0].split("-")[0][:4], []).append(name)
+        for names in index.values():
+            names.sort(key=len, reverse=True)
+        _LEXICON_INDEX[id(lexicon)] = index
+    return index.get(token.split("-")[0][:4], [])
+
+
+_LEXICON_INDEX: dict[int, dict[str, list[str]]] = {}
+
+
+def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk_tokens: int = 120,
+                tdmsci: bool = True, tdmsci_folds: int = 5,
+                heldout_fold: int | None = None,
+                tdmsci_methods: str = "missing") -> dict[str, list[tuple[str, dict]]]:
     """`scirex_copies`: how many times each SciREX-train abstract is trained on (SciERC's
-    annotation guidelines differ, and it has four times as many abstracts)."""
+    annotation guidelines differ, and it has four times as many abstracts). `fulltext`: the
+    fraction of SciREX-train full-text chunks trained on. `heldout_fold`: the TDMSci fold held out
+    (evaluated as `tdmsci_heldout`, not trained on); None trains on all of TDMSci train.
+    `tdmsci_methods`: TDMSci does not annotate Method, so its sentences would teach that every
+    method is outside; "missing" marks the occurrences of known method names (`method_lexicon`)
+    as not annotated instead, "outside" leaves them."""
     scirex = read_jsonl(data / "scirex" / "abstracts.jsonl")
-    return {
-        "train": [("scirex", r) for r in scirex if not is_scirex_dev(r["id"])] * scirex_copies
-        + [("scierc", r) for split in ("train", "dev") for r in read_jsonl(data / "scierc" / f"{split}.jsonl")],
+    train_ids = {r["id"] for r in scirex if not is_scirex_dev(r["id"])}
+    train = [("scirex", r) for r in scirex if r["id"] in train_ids] * scirex_copies
+    train += [("scierc", r) for split in ("train", "dev") for r in read_jsonl(data / "scierc" / f"{split}.jsonl")]
+    if fulltext > 0:
+        train += [("scirex", r) for r in fulltext_chunks(data, train_ids, fulltext, chunk_tokens)]
+    heldout = []
+    if tdmsci:
+        lexicon = method_lexicon(train) if tdmsci_methods == "missing" else set()
+        for r in read_jsonl(data / "tdmsci" / "train.jsonl"):
+            if heldout_fold is not None and tdmsci_fold(r["id"], tdmsci_folds) == heldout_fold:
+                heldout.append(("tdmsci", r))
+            else:
+                train.append(("tdmsci", mark_methods_missing(r, lexicon)))
+    splits = {
+        "train": train,
         "scirex_dev": [("scirex", r) for r in scirex if is_scirex_dev(r["id"])],
         "scierc_test": [("scierc", r) for r in read_jsonl(data / "scierc" / "test.jsonl")],
     }
+    if heldout:
+        splits["tdmsci_heldout"] = heldout
+    return splits
 
 
 def detok_record(record: dict) -> dict:
@@ -245,6 +380,8 @@ def report(nlp, splits) -> dict:
         # SciERC has no Dataset label: micro over Method/Metric/Task; the Dataset row scores against Material.
         "scierc_test": evaluate(nlp, splits["scierc_test"], labels=("Method", "Metric", "Task")),
     }
+    if "tdmsci_heldout" in splits:  # TDMSci annotates no Method: micro over Task/Dataset/Metric
+        scores["tdmsci_heldout"] = evaluate(nlp, splits["tdmsci_heldout"], labels=("Task", "Dataset", "Metric"))
     for name, res in scores.items():
         print(f"\n== {name} (exact span)")
         print(f"{'label':8} {'P':>6} {'R':>6} {'F':>6} {'gold':>5}")
@@ -283,11 +420,22 @@ def main() -> None:
                     help="SciERC OtherScientificTerm spans: trained as outside, or not trained on")
     ap.add_argument("--scirex-copies", type=int, default=1,
                     help="train on each SciREX-train abstract this many times")
+    ap.add_argument("--fulltext", type=float, default=1.0,
+                    help="fraction of the SciREX-train full-text chunks trained on (0 = none)")
+    ap.add_argument("--chunk-tokens", type=int, default=120,
+                    help="full-text sections are split into chunks of whole sentences of at most this many tokens")
+    ap.add_argument("--no-tdmsci", dest="tdmsci", action="store_false", help="do not train on TDMSci train")
+    ap.add_argument("--tdmsci-methods", choices=("missing", "outside"), default="missing",
+                    help="known method names in TDMSci sentences (which annotate no Method): not trained on, or outside")
+    ap.add_argument("--tdmsci-folds", type=int, default=5)
+    ap.add_argument("--tdmsci-heldout", type=int, default=None, metavar="FOLD",
+                    help="cross-validation: hold out TDMSci sentences with sha1(id) %% folds == FOLD and score them")
     args = ap.parse_args()
 
     global OTHER_TERMS
     OTHER_TERMS = args.other_terms
-    splits = load_splits(args.data, args.scirex_copies)
+    splits = load_splits(args.data, args.scirex_copies, args.fulltext, args.chunk_tokens, args.tdmsci,
+                         args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods)
     print({k: len(v) for k, v in splits.items()}, flush=True)
     paths = build_docbins(splits, args.build, args.material, args.detok)
 
@@ -318,6 +466,8 @@ def main() -> None:
                                "(see kg/extract/models/README.md). Import kg.extract.tokenizer before loading.")
     nlp.meta["performance"] = {k: v["micro"] for k, v in scores.items()}
     nlp.meta["kg_training"] = {"material": args.material, "detok": args.detok, "seed": args.seed,
+                               "fulltext": args.fulltext, "chunk_tokens": args.chunk_tokens, "tdmsci": args.tdmsci,
+                               "tdmsci_methods": args.tdmsci_methods, "tdmsci_heldout": args.tdmsci_heldout,
                                "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "config": args.config.name,
                                "epochs": args.epochs, "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
     if args.out.exists():
