@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -385,3 +385,27 @@ def score_listing(gold: Mapping[str, list[dict]], extractions: Iterable[dict],
     missing = [t for t in gold if t.strip() not in by_title]
     extra = [t for t in by_title if t not in {g.strip() for g in gold}]
     return ListingReport(scores, missing, extra, details)
+
+
+# ---------------------------------------------------------------- rankings over a corpus
+
+def top_entities(records: Iterable[dict], top: int = 20,
+                 include_generic: bool = False) -> dict[str, list[tuple[str, int]]]:
+    """`{label: [(name, papers), ...]}`: the entities with the most papers, as the graph makes
+    nodes (one per entity id, shown by its most frequent name; generic ones left out unless asked)."""
+    papers = {label: Counter() for label in LABELS}
+    names: dict = defaultdict(Counter)
+    for record in records:
+        seen = set()
+        for entity in record.get("entities", ()):
+            if entity.get("generic") and not include_generic:
+                continue
+            key = (entity["label"], entity.get("id") or entity["name"].lower())
+            names[key][entity["name"]] += 1
+            seen.add(key)
+        for label, key in seen:
+            if label in papers:
+                papers[label][key] += 1
+    return {label: [(names[(label, key)].most_common(1)[0][0], count)
+                    for key, count in counts.most_common(top)]
+            for label, counts in papers.items()}
