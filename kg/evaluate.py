@@ -125,7 +125,8 @@ class Scores:
         ci = self.intervals(resamples, seed)
         for kind in self.kinds:
             table = self.totals[kind]
-            out[kind] = {label: _row(table[label], ci.get(kind, {}).get(label)) for label in sorted(table)}
+            out[kind] = {label: _row(table[label], ci.get(kind, {}).get(label))
+                         for label in sorted(table)}
             out[kind]["micro"] = _row(self.micro(kind), ci.get(kind, {}).get("micro"))
         if ci:
             out["bootstrap"] = {"resamples": resamples, "seed": seed, "level": 0.95,
@@ -379,7 +380,8 @@ def score_listing(gold: Mapping[str, list[dict]], extractions: Iterable[dict],
         details[title] = {
             "false_positives": sorted(f"{p['name']} ({p['label']})" for p in predicted
                                       if not any(p["forms"] & k for k in gold_keys)),
-            "false_negatives": sorted(f"{g['name']} ({g['label']})" for g, k in zip(gold_entities, gold_keys)
+            "false_negatives": sorted(f"{g['name']} ({g['label']})"
+                                      for g, k in zip(gold_entities, gold_keys)
                                       if not any(p["forms"] & k for p in predicted)),
         }
     missing = [t for t in gold if t.strip() not in by_title]
@@ -392,7 +394,8 @@ def score_listing(gold: Mapping[str, list[dict]], extractions: Iterable[dict],
 def top_entities(records: Iterable[dict], top: int = 20,
                  include_generic: bool = False) -> dict[str, list[tuple[str, int]]]:
     """`{label: [(name, papers), ...]}`: the entities with the most papers, as the graph makes
-    nodes (one per entity id, shown by its most frequent name; generic ones left out unless asked)."""
+    nodes (one per entity id, shown by its most frequent name; generic ones left out unless
+    asked)."""
     papers = {label: Counter() for label in LABELS}
     names: dict = defaultdict(Counter)
     for record in records:

@@ -70,7 +70,8 @@ def main() -> None:
             sys.exit(f"file not found: {path}")
     try:
         gold = read_listing_gold(args.gold)
-        extractions = read_jsonl(args.extractions) if args.extractions else build_extractions(args.listing)
+        extractions = (read_jsonl(args.extractions) if args.extractions
+                       else build_extractions(args.listing))
     except ValueError as error:
         sys.exit(str(error))
     result = score_listing(gold, extractions, include_generic=args.include_generic)

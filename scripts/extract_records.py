@@ -41,7 +41,7 @@ def arxiv_sample(records: list[dict], size: int, years=(2017, 2018, 2019)) -> li
 
 
 def to_paper(record: dict) -> Paper:
-    """Annotated records keep `text` = title + "\\n" + abstract: split it the way kg.evaluate does."""
+    """Annotated records keep `text` = title + "\\n" + abstract: split it as kg.evaluate does."""
     record_id = str(record["id"])
     if "abstract" in record:
         return Paper(title=record.get("title") or "", abstract=record["abstract"], id=record_id)

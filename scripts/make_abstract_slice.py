@@ -1,9 +1,10 @@
 #!/usr/bin/env python
-"""Write the committed slice of real abstracts (tests/fixtures/corpus/arxiv-2017-2019-500.jsonl.gz):
-the first N of the fixed sample of scripts/extract_records.py (arXiv 2017-2019, ordered by
-sha1 of the id), so the slice is part of the 4,000 abstracts measured there. arXiv metadata is CC0 1.0.
+"""Write the committed slice of real abstracts
+(tests/fixtures/corpus/arxiv-2017-2019-500.jsonl.gz): the first N of the fixed sample of
+scripts/extract_records.py (arXiv 2017-2019, ordered by sha1 of the id), so the slice is part
+of the 4,000 abstracts measured there. arXiv metadata is CC0 1.0.
 
-    .venv/bin/python scripts/make_abstract_slice.py [../shared/data/corpus/arxiv-ml.jsonl.gz] [-n 500]
+    .venv/bin/python scripts/make_abstract_slice.py [CORPUS.jsonl.gz] [-n 500]
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def main() -> None:
     with atomic_path(args.output) as target:
         # mtime=0: the same input gives the same bytes
         with gzip.GzipFile(target, "wb", mtime=0) as raw:
-            raw.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8"))
+            lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            raw.write("".join(lines).encode("utf-8"))
     print(f"{len(rows)} abstracts -> {args.output}")
 
 

@@ -87,7 +87,8 @@ def test_match_key_folds_surface_differences(a, b):
     assert match_key(a) == match_key(b)
 
 
-@pytest.mark.parametrize("a, b", [("CIFAR-10", "CIFAR-100"), ("GPT-3", "GPT-4"), ("LSTM", "LSTMs model")])
+@pytest.mark.parametrize("a, b", [("CIFAR-10", "CIFAR-100"), ("GPT-3", "GPT-4"),
+                                  ("LSTM", "LSTMs model")])
 def test_match_key_keeps_different_things_apart(a, b):
     assert match_key(a) != match_key(b)
 
@@ -140,7 +141,8 @@ def test_generic_entities_are_left_out_unless_asked():
 
 
 def test_a_paper_without_extraction_counts_all_its_gold_as_missed():
-    report = score_listing({"P": GOLD, "Q": GOLD[:1]}, [{"title": "Q", "entities": [], "mentions": []}])
+    report = score_listing({"P": GOLD, "Q": GOLD[:1]},
+                           [{"title": "Q", "entities": [], "mentions": []}])
     assert report.missing == ["P"] and report.scores.micro("typed").fn == 4
 
 
@@ -148,11 +150,14 @@ def test_cli_scores_saved_extractions_and_explains_a_missing_file(tmp_path):
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps(gold_record([span("Method", "BERT")])) + "\n")
     saved = tmp_path / "pred.jsonl"
-    saved.write_text(json.dumps({"id": "d1", "mentions": [mention("title", 0, 4, "Method", "BERT")]}) + "\n")
+    record = {"id": "d1", "mentions": [mention("title", 0, 4, "Method", "BERT")]}
+    saved.write_text(json.dumps(record) + "\n")
     result = CliRunner().invoke(app, ["evaluate", str(gold), "--extractions", str(saved), "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)
-    assert scores["exact"]["micro"]["f1"] == 1.0 and scores["exact"]["micro"]["ci"]["f1"] == [1.0, 1.0]
-    result = CliRunner().invoke(app, ["evaluate", str(gold), "--extractions", str(tmp_path / "no.jsonl")])
+    micro = scores["exact"]["micro"]
+    assert micro["f1"] == 1.0 and micro["ci"]["f1"] == [1.0, 1.0]
+    missing = str(tmp_path / "no.jsonl")
+    result = CliRunner().invoke(app, ["evaluate", str(gold), "--extractions", missing])
     # kg.cli.main prints a Failure as one line; here the runner hands it back
     assert result.exit_code != 0 and "file not found" in str(result.exception)

@@ -27,7 +27,8 @@ def gold():
 
 
 def entity_nodes(graph) -> list[dict]:
-    return [{"id": node, **data} for node, data in graph.nodes(data=True) if data.get("type") in LABELS]
+    return [{"id": node, **data} for node, data in graph.nodes(data=True)
+            if data.get("type") in LABELS]
 
 
 def node_forms(data: dict) -> set[str]:
