@@ -9,7 +9,14 @@ spacing and dash variants fold together). Keys are then joined by evidence, stro
    `random forest`),
 4. abbreviations defined in any paper (`Deep Neural Network (DNN)`), when the short form has
    one meaning across the build, and their expansion inside longer names (`CTR prediction` →
-   `click through rate prediction`).
+   `click through rate prediction`),
+5. head-word variants (`2D Matryoshka models` / `2D Matryoshka training approach`, `DR
+   systems` / `DR`): across the build where the name looks coined (digits, inner capitals),
+   else where one paper names both (`deep research systems` / `deep research`),
+6. a misspelling of a longer name in the same paper (`CFDBnech` once beside `CFDBench`).
+
+Variants and misspellings are weak evidence: their merges are listed by `kg entities
+--suspects`, and the aliases file's `keep_apart` undoes one.
 
 Guards refuse a join between two groups that carry different numbers (`CIFAR-10`/`CIFAR-100`,
 `GPT-2`/`GPT-3`, `Llama 3`/`Llama 3.1`), different catalogue entries (`BERT`/`RoBERTa`), or names
@@ -28,12 +35,20 @@ from dataclasses import dataclass, field
 from kg.extract.abbreviations import find_long_form
 from kg.link.aliases import UserAliases
 from kg.link.catalogue import EMPTY, Catalogue
-from kg.link.names import initials, is_short_form, name_key
+from kg.link.names import (
+    head_variant_core,
+    initials,
+    is_short_form,
+    misspelling_distance,
+    name_key,
+)
 
 CONFIDENCE = {"user": 1.0, "catalogue": 0.95, "initials": 0.95, "expansion": 0.85,
-              "spacing": 0.8, "abbreviation": 0.75, "alias": 0.6}
+              "spacing": 0.8, "abbreviation": 0.75, "variant": 0.7, "misspelling": 0.65,
+              "alias": 0.6}
 LOW_CONFIDENCE = 0.75  # merges below this are listed by `kg entities --suspects`
-KIND_ORDER = ("user", "catalogue", "alias", "spacing", "initials", "abbreviation", "expansion")
+KIND_ORDER = ("user", "catalogue", "alias", "spacing", "initials", "abbreviation", "expansion",
+              "variant", "misspelling")
 CATALOGUE_NODE = "@catalogue:"
 
 
@@ -47,6 +62,7 @@ class Link:
     confidence: float
     papers: tuple[str, ...] = ()  # the first few papers giving the evidence (sorted ids)
     paper_count: int = 0  # all papers giving it
+    note: str = ""  # what the evidence was, where the kind does not say it all
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,8 @@ class CanonicalEntity:
     mentions: int
     keys: list[str] = field(default_factory=list)
     merges: list[Link] = field(default_factory=list)
+    confidence: float = 1.0  # the highest paper-level confidence (kg.extract.worthiness)
+    generic: bool = False  # every paper judged it generic (kept by --keep-generic)
 
 
 def numbers(key: str) -> tuple[str, ...]:
@@ -229,7 +247,7 @@ class _Fact:
 class _Tally:
     """What the facts with one primary key say, summed over all papers."""
 
-    __slots__ = ("labels", "names", "catalogue", "surfaces", "mentions")
+    __slots__ = ("labels", "names", "catalogue", "surfaces", "mentions", "confidence", "generic")
 
     def __init__(self) -> None:
         self.labels: Counter = Counter()
@@ -237,8 +255,10 @@ class _Tally:
         self.catalogue: Counter = Counter()
         self.surfaces: set[str] = set()
         self.mentions = 0
+        self.confidence = 0.0
+        self.generic = True
 
-    def add(self, fact: _Fact, facts: int, mentions: int) -> None:
+    def add(self, fact: _Fact, facts: int, mentions: int, shape: _Shape) -> None:
         """`facts` paper-level entities like `fact`, with `mentions` mentions in all."""
         self.labels[fact.label] += facts
         self.names[fact.name] += facts
@@ -246,13 +266,16 @@ class _Tally:
             self.catalogue[fact.catalogue_id] += facts
         self.surfaces.update(fact.surfaces)
         self.mentions += mentions
+        self.confidence = max(self.confidence, shape.confidence)
+        self.generic &= shape.generic
 
 
 class _Shape:
     """One distinct paper-level entity (same id, label, name, aliases, catalogue id): its
     keys and evidence, and how many papers' entities and mentions it stands for."""
 
-    __slots__ = ("fact", "catalogue_pairs", "alias_pairs", "defined", "facts", "mentions")
+    __slots__ = ("fact", "catalogue_pairs", "alias_pairs", "defined", "facts", "mentions",
+                 "confidence", "generic", "cores")
 
     def __init__(self, fact: _Fact) -> None:
         self.fact = fact
@@ -261,6 +284,9 @@ class _Shape:
         self.defined: tuple = ()
         self.facts = 0
         self.mentions = 0
+        self.confidence = 0.0
+        self.generic = True
+        self.cores: tuple[tuple[str, bool], ...] = ()
 
 
 class CanonicalIndex:
@@ -291,6 +317,7 @@ class CanonicalIndex:
                     + self._alias_links() + self._spacing_links())
         self._apply(self._abbreviation_links(definitions))
         self._apply(self._expansion_links(definitions))
+        self._apply(self._variant_links())
         self._make_entities(aliases.rename_keys(), extractions)
 
     # evidence ------------------------------------------------------------------------------
@@ -305,11 +332,15 @@ class CanonicalIndex:
         self._alias_evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
         self._surfaces_of_key: dict[str, set[str]] = defaultdict(set)
         self._tallies: dict[str, _Tally] = defaultdict(_Tally)
+        self._named_cores: dict[str, set[str]] = defaultdict(set)
+        self._paper_variants: dict[tuple[str, str, str], Evidence] = defaultdict(Evidence)
+        self._variant_notes: dict[tuple[str, str, str], str] = {}
         definitions: dict[str, dict[str, tuple[str, Evidence]]] = defaultdict(dict)
         shapes: dict[tuple, _Shape] = {}
         for record in extractions:
             counts = Counter(m.get("entity_id") for m in record["mentions"])
             catalogue_pairs, alias_pairs, defined = set(), set(), set()
+            in_paper: list[tuple[_Shape, int]] = []
             for entity in record["entities"]:
                 signature = (entity["id"], entity["label"], entity["name"], tuple(entity["aliases"]),
                              entity.get("catalogue_id"))
@@ -318,9 +349,14 @@ class CanonicalIndex:
                     shape = shapes[signature] = self._shape(_fact(record["id"], entity, counts))
                 shape.facts += 1
                 shape.mentions += counts.get(entity["id"], 0)
+                shape.confidence = max(shape.confidence, entity.get("confidence", 1.0))
+                shape.generic &= bool((entity.get("worthiness") or {}).get("generic"))
                 catalogue_pairs.update(shape.catalogue_pairs)
                 alias_pairs.update(shape.alias_pairs)
                 defined.update(shape.defined)
+                in_paper.append((shape, counts.get(entity["id"], 0)))
+            for key in self._same_paper_variants(in_paper):
+                self._paper_variants[key].add(record["id"])
             for pair in catalogue_pairs:
                 self._catalogue_evidence[pair].add(record["id"])
             for pair in alias_pairs:
@@ -328,7 +364,7 @@ class CanonicalIndex:
             for short, long, kind in defined:
                 definitions[short].setdefault(long, (kind, Evidence()))[1].add(record["id"])
         for shape in shapes.values():
-            self._tallies[shape.fact.primary].add(shape.fact, shape.facts, shape.mentions)
+            self._tallies[shape.fact.primary].add(shape.fact, shape.facts, shape.mentions, shape)
         return definitions
 
     def _shape(self, fact: _Fact) -> _Shape:
@@ -349,7 +385,64 @@ class CanonicalIndex:
                    if key != fact.primary and (pair := self._abbreviation_pair(fact, key))]
         defined += [pair for surface in fact.surfaces for pair in inner_definitions(surface)]
         shape.defined = tuple(defined)
+        # `X system` is a Method; with a task's name it is a method for the task, not the task
+        cores = {core for surface in fact.surfaces if (core := head_variant_core(surface))} \
+            if fact.label == "Method" else set()
+        shape.cores = tuple(sorted(cores))
+        for core, named in cores:
+            if named and core != fact.primary:
+                self._named_cores[core].add(fact.primary)
         return shape
+
+    def _same_paper_variants(self, in_paper: list[tuple[_Shape, int]]) -> set[tuple[str, str, str]]:
+        """(key, key, kind) joins one paper gives: a name and its head-word variant
+        (`deep research` / `deep research systems`), two variants of one name, and a name
+        written once and a key one or two edits from it written more often (`CFDBnech` /
+        `CFDBench`)."""
+        found = set()
+        by_core: dict[str, set[str]] = defaultdict(set)
+        methods = {shape.fact.primary for shape, _ in in_paper if shape.fact.label == "Method"}
+        for shape, _ in in_paper:
+            for core, _ in shape.cores:
+                if core != shape.fact.primary:
+                    by_core[core].add(shape.fact.primary)
+        for core, variants in by_core.items():
+            members = sorted(variants | ({core} & methods))
+            for other in members[1:]:
+                found.add((members[0], other, "variant"))
+                self._variant_notes.setdefault((members[0], other, "variant"), (
+                    f"one paper names {members[0]!r} and {other!r} (head-word variants of {core!r})"))
+        counted = sorted(((shape.fact.primary, mentions, _capitals(shape.fact.name))
+                          for shape, mentions in in_paper if not shape.fact.catalogue_id),
+                         key=lambda item: (-item[1], item[0]))
+        for rare, rare_mentions, rare_capitals in counted:
+            if rare_mentions != 1:
+                continue
+            for common, common_mentions, capitals in counted:
+                # a capital more or less is a coined name (`ResNet` / `ResNeXt`), not a slip
+                if (common_mentions > 1 and capitals == rare_capitals
+                        and (distance := misspelling_distance(rare, common))):
+                    found.add((common, rare, "misspelling"))
+                    self._variant_notes.setdefault((common, rare, "misspelling"), (
+                        f"{rare!r} written once, {distance} edit(s) from {common!r} in the same paper"))
+                    break
+        return found
+
+    def _variant_links(self) -> list[Link]:
+        """Coined names under several heads across the build, and what papers gave."""
+        links = []
+        for core, variants in sorted(self._named_cores.items()):
+            members = sorted(variants)
+            hub = core if "Method" in self._labels_of_key.get(core, ()) else members[0]
+            if core in self.groups.parent and hub != core:
+                continue  # the name is known as something else than a method (a task)
+            links += [Link(hub, other, "variant", CONFIDENCE["variant"],
+                           note=f"head-word variants of {core!r}")
+                      for other in members if other != hub]
+        for (a, b, kind), evidence in sorted(self._paper_variants.items()):
+            links.append(Link(a, b, kind, CONFIDENCE[kind], evidence.papers, evidence.count,
+                              self._variant_notes.get((a, b, kind), "")))
+        return links
 
     def _user_links(self, aliases: UserAliases) -> list[Link]:
         return [Link(group[0], key, "user", CONFIDENCE["user"])
@@ -465,6 +558,8 @@ class CanonicalIndex:
                 aliases=sorted(surfaces - {name}, key=lambda s: (s.lower(), s)),
                 catalogue_id=catalogue_id, papers=papers[root],
                 mentions=sum(t.mentions for t in tallies), keys=keys,
+                confidence=round(max(t.confidence for t in tallies), 3),
+                generic=all(t.generic for t in tallies),
                 merges=sorted(merges_by_root[root], key=lambda link: (link.kind, link.a, link.b))), root))
 
         self.entities: dict[str, CanonicalEntity] = {}
@@ -477,6 +572,7 @@ class CanonicalIndex:
             self._by_root[root] = entity.id
         # what only the passes needed
         del self._tallies, self._labels_of_key, self._catalogue_evidence, self._alias_evidence
+        del self._named_cores, self._paper_variants, self._variant_notes
         del self._surfaces_of_key
 
     # lookups -------------------------------------------------------------------------------
@@ -507,6 +603,10 @@ class CanonicalIndex:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+
+def _capitals(name: str) -> str:
+    return "".join(sorted(c for c in name if c.isupper()))
 
 
 def primary_key(entity: dict) -> str:

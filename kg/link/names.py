@@ -23,7 +23,8 @@ VAGUE = {
     "experiments", "experiment", "work", "paper", "study", "analysis", "problem", "problems",
     "baseline", "baselines", "network", "networks", "module", "modules", "strategy",
     "strategies", "solution", "solutions", "tool", "tools", "scheme", "mechanism", "process",
-    "benchmark", "benchmarks", "metric", "metrics", "state-of-the-art", "sota", "evaluation",
+    "benchmark", "benchmarks", "metric", "metrics", "state-of-the-art", "state of the art", "sota",
+    "single model", "evaluation",
     "efficiency", "effectiveness", "quality", "accuracy improvement", "learning", "training",
     "inference", "features", "feature", "representation", "representations", "information",
     "knowledge", "application", "applications", "setting", "settings", "component",
@@ -130,3 +131,47 @@ def is_vague(text: str) -> bool:
     if all(word in VAGUE or singular(word) in VAGUE for word in words):
         return True  # `model architectures`, `network design`: generic words only
     return len(words) > 8
+
+
+# `X model(s)`, `X approach`, `X framework`, `X systems`, ...: one thing under several heads
+VARIANT_HEADS = {"model", "approach", "framework", "system", "method", "architecture", "network",
+                 "algorithm", "technique"}
+# a generic word between a name and its head (`2D Matryoshka embedding models`)
+VARIANT_MODIFIERS = {"embedding", "training", "learning", "inference", "neural", "language",
+                     "based", "deep", "retrieval", "generation"}
+
+
+def head_variant_core(surface: str) -> tuple[str, bool] | None:
+    """The name a surface form extends with a generic head, as a key, and whether that name
+    looks like a coined name (digits, inner capitals: `2D Matryoshka`, `DR`):
+    `2D Matryoshka training approach` → (`2d matryoshka`, True), `DR systems` → (`dr`, True),
+    `deep research systems` → (`deep research`, False). None without such a head."""
+    words = fold(surface).split()
+    if len(words) < 2 or singular(words[-1].lower()) not in VARIANT_HEADS:
+        return None
+    words = words[:-1]
+    named = any(looks_like_a_name(word) for word in words)
+    if len(words) >= 2 and words[-1].lower() in VARIANT_MODIFIERS and named and any(
+            looks_like_a_name(word) for word in words[:-1]):
+        words = words[:-1]
+    core = name_key(" ".join(words))
+    if not core or len(core.replace(" ", "")) < 2 or is_vague(core):
+        return None
+    return core, named
+
+
+def misspelling_distance(a: str, b: str) -> int | None:
+    """Edits (insert, delete, substitute, swap two neighbours) between two keys that may be one
+    name misspelt (`cfdbench` / `cfdbnech`): names of at least 6 letters, the same numbers,
+    at most 1 edit (2 from 12 letters); None otherwise."""
+    from rapidfuzz.distance import OSA
+
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    shorter = min(len(a), len(b))
+    if a == b or shorter < 6 or abs(len(a) - len(b)) > 2:
+        return None
+    if re.findall(r"\d+(?:\.\d+)*", a) != re.findall(r"\d+(?:\.\d+)*", b):
+        return None
+    limit = 2 if shorter >= 12 else 1
+    distance = OSA.distance(a, b, score_cutoff=limit)
+    return distance if distance <= limit else None

@@ -44,7 +44,8 @@ def find_suspects(index: CanonicalIndex) -> list[dict]:
             if link.confidence < LOW_CONFIDENCE:
                 suspects.append(_suspect(
                     "low-confidence merge", [entity],
-                    f"{link.a!r} joined {link.b!r} ({link.kind})", link.confidence, link.paper_count))
+                    f"{link.a!r} joined {link.b!r} ({link.kind}"
+                    + (f": {link.note})" if link.note else ")"), link.confidence, link.paper_count))
     for ambiguity in index.ambiguous:
         meanings = [by_key[long] for long, *_ in ambiguity.meanings if long in by_key]
         suspects.append(_suspect(

@@ -177,3 +177,73 @@ def test_spacing_variants_and_tokenised_hyphens_merge():
                record("c", "fully - convolutional networks", entity("Method", "fully - convolutional networks")),
                record("d", "fully convolutional network", entity("Method", "fully convolutional network"))]
     assert len(CanonicalIndex(records, catalogue=EMPTY)) == 2
+
+
+def test_head_word_variants_of_a_coined_name_are_one_entity_across_papers():
+    records = [record("s1", "2D Matryoshka embedding models and 2D Matryoshka models",
+                      entity("Method", "2D Matryoshka embedding models"), entity("Method", "2D Matryoshka models")),
+               record("s2", "the 2D Matryoshka training approach", entity("Method", "2D Matryoshka training approach")),
+               record("s3", "2D Matryoshka-2 models", entity("Method", "2D Matryoshka-2 models"))]
+    index = CanonicalIndex(records, catalogue=EMPTY)
+    matryoshka = by_name(index, "2D Matryoshka models")
+    assert {"2D Matryoshka embedding models", "2D Matryoshka training approach"} <= \
+        {matryoshka.name, *matryoshka.aliases}
+    assert {link.kind for link in matryoshka.merges} == {"variant"}
+    assert by_name(index, "2D Matryoshka-2 models") is not matryoshka  # another number
+
+
+def test_deep_research_dr_and_dr_systems_are_one_entity():
+    records = [record("d1", "Deep research (DR) agents. DR systems search. deep research systems.",
+                      entity("Method", "deep research", "DR"), entity("Method", "DR systems"),
+                      entity("Method", "deep research systems"))]
+    index = CanonicalIndex(records, catalogue=EMPTY)
+    assert len(index) == 1
+    (dr,) = index
+    assert {"deep research", "DR", "DR systems", "deep research systems"} <= {dr.name, *dr.aliases}
+
+
+def test_ordinary_words_under_a_head_join_only_where_one_paper_names_both():
+    apart = [record("t1", "attention models", entity("Method", "attention models")),
+             record("t2", "attention", entity("Method", "attention"))]
+    assert len(CanonicalIndex(apart, catalogue=EMPTY)) == 2
+    together = [record("t3", "Transformer architecture; the Transformer",
+                       entity("Method", "Transformer"), entity("Method", "Transformer architecture"))]
+    assert len(CanonicalIndex(together, catalogue=EMPTY)) == 1
+
+
+def test_a_misspelling_in_the_same_paper_joins_the_name_and_is_a_suspect():
+    from kg.link.suspects import find_suspects
+
+    records = [record("c", "CFDBench is a benchmark. On CFDBench we test. CFDBnech has errors.",
+                      entity("Dataset", "CFDBench"), entity("Dataset", "CFDBnech"))]
+    index = CanonicalIndex(records, catalogue=EMPTY)
+    (bench,) = index
+    assert bench.name == "CFDBench" and "CFDBnech" in bench.aliases
+    (link,) = bench.merges
+    assert link.kind == "misspelling" and "written once" in link.note
+    (suspect,) = [s for s in find_suspects(index) if s["kind"] == "low-confidence merge"]
+    assert "misspelling" in suspect["reason"] and "1 edit" in suspect["reason"]
+
+
+@pytest.mark.parametrize("common, rare", [("ResNet", "ResNeXt"), ("GPT-2 large", "GPT-3 large"),
+                                          ("encoder", "decoder"), ("BERT", "BART")])
+def test_close_names_that_are_not_misspellings_stay_apart(common, rare):
+    records = [record("r", f"{common} and {common} and {common}; {rare}.",
+                      entity("Method", common), entity("Method", rare))]
+    assert len(CanonicalIndex(records, catalogue=EMPTY)) == 2
+
+
+def test_two_catalogue_entries_never_merge_as_variants():
+    records = [record("k", "BERT model; BERT models; RoBERTa model",
+                      entity("Method", "BERT", catalogue_id="c:method/bert"),
+                      entity("Method", "RoBERTa model", catalogue_id="c:method/roberta"))]
+    index = CanonicalIndex(records, catalogue=CATALOGUE)
+    assert len(index) == 2
+
+
+def test_a_method_named_after_a_task_stays_apart_from_the_task():
+    records = [record("m", "machine translation; a machine translation system; 3D object detection "
+                           "and a 3D object detection method",
+                      entity("Task", "machine translation"), entity("Method", "machine translation system"),
+                      entity("Task", "3D object detection"), entity("Method", "3D object detection method"))]
+    assert len(CanonicalIndex(records, catalogue=EMPTY)) == 4
