@@ -25,6 +25,8 @@ from types import SimpleNamespace
 import networkx as nx
 
 from kg.engine import DEFAULT_BATCH_SIZE, WorkFolder, finished_lines, run_extraction
+from kg.engine.buildfolder import (MARKER, OutputError, Staging, build_folder, check_inputs_outside,
+                                   check_output, pause_for_tests, write_marker)
 from kg.engine.records import ExtractionsFile
 from kg.export.outputs import write_outputs
 from kg.export.rdf import DEFAULT_BASE, check_base_iri
@@ -41,10 +43,9 @@ from kg.sources import check_inputs, read_inputs, read_records
 
 # formats `build(exports=...)` writes in the build's own walk, and where (`kg export`'s defaults)
 BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
-
-
-class OutputError(Exception):
-    """The output folder cannot be created or written."""
+# the files every build writes, summary.json last (then the marker, MARKER)
+BUILD_FILES = ["extractions.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml", "graph.html",
+               "store.oxigraph", "store.lbdb", "summary.json"]
 
 
 @dataclass
@@ -80,7 +81,7 @@ def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> 
     for record in known:
         source = record.get("source") or {}
         earlier = SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"),
-                                  date=record.get("date"))
+                                  date=record.get("date"), known=True)
         for key in identity_keys(record["title"], record["id"], record.get("arxiv_id"),
                                  record.get("doi")):
             first_seen.setdefault(key, earlier)
@@ -92,6 +93,9 @@ def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> 
         original = next((first_seen[k] for k in keys if k in first_seen
                          and not (k.startswith("title:") and years_apart(item, first_seen[k]))),
                         None)
+        if original is not None and getattr(original, "known", False) and (
+                original.source, original.line) == (item.source, item.line):
+            continue  # this very record is in the build already (an input given again)
         if original is not None:
             for key in keys:  # a third copy known only by this one's DOI is a repeat too
                 first_seen.setdefault(key, original)
@@ -244,7 +248,8 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
           base_iri: str = DEFAULT_BASE, on_paper: Callable[[], None] | None = None,
           update: bool = False, aliases: str | os.PathLike | None = None,
           engine: str = "local", scheduler: str | None = None,
-          batch_size: int = DEFAULT_BATCH_SIZE, exports: Iterable[str] = ()) -> Build:
+          batch_size: int = DEFAULT_BATCH_SIZE, exports: Iterable[str] = (), force: bool = False,
+          on_wait: Callable[[int | None], None] | None = None) -> Build:
     """Read, extract, link and build; write every output file into `out`, each atomically.
     `update`: add the inputs to the build already in `out`, reusing its extractions (the
     graph equals a full build of all inputs). `aliases`: a user aliases file (merge, keep
@@ -253,7 +258,13 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     Finished batches of `batch_size` papers are kept in `out/.work/` until the build is
     complete, so an interrupted build run again with the same arguments resumes. `exports`:
     also write these formats (`BUILD_EXPORTS`) from the same walk of the graph, as
-    `kg export` would, without walking it again."""
+    `kg export` would, without walking it again.
+
+    `out` is kg's (`kg.engine.buildfolder`): a new or empty folder, or an earlier build; any
+    other folder is refused unless `force`, and files kg did not write are never removed.
+    The new build is written beside the previous one and replaces it in one step, so `out`
+    holds one complete build at every moment. One build at a time writes `out`: the next
+    waits (`on_wait(pid)` is told which process holds it)."""
     started = time.perf_counter()
     check_base_iri(base_iri)
     exports = list(dict.fromkeys(exports))
@@ -264,30 +275,57 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     if records is None:
         check_inputs(inputs)
     out = Path(out)
-    previous, rejects = read_previous_build(out) if update else ([], [])
-    user_aliases = load_aliases(aliases) if aliases else (
-        stored_aliases(out) if update else None)
-    ensure_writable(out)
+    if update and not (out / "extractions.jsonl").is_file():
+        raise OutputError(f"no build to update in {out}: extractions.jsonl not found")
+    with build_folder(out, on_wait):
+        previous, rejects = read_previous_build(out) if update else ([], [])
+        user_aliases = load_aliases(aliases) if aliases else (
+            stored_aliases(out) if update else None)
+        files = BUILD_FILES + (["aliases.yaml"] if user_aliases else []) + [
+            BUILD_EXPORTS[fmt] for fmt in exports]
+        owned = check_output(out, files, force)
+        check_inputs_outside(inputs if records is None else (), out, owned | set(files))
+        ensure_writable(out)
+        with Staging(out) as staging:
+            result = _build_into(staging.path, out, inputs, records, previous, rejects,
+                                 user_aliases, files, started, processes=processes,
+                                 base_iri=base_iri, on_paper=on_paper, update=update,
+                                 engine=engine, scheduler=scheduler, batch_size=batch_size,
+                                 exports=exports)
+            pause_for_tests("switch")
+            staging.switch(owned, [*files, MARKER])
+        WorkFolder(out).remove()  # kept until now, so a build interrupted while writing resumes too
+    return result
+
+
+def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list[Reject],
+                user_aliases: UserAliases | None, files: list[str], started: float,
+                processes: int, base_iri: str, on_paper, update: bool, engine: str,
+                scheduler: str | None, batch_size: int, exports: list[str]) -> Build:
+    """Extract into `out`'s work folder and write every file of the build into `stage`."""
     work = WorkFolder(out)
+    previous_rejects = len(rejects)
     run = run_extraction(input_papers(inputs, records, rejects, previous), work, engine=engine,
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
-    papers = write_lines(out / "extractions.jsonl",  # JSON lines copied, never decoded here
+    papers = write_lines(stage / "extractions.jsonl",  # JSON lines copied, never decoded here
                          chain(previous.lines() if update else (), finished_lines(run, work)))
     del previous
+    rejects = _without_repeated_rejects(rejects, previous_rejects)
     summary = Summary(extracted_now=run.extracted, reused=run.reused)
-    write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))
-    write_aliases(out, user_aliases)
+    write_jsonl(stage / "rejects.jsonl", (r.to_dict() for r in rejects))
+    write_aliases(stage, user_aliases)
     linked = time.perf_counter()
     summary.steps["extraction"] = round(linked - started, 2)  # reading and writing included
-    extractions = ExtractionsFile(out / "extractions.jsonl")  # read from disk, not held in memory
+    extractions = ExtractionsFile(stage / "extractions.jsonl")  # read from disk, not held in memory
     index = CanonicalIndex(extractions.linking(), user_aliases)
     summary.steps["index"] = round(time.perf_counter() - linked, 2)
     walk = BuildWalk(extractions.by_id, index, shared_nodes(extractions.path))
+    pause_for_tests("outputs")
     written = write_outputs(
-        walk, out, base=base_iri, title=f"kg: {papers} papers",
-        ntriples=out / BUILD_EXPORTS["nt"] if "nt" in exports else None,
-        neo4j_csv=out / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None)
+        walk, stage, base=base_iri, title=f"kg: {papers} papers",
+        ntriples=stage / BUILD_EXPORTS["nt"] if "nt" in exports else None,
+        neo4j_csv=stage / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None)
     summary.steps.update(written.seconds)
     types = Counter(written.nodes)
     summary.papers_in_graph = types.pop("Paper", 0)
@@ -296,14 +334,33 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     summary.papers_read = summary.papers_in_graph + summary.rejected
     summary.entities = dict(sorted(types.items()))
     summary.edges = dict(sorted(written.edges.items()))
-    summary.files = ["extractions.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
-                     "graph.html", "store.oxigraph", "store.lbdb", "summary.json"] + (
-                        ["aliases.yaml"] if user_aliases else []) + [
-                        BUILD_EXPORTS[fmt] for fmt in exports]
+    summary.files = files
     summary.seconds = round(time.perf_counter() - started, 2)
-    write_jsonl(out / "summary.json", [summary.to_dict()])
-    work.remove()  # kept until here, so a build interrupted while writing resumes too
+    write_jsonl(stage / "summary.json", [summary.to_dict()])
+    write_marker(stage, files)
     return Build(out=out, summary=summary, rejects=rejects, index=index)
+
+
+def _without_repeated_rejects(rejects: list[Reject], previous: int) -> list[Reject]:
+    """The previous build's rejects (the first `previous`), then this run's, less any that
+    repeats one of those (an input given again is rejected again for the same reason)."""
+    seen = {(r.file, r.line, r.reason) for r in rejects[:previous]}
+    kept = rejects[:previous]
+    for reject in rejects[previous:]:
+        if (reject.file, reject.line, reject.reason) not in seen:
+            seen.add((reject.file, reject.line, reject.reason))
+            kept.append(reject)
+    return kept
+
+
+def require_build(out: Path) -> None:
+    """Refuse a folder that holds no complete build (summary.json is a build's last file)."""
+    if not (out / "extractions.jsonl").is_file():
+        raise OutputError(f"no build at {out}: extractions.jsonl not found (run `kg build ... "
+                          f"-o {out}` first)")
+    if not (out / "summary.json").is_file():
+        raise OutputError(f"no complete build at {out}: summary.json not found (an interrupted "
+                          f"build? run `kg build ... -o {out}` again)")
 
 
 def read_previous_build(out: Path) -> tuple[ExtractionsFile, list[Reject]]:
@@ -326,7 +383,6 @@ def write_aliases(out: Path, aliases: UserAliases | None) -> None:
     import yaml
 
     if aliases is None:
-        (out / "aliases.yaml").unlink(missing_ok=True)
         return
     with atomic_path(out / "aliases.yaml") as temp:
         Path(temp).write_text(yaml.safe_dump(aliases.to_dict(), allow_unicode=True, sort_keys=False),
@@ -337,8 +393,7 @@ def load(out: str | os.PathLike) -> Build:
     """Open an existing build folder (index relinked from its extractions and aliases file;
     the graph assembled when first asked for)."""
     out = Path(out)
-    if not (out / "extractions.jsonl").is_file():
-        raise OutputError(f"not a kg build folder: {out} (extractions.jsonl not found)")
+    require_build(out)
     rejects = [Reject(**r) for r in read_jsonl_file(out / "rejects.jsonl")]
     summary = Summary(**json.loads((out / "summary.json").read_text()))
     index = CanonicalIndex(ExtractionsFile(out / "extractions.jsonl").linking(), stored_aliases(out))

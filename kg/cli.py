@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -15,9 +17,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+EXIT_CODES = ("Exit codes: 0 done; 1 --strict and records were rejected; 2 usage or "
+              "environment error (bad option, missing input, unwritable or full output, "
+              "service down), one line on stderr; 70 internal error (a bug: the traceback is "
+              "saved to a file named on stderr, or printed with KG_DEBUG=1); 130 interrupted "
+              "(SIGINT, Ctrl-C); 143 terminated (SIGTERM). A build stopped by any of these "
+              "leaves the previous build in its folder as it was.")
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="Build a knowledge graph of ML papers: methods, datasets, metrics, tasks, "
-                       "code links and results.")
+                       "code links and results.", epilog=EXIT_CODES)
 console = Console(stderr=True)
 
 Inputs = Annotated[list[str], typer.Argument(
@@ -70,8 +78,17 @@ def build(
     exports: Annotated[list[str] | None, typer.Option(
         "--export", metavar="FORMAT", help="Also write nt (OUT/graph.nt) or neo4j-csv "
         "(OUT/neo4j-import) from the same walk of the graph; repeat for both.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write into a non-empty folder that is not a kg build (its files are "
+        "kept; kg never deletes a file it did not write).")] = False,
 ) -> None:
-    """Read, extract, link and write the graph, its stores and its page into OUT."""
+    """Read, extract, link and write the graph, its stores and its page into OUT.
+
+    OUT must be new, empty or an earlier kg build (OUT/.kg-build.json names the files kg
+    wrote; only those are ever replaced). The new build is written beside OUT and replaces the
+    previous one in one step: stopped at any moment (Ctrl-C, kill), OUT still holds the
+    previous build, and the same command run again resumes. One build at a time writes a
+    folder: a second one waits for the first, naming its process."""
     from kg.api import build as run_build
 
     if not inputs and update is None:
@@ -87,7 +104,8 @@ def build(
         result = run_build(inputs or [], out=out, processes=processes, base_iri=base_iri,
                            on_paper=lambda: progress.advance(task),
                            update=update is not None, aliases=aliases, engine=engine,
-                           scheduler=scheduler, batch_size=batch_size, exports=exports or ())
+                           scheduler=scheduler, batch_size=batch_size, exports=exports or (),
+                           force=force, on_wait=lambda pid: _say_waiting(out, pid))
     summary = result.summary
     table = Table(title=f"kg build → {out}", show_header=False)
     table.add_row("papers read", str(summary.papers_read))
@@ -110,6 +128,12 @@ def build(
         raise Failure(f"--strict: {real_rejects} record(s) rejected, see {out / 'rejects.jsonl'}", 1)
 
 
+def _say_waiting(out: Path, pid: int | None) -> None:
+    holder = f"process {pid}" if pid else "another process"
+    console.print(f"kg: {out} is being built by {holder}; waiting for it to finish",
+                  soft_wrap=True)
+
+
 @app.command()
 def extract(
     inputs: Inputs,
@@ -124,17 +148,27 @@ def extract(
     from kg.sources import check_inputs
 
     check_inputs(inputs)
+    rejects = rejects or output.with_name("rejects.jsonl")
+    _refuse_overwriting_inputs(inputs, {"--output": output, "--rejects": rejects})
     ensure_writable(output.parent if str(output.parent) else Path("."))
     found: list = []
     with _progress() as progress:
         task = progress.add_task("extracting", total=None)
         count = write_jsonl(output, run_extract(inputs, processes=processes, rejects=found,
                                                 on_paper=lambda: progress.advance(task)))
-    rejects = rejects or output.with_name("rejects.jsonl")
     write_jsonl(rejects, (r.to_dict() for r in found))
     console.print(f"{count} papers → {output}; {len(found)} rejected → {rejects}", soft_wrap=True)
     if strict and any(not r.reason.startswith("duplicate of") for r in found):
         raise Failure(f"--strict: records rejected, see {rejects}", 1)
+
+
+def _refuse_overwriting_inputs(inputs: list[str], outputs: dict[str, Path]) -> None:
+    """An output that is one of the inputs would overwrite it: refuse."""
+    given = {Path(i).resolve(): i for i in inputs if i != "-"}
+    for option, path in outputs.items():
+        if (found := given.get(path.resolve())) is not None:
+            raise Failure(f"{option} {path} is the input {found}: writing it would overwrite "
+                          f"the input; choose another file")
 
 
 def _query_text(query: str | None, file: Path | None) -> str:
@@ -217,8 +251,7 @@ def export(
         return
     if fmt not in FORMATS:
         raise Failure(f"unknown --format {fmt!r}: use {', '.join(FORMATS)}")
-    if not (out / "extractions.jsonl").is_file():
-        raise Failure(f"no build at {out}: run `kg build ... -o {out}` first")
+    _check_build(out)
     graph = load(out).walk()  # streamed from the build's files, paper by paper
     base = base_iri or stored_base_iri(out) or DEFAULT_BASE
     if output is None:
@@ -260,18 +293,30 @@ Neo4jDatabase = Annotated[str | None, typer.Option(
 def cypher(out: OutDir, query: QueryText = None, file: QueryFile = None,
            fmt: OutputFormat = "table",
            neo4j: Annotated[str | None, typer.Option(
-               "--neo4j", metavar="URI", help="Query this Neo4j server instead of the build's store.",
+               "--neo4j", metavar="URI", help="Query this Neo4j server (bolt:// or neo4j://) "
+               "instead of the build's store.",
                show_default=False)] = None,
            embedded: Annotated[bool, typer.Option(
                "--embedded", help="Query the build's Ladybug store even when NEO4J_URI is set.")] = False,
+           write: Annotated[bool, typer.Option(
+               "--write", help="Allow writes (CREATE, MERGE, SET, DELETE ...) on Neo4j; the "
+               "build's store is always read-only.")] = False,
            user: Neo4jUser = None, password: Neo4jPassword = None, database: Neo4jDatabase = None) -> None:
-    """Run a Cypher query on the build's embedded Ladybug store, or on Neo4j: with --neo4j URI,
-    or when NEO4J_URI is set (unless --embedded)."""
+    """Run a read-only Cypher query on the build's embedded Ladybug store, or on Neo4j: with
+    --neo4j URI, or when NEO4J_URI is set (unless --embedded). Queries only read the graph:
+    file access (LOAD FROM, LOAD CSV, COPY ... TO/FROM, INSTALL/LOAD EXTENSION, ATTACH,
+    EXPORT/IMPORT DATABASE) is refused everywhere, and so are writes, except on Neo4j with
+    --write (otherwise the query runs in a READ transaction). CALL runs only the store's
+    catalogue functions (SHOW_TABLES, TABLE_INFO ...) or Neo4j's built-in db.* procedures;
+    one statement per query."""
     from kg.query.cypher import cypher_engine, cypher_rows, neo4j_cypher_rows
 
     text = _query_text(query, file)
     uri = cypher_engine(neo4j, embedded)
     if uri is None:
+        if write:
+            raise Failure("--write is for Neo4j: the build's Cypher store is read-only "
+                          "(kg build writes it)")
         print_rows(*cypher_rows(out, text), fmt)
         return
     from kg.export.neo4j_bolt import Neo4jSettings
@@ -280,7 +325,7 @@ def cypher(out: OutDir, query: QueryText = None, file: QueryFile = None,
     if neo4j is None:
         console.print(f"querying Neo4j at {settings.where} (NEO4J_URI is set; --embedded for "
                       f"{out / 'store.lbdb'})", soft_wrap=True, style="dim")
-    print_rows(*neo4j_cypher_rows(settings, text), fmt)
+    print_rows(*neo4j_cypher_rows(settings, text, write=write), fmt)
 
 
 neo4j_app = typer.Typer(no_args_is_help=True, help="Load a build into a Neo4j server.")
@@ -357,8 +402,9 @@ def evaluate(
 
 
 def _check_build(out: Path) -> None:
-    if not (out / "extractions.jsonl").is_file():
-        raise Failure(f"no build at {out}: run `kg build ... -o {out}` first")
+    from kg.api import require_build
+
+    require_build(out)
 
 
 @app.command()
@@ -585,6 +631,15 @@ app.add_typer(fetch_app, name="fetch")
 FetchOut = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
 
 
+def _check_writable_file(output: Path) -> None:
+    """Fail before a slow download, not after it, when its file cannot be written."""
+    from kg.api import ensure_writable
+
+    if output.is_dir():
+        raise Failure(f"cannot write {output}: it is a folder")
+    ensure_writable(output.parent if str(output.parent) else Path("."))
+
+
 @fetch_app.command("arxiv")
 def fetch_arxiv_command(
     query: Annotated[str, typer.Option("--query", "-q", help="arXiv search, e.g. 'cat:cs.CL AND ti:bert'.")],
@@ -595,6 +650,7 @@ def fetch_arxiv_command(
     """Search the arXiv API; writes one Atom feed for `kg build`."""
     from kg.sources.fetch import FetchError, fetch_arxiv
 
+    _check_writable_file(output)
     try:
         count = fetch_arxiv(query, max_results, output, base_url=base_url)
     except FetchError as error:
@@ -611,6 +667,7 @@ def fetch_hf_daily_command(
     """Hugging Face daily papers of one day; writes their JSON for `kg build`."""
     from kg.sources.fetch import FetchError, fetch_hf_daily
 
+    _check_writable_file(output)
     try:
         count = fetch_hf_daily(date, output, base_url=base_url)
     except FetchError as error:
@@ -618,8 +675,26 @@ def fetch_hf_daily_command(
     console.print(f"{count} papers written to {output}")
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main process so a build unwinds (its staging folder removed,
+    the previous build left in place) instead of vanishing."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    if os.getpid() != _MAIN_PID[0]:  # a forked worker: die as SIGTERM would
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Terminated()
+
+
+_MAIN_PID = [0]
+INTERRUPTED = ("interrupted ({name}, exit {code}); a build stopped before its end leaves "
+               "the previous one in place, and the same command resumes it")
+
+
 def main() -> None:
-    """Entry point: known failures become one line on stderr and exit code 2 (or 1)."""
+    """Entry point: every failure becomes one line on stderr and an exit code (`EXIT_CODES`)."""
     from kg.api import OutputError
     from kg.engine import EngineError
     from kg.export.neo4j_bolt import Neo4jError
@@ -628,26 +703,108 @@ def main() -> None:
     from kg.query.sparql import QueryError
     from kg.sources import InputError
 
+    _MAIN_PID[0] = os.getpid()
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit: an error to report, not a silent death
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         app(standalone_mode=False)
     except (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError,
             Neo4jError, EngineError) as error:
-        print(f"kg: error: {' '.join(str(error).split())}", file=sys.stderr)
-        sys.exit(getattr(error, "code", 2))
+        _fail(" ".join(str(error).split()), getattr(error, "code", 2))
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except typer.Abort:
-        console.print("kg: aborted")
-        sys.exit(130)
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
+    except (typer.Abort, KeyboardInterrupt) as error:
+        terminated = isinstance(error.__context__, Terminated)
+        _fail(INTERRUPTED.format(name="SIGTERM" if terminated else "SIGINT",
+                                 code=143 if terminated else 130), 143 if terminated else 130)
+    except Terminated:
+        _fail(INTERRUPTED.format(name="SIGTERM", code=143), 143)
+    except OSError as error:  # the environment: a full disk, a path too long, no permission
+        _fail(_os_error_line(error), 2)
+    except Exception as error:
+        if isinstance(error, _click_exceptions()):  # usage errors: exit 2
             error.show()
             sys.exit(error.exit_code)
-        raise
-    except KeyboardInterrupt:
-        sys.exit(130)
+        if (cause := _os_error_in(error)) is not None:  # e.g. a store's write on a full disk
+            _fail(_os_error_line(cause), 2)
+        _internal_error(error)
+
+
+def _click_exceptions() -> tuple[type, ...]:
+    """Click's usage errors: typer's own copy of click, and click where installed."""
+    found = []
+    try:
+        from typer._click.exceptions import ClickException
+        found.append(ClickException)
+    except ImportError:
+        pass
+    try:
+        from click import ClickException
+        found.append(ClickException)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"kg: {message}" if message.startswith("interrupted") else f"kg: error: {message}",
+          file=sys.stderr)
+    sys.exit(code)
+
+
+# what the stores (Rust, C++) say where a write failed: an environment error, not a bug
+_DISK_ERRORS = {"No space left on device": 28, "Disk quota exceeded": 122, "File too large": 27,
+                "IO exception": 5}
+
+
+def _os_error_in(error: BaseException) -> OSError | None:
+    """The OSError behind an error a library raised, also one it gave only as text (the
+    stores report a full disk as their own error)."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return seen
+        for text, number in _DISK_ERRORS.items():
+            if text.lower() in str(seen).lower():
+                said = " ".join(str(seen).split())
+                return OSError(number, f"{os.strerror(number)}: {said[:240]}")
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _os_error_line(error: OSError) -> str:
+    where = f" ({error.filename})" if error.filename else ""
+    if len(where) > 200:
+        where = f" ({str(error.filename)[:80]}…, {len(str(error.filename))} characters)"
+    reason = error.strerror or str(error)
+    return f"{reason}{where}; the previous outputs are unchanged"
+
+
+def _internal_error(error: BaseException) -> None:
+    """A bug: one line saying where the traceback is and where to report it; exit 70. With
+    KG_DEBUG=1 the traceback is printed instead of saved."""
+    import tempfile
+    import traceback
+
+    if os.environ.get("KG_DEBUG", "") not in ("", "0"):
+        traceback.print_exception(error)
+        print(f"kg: internal error (exit 70); {REPORT_TO}", file=sys.stderr)
+        sys.exit(70)
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="kg-crash-", suffix=".txt", delete=False,
+                                         encoding="utf-8") as handle:
+            handle.write(f"kg {' '.join(sys.argv[1:])}\n\n")
+            traceback.print_exception(error, file=handle)
+        saved = f"traceback in {handle.name}"
+    except OSError:
+        saved = "run again with KG_DEBUG=1 for the traceback"
+    message = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+    print(f"kg: internal error: {message} ({saved}); {REPORT_TO}", file=sys.stderr)
+    sys.exit(70)
+
+
+REPORT_TO = "this is a bug in kg: please report it on the kg issue tracker with that traceback"
 
 
 if __name__ == "__main__":

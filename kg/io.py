@@ -1,10 +1,16 @@
-"""Atomic writes: a file or folder appears complete or not at all."""
+"""Atomic writes: a file or folder appears complete or not at all.
+
+Every temporary file or folder kg makes is named with `temp_prefix()`, which holds the
+process id, so a later run can tell the leftovers of a killed run (`remove_dead_temps`) from
+those of a run still going."""
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -17,7 +23,7 @@ def atomic_path(path: str | Path, directory: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it replaces `path` in one rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{temp_prefix()}", dir=path.parent))
     target = temp / path.name
     try:
         if directory:
@@ -29,6 +35,88 @@ def atomic_path(path: str | Path, directory: bool = False) -> Iterator[Path]:
         os.replace(target, path)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+TEMP_MARK = "kg-tmp-"
+_TEMP_NAME = re.compile(rf"{TEMP_MARK}(\d+)-")
+
+
+def temp_prefix(pid: int | None = None) -> str:
+    """The part of a temporary name that says kg made it, and which process."""
+    return f"{TEMP_MARK}{os.getpid() if pid is None else pid}-"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` exists (a process of another user counts as alive)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def temp_owner(name: str) -> int | None:
+    """The process id in a name made with `temp_prefix`, else None."""
+    found = _TEMP_NAME.search(name)
+    return int(found.group(1)) if found else None
+
+
+def remove_dead_temps(folder: str | Path) -> int:
+    """Remove the temporary files and folders that killed kg processes left in `folder`
+    (named by `temp_prefix`, owned by this user, their process gone); returns how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        pid = temp_owner(entry.name)
+        if pid is None or pid == os.getpid() or process_alive(pid):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange_paths(first: str | Path, second: str | Path) -> None:
+    """Swap two paths on one filesystem in one step (Linux renameat2 RENAME_EXCHANGE): at
+    every moment each name holds one of the two, never neither. Raises OSError (ENOSYS
+    where the system or the filesystem cannot)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        raise OSError(errno.ENOSYS, "renameat2 is not available") from None
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def die_with_parent() -> None:
+    """In a forked child: have the kernel kill this process when its parent dies (Linux
+    prctl PR_SET_PDEATHSIG), so no writer outlives a killed build."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):  # not Linux
+        pass
 
 
 def release_free_memory() -> None:
@@ -124,7 +212,7 @@ class RowSpills:
     folder; `close` removes them all."""
 
     def __init__(self, prefix: str, directory: str | Path | None = None) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix + temp_prefix(), dir=directory))
         self.spills: dict = {}
 
     def __getitem__(self, key) -> RowSpill:

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from kg.graph.stream import Walk, graph_walk
-from kg.io import atomic_path
+from kg.io import atomic_path, temp_prefix
 
 XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _MARKUP = re.compile(r"[&<>]").search
@@ -40,7 +40,8 @@ class GraphmlSink:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.parts-", dir=self.path.parent))
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.parts-{temp_prefix()}",
+                                          dir=self.path.parent))
         self.nodes = open(self.folder / "nodes.xml", "w", encoding="utf-8")
         self.edges = open(self.folder / "edges.xml", "w", encoding="utf-8")
         self.keys: dict[tuple[str, str, str], str] = {}  # (name, type, scope) → key id

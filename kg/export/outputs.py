@@ -29,7 +29,8 @@ from kg.export.html import PageSink
 from kg.export.neo4j_files import Neo4jCsvSink
 from kg.export.rdf import DEFAULT_BASE, NQuadsSink
 from kg.graph.stream import BuildWalk
-from kg.io import atomic_path
+from kg.engine.buildfolder import pause_for_tests
+from kg.io import atomic_path, die_with_parent, temp_prefix
 from kg.query.cypher import STORE_NAME as CYPHER_STORE
 from kg.query.cypher import LadybugSink
 from kg.query.sparql import STORE_NAME as SPARQL_STORE
@@ -84,7 +85,8 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
     return written
 
 
-def _feed(walk: BuildWalk, sinks: list, written: Written | None = None) -> dict:
+def _feed(walk: BuildWalk, sinks: list, written: Written | None = None,
+          before_close=None) -> dict:
     """Walk once, giving each item to every sink, then close them; returns the seconds of
     the walk and of each sink's close. `written`: count nodes and edges there, and the
     statements (the first sink's close)."""
@@ -104,6 +106,8 @@ def _feed(walk: BuildWalk, sinks: list, written: Written | None = None) -> dict:
         if collecting:
             gc.enable()
     seconds = {"walk" if written is not None else "walk (property graph)": lap()}
+    if before_close is not None:
+        before_close()
     for number, sink in enumerate(sinks):
         closed = sink.close()
         if number == 0 and written is not None:
@@ -123,6 +127,7 @@ class _ForkedWriter:
 
     def __init__(self, walk: BuildWalk, make_sinks) -> None:
         self.walk, self.make_sinks = walk, make_sinks
+        self.parent = os.getpid()
 
     def __enter__(self) -> _ForkedWriter:
         context = multiprocessing.get_context("fork")
@@ -134,13 +139,22 @@ class _ForkedWriter:
         return self
 
     def _run(self, sender) -> None:
+        die_with_parent()  # a killed build takes its writer with it
+        if os.getppid() != self.parent:  # died before the line above took effect
+            os._exit(1)
         try:
-            sender.send(("done", _feed(self.walk, self.make_sinks())))
+            pause_for_tests("graph-outputs")
+            sender.send(("done", _feed(self.walk, self.make_sinks(), before_close=self._parent_alive)))
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
             try:
                 sender.send(("failed", error))
             except Exception:  # an error that cannot be pickled: its text
                 sender.send(("failed", RuntimeError(f"{type(error).__name__}: {error}")))
+
+    def _parent_alive(self) -> None:
+        """Before the sinks put their files in place: stop if the build is gone."""
+        if os.getppid() != self.parent:
+            os._exit(1)
 
     def wait(self) -> dict:
         try:
@@ -180,7 +194,7 @@ class StoreLoader:
 
     def __enter__(self):
         self.store = ox.Store(str(self.path))  # fails here, before anything waits on the pipe
-        self.folder = Path(tempfile.mkdtemp(prefix=".kg-nquads-", dir=self.path.parent))
+        self.folder = Path(tempfile.mkdtemp(prefix=f".kg-nquads-{temp_prefix()}", dir=self.path.parent))
         self.pipe = self.folder / "graph.nq"
         os.mkfifo(self.pipe)
         self.thread = threading.Thread(target=self._load, name="oxigraph-bulk-load", daemon=True)
