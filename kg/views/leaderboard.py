@@ -131,15 +131,15 @@ def result_counts(connection, label: str) -> dict[str, int]:
 
 
 def close_names(connection, label: str, name: str, limit: int = 5) -> list[str]:
-    """The names of type `label` closest in spelling to `name` (rapidfuzz WRatio >= 60),
-    those with results first for datasets."""
-    from rapidfuzz import fuzz, process
+    """The names of type `label` closest in spelling to `name` (rapidfuzz's ratio of the
+    lower-cased names >= 60), those with results first for datasets."""
+    from rapidfuzz import fuzz, process, utils
 
     with_results = result_counts(connection, label)
     names = {entity_name: with_results.get(entity_id, 0) for entity_id, entity_name
              in stream_rows(connection, f"MATCH (e:{label}) RETURN e.id, e.name")}
-    found = process.extract(name, list(names), scorer=fuzz.WRatio, score_cutoff=60,
-                            limit=limit * 4)
+    found = process.extract(name, list(names), scorer=fuzz.ratio, processor=utils.default_process,
+                            score_cutoff=60, limit=limit * 4)
     found.sort(key=lambda match: (-(names[match[0]] > 0), -match[1], match[0]))
     return [match[0] for match in found[:limit]]
 
