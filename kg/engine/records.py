@@ -17,12 +17,18 @@ import msgspec
 from kg.io import json_lines
 
 
+class _Worthiness(TypedDict):
+    generic: bool
+
+
 class _Entity(TypedDict):
     id: str
     label: str
     name: str
     aliases: list[str]
     catalogue_id: NotRequired[str | None]
+    confidence: NotRequired[float]
+    worthiness: NotRequired[_Worthiness]
 
 
 class _Mention(TypedDict):

@@ -46,7 +46,8 @@ LABEL_LENGTH = 40
 PLACEHOLDER = re.compile(r"<!--TITLE-->|/\*VIS_CSS\*/|/\*VIS_JS\*/|/\*GRAPH_DATA\*/null")
 # node attributes shown in the details panel (the rest stay in the RDF/GraphML exports)
 DETAIL_FIELDS = ("title", "date", "abstract", "authors_count", "upvotes", "arxiv_id", "doi",
-                 "value", "unit", "kind", "catalogue_id", "source_file", "source_line")
+                 "value", "unit", "condition", "kind", "catalogue_id", "confidence", "generic", "source_file",
+                 "source_line")
 
 
 def safe_url(url) -> str | None:

@@ -74,6 +74,8 @@ LITERALS = {  # node attribute → (predicate, xsd datatype; None for a plain st
     "papers": (KG + "paperCount", XSD + "integer"),
     "mentions": (KG + "mentionCount", XSD + "integer"),
     "catalogue_id": (KG + "catalogueId", None),
+    "confidence": (KG + "entityConfidence", XSD + "decimal"),
+    "generic": (KG + "generic", XSD + "boolean"),
     "value": (KG + "rawValue", None),
     "number": (MLS + "hasValue", XSD + "decimal"),
     "unit": (KG + "unit", None),
@@ -173,6 +175,8 @@ def _literal(value, datatype: str | None) -> str | None:
             if pattern.fullmatch(text):
                 return nt_literal(text, xsd_type)
         return nt_literal(text)
+    if datatype == XSD + "boolean":
+        return nt_literal("true" if value else "false", datatype)
     if datatype == XSD + "decimal":
         text = decimal_text(value)
         return nt_literal(text, datatype) if text else None

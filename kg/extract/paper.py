@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import msgspec
 import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
@@ -14,10 +16,12 @@ from spacy.tokens import Doc, Span
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.links import find_links
 from kg.extract.model_names import looks_like_model_name
-from kg.extract.results import find_results
-from kg.extract.roles import is_proposed
+from kg.extract.results import paper_results
+from kg.extract.entity_types import decide_type, title_type, type_vote
+from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
+from kg.extract.worthiness import Evidence, judge
 from kg.link.names import is_vague, name_key
 from kg.records import Paper
 
@@ -25,6 +29,19 @@ from kg.records import Paper
 @lru_cache(maxsize=1)
 def _catalogue_names() -> dict[str, str]:
     return {entry["id"]: entry["name"] for entry in load_gazetteer()}
+
+
+@lru_cache(maxsize=1)
+def _catalogue_labels() -> dict[str, str]:
+    return {entry["id"]: entry["label"] for entry in load_gazetteer()}
+
+
+@lru_cache(maxsize=1)
+def _catalogue_keys() -> frozenset[str]:
+    """Name keys of every catalogue name and alias: `neural machine translation` spans that
+    the gazetteer did not match still name a catalogue entry when their key is one."""
+    return frozenset(name_key(name) for entry in load_gazetteer()
+                     for name in [entry["name"], *entry.get("aliases", ())]) - {""}
 
 
 def abbreviation_keys(docs: list[Doc]) -> dict[str, str]:
@@ -106,14 +123,18 @@ def add_source_code_links(links: list[dict], code_links: list[dict]) -> None:
 
 
 def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor: str,
-                     version: str) -> dict:
+                     version: str, keep_evidence: bool = False) -> dict:
     """The extraction record: mentions with offsets, the paper's entities with their role,
-    links and results. Extra keys (abstract, source, sentence offsets) feed provenance."""
+    type, confidence and graph-worthiness (`kg.extract.worthiness`), links and results. Generic
+    entities go to `generic_entities` (their mentions stay, `kept` false; `promote_generic`
+    makes them entities again). Extra keys (abstract, source, sentence offsets) feed provenance.
+    `keep_evidence`: each entity also carries the evidence its worthiness was judged on."""
     docs = {"title": title_doc, "abstract": abstract_doc}
     texts = {"title": paper.title, "abstract": paper.abstract}  # the docs' texts; `Doc.text` joins tokens
     sentences = {field: Sentences(doc) for field, doc in docs.items()}
     expand = abbreviation_keys(list(docs.values()))
     catalogue = _catalogue_names()
+    catalogue_labels = _catalogue_labels()
     definitions: dict[str, list] = defaultdict(list)
     for doc in docs.values():
         for pair in doc._.abbreviations:
@@ -127,9 +148,9 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             if key:
                 groups[expand.get(key, key)].append(mention)
 
-    entities, mentions = [], []
+    title_prefix = title_prefix_name(paper.title)
+    entities, generic, mentions = [], [], []
     for key, group in groups.items():
-        label = most_common([m.label for m in group])
         surfaces = [m.text for m in group]
         catalogue_ids = sorted({m.kb_id for m in group if m.kb_id})
         long_forms = [pair.long.text for pair in definitions.get(key, ())]
@@ -139,11 +160,27 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         name = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
             coined[0] if coined else long_forms[0] if long_forms
             else without_generic_head(most_common(surfaces)))
+        context_votes = [vote for m in group for vote in [type_vote(
+            m.text, texts[m.field][m.sentence_start:m.start], texts[m.field][m.end:m.sentence_end])]
+            if vote]
+        label = decide_type([m.label for m in group],
+                            catalogue_labels.get(catalogue_ids[0]) if catalogue_ids else None,
+                            context_votes, title_type(title_prefix, paper.title, surfaces))
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
             is_proposed(m.text, paper.title, texts[m.field][m.sentence_start:m.sentence_end],
                         m.start - m.sentence_start, in_catalogue=bool(m.kb_id))
             for m in group) else "used"
+        evidence = Evidence(
+            label=label, source=most_common([m.source for m in group]),
+            in_catalogue=bool(catalogue_ids) or key in _catalogue_keys(),
+            proposed=role == "proposed",
+            coined_abbreviation=bool(coined),
+            defined=bool(long_forms) or key in expand.values() or key in expand,
+            mentions=len(group), in_title=any(m.field == "title" for m in group))
+        worthiness = judge(name, evidence)
+        if vague and not worthiness.generic:  # every surface vague: never a node
+            worthiness = type(worthiness)(True, min(worthiness.score, 0.1), "vague")
         entity = {
             "id": f"{label.lower()}:{key}",
             "label": label,
@@ -151,28 +188,28 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             "aliases": sorted(set(surfaces + long_forms) - {name}),
             "role": role,
             "catalogue_id": catalogue_ids[0] if catalogue_ids else None,
+            # the recogniser's confidence in the span times the chance it names a thing
+            "confidence": round(max(m.score for m in group) * worthiness.score, 3),
+            "worthiness": worthiness.to_dict(),
         }
-        if not vague:
-            entities.append(entity)
+        if keep_evidence:
+            entity["evidence"] = evidence
+        kept = not worthiness.generic
+        (entities if kept else generic).append(entity)
         for m in group:
             mentions.append({
                 "field": m.field, "start": m.start, "end": m.end, "text": m.text,
-                "label": m.label, "entity": name if not vague else None,
-                "entity_id": entity["id"] if not vague else None,
+                "label": m.label, "entity": name if kept else None,
+                "entity_id": entity["id"] if kept else None, "kept": kept,
+                **({} if kept else {"candidate_id": entity["id"]}),
                 "score": m.score, "source": m.source,
                 "sentence": [m.sentence_start, m.sentence_end],
             })
     mentions.sort(key=lambda m: (m["field"] != "title", m["start"]))
     entities.sort(key=lambda e: (e["label"], e["name"].lower()))
+    generic.sort(key=lambda e: (e["label"], e["name"].lower()))
 
-    proposed = {m.text for e in entities if e["role"] == "proposed"
-                for key in [e["id"].split(":", 1)[1]] for m in groups[key]}
-    by_sentence: dict[tuple[int, int], list[Mention]] = defaultdict(list)
-    for mention in found["abstract"]:
-        by_sentence[mention.sentence_start, mention.sentence_end].append(mention)
-    results = [r.to_dict() for (start, end), sentence_mentions in by_sentence.items()
-               for r in find_results(texts["abstract"][start:end], start, sentence_mentions,
-                                     proposed)]
+    results = paper_results(texts["abstract"], mentions, entities)
     links, seen = [], set()
     for field in docs:
         for link in find_links(texts[field]):
@@ -187,6 +224,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         "date": paper.date,
         "mentions": mentions,
         "entities": entities,
+        "generic_entities": generic,
         "links": links,
         "results": results,
         "abstract": paper.abstract,
@@ -200,3 +238,29 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         "source": {"file": paper.source, "line": paper.line, "id": paper.source_id},
         "extractor": {"name": extractor, "version": version},
     }
+
+
+def promote_generic(record: dict) -> dict:
+    """The record with its generic entities kept as entities (`--keep-generic`): each keeps
+    `worthiness.generic` true. Entities that are vague (`our approach`) never become nodes."""
+    promoted = {e["id"]: e for e in record.get("generic_entities") or ()
+                if e["worthiness"]["rule"] != "vague"}
+    if not promoted:
+        return record
+    record["entities"] = sorted([*record["entities"], *promoted.values()],
+                                key=lambda e: (e["label"], e["name"].lower()))
+    record["generic_entities"] = [e for e in record["generic_entities"] if e["id"] not in promoted]
+    for mention in record["mentions"]:
+        entity = promoted.get(mention.get("candidate_id"))
+        if entity is not None:
+            mention.update(entity=entity["name"], entity_id=entity["id"], kept=True)
+            del mention["candidate_id"]
+    return record
+
+
+def promote_generic_lines(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """`promote_generic` over extraction records as JSON lines (a build's `--keep-generic`)."""
+    decode, encode = msgspec.json.Decoder().decode, msgspec.json.Encoder().encode
+    for line in lines:
+        if line.strip():
+            yield encode(promote_generic(decode(line))) + b"\n"

@@ -2,7 +2,8 @@
 
 Cues, in order: the title names it before its colon (`SegNet: A Deep ...`); the sentence names it
 (`... termed SegNet`, `our solution, ZCore, ...`, `the proposed X`); or it is the first thing
-after an introducing verb (`we present SegNet`, `this paper introduces OpenSWI`). Catalogue
+after an introducing verb (`we present SegNet`, `this paper introduces OpenSWI`), also after
+a description (`we propose a diverse, challenging benchmark LiveDRBench`). Catalogue
 entities (established names such as CNN or ImageNet) are proposed only by the title or naming cues.
 """
 
@@ -22,6 +23,12 @@ NAMING = re.compile(
     r"technique|dataset|benchmark|architecture|network|tool|library|pipeline)s?,\s*"
     r"|\b(?:the|our) (?:proposed|new|novel) (?:[\w-]+\s+){0,3}"
     r"|\b(?:we|this paper|this work) (?:call|name|dub)s? (?:it|this|them|our \w+)\s+)$", re.I)
+# `we propose a diverse, challenging benchmark LiveDRBench`: the object is described first
+DESCRIBED_OBJECT = re.compile(
+    r"^\s*(?:an?|the|our|two|three|several)\s+(?:[\w-]+,?\s+){0,5}?"
+    r"(?:benchmark|dataset|data set|corpus|suite|model|framework|method|system|architecture|"
+    r"approach|algorithm|toolkit|library|agent|pipeline|network|metric)s?\s*(?:,|:|called|named)?\s*$",
+    re.I)
 NOT_THE_OBJECT = re.compile(r"\b(?:to|for|of|in|on|with|using|via|by|from|than|over|between|"
                             r"against|into|across|and|or|that|which|where|whether)\b|[,;:]", re.I)
 
@@ -56,4 +63,6 @@ def is_proposed(entity_text: str, title: str, sentence: str, offset_in_sentence:
     if not introduced:
         return False
     between = before[introduced[-1].end():]
+    if DESCRIBED_OBJECT.match(between):
+        return True
     return len(between.split()) <= 8 and not NOT_THE_OBJECT.search(between)

@@ -49,7 +49,8 @@ def build_graph(extractions: Iterable[dict], index: CanonicalIndex | None = None
     for entity in sorted(index, key=lambda e: e.id):
         graph.add_node(entity.id, type=entity.label, name=entity.name, aliases=entity.aliases,
                        catalogue_id=entity.catalogue_id, papers=entity.papers,
-                       mentions=entity.mentions)
+                       mentions=entity.mentions, confidence=entity.confidence,
+                       generic=entity.generic)
     for record in extractions:
         add_paper(graph, record, index)
     return graph

@@ -167,7 +167,8 @@ def entity_data(entity) -> dict:
     """A canonical entity's node attributes."""
     return {"type": entity.label, "name": entity.name, "aliases": entity.aliases,
             "catalogue_id": entity.catalogue_id, "papers": entity.papers,
-            "mentions": entity.mentions}
+            "mentions": entity.mentions, "confidence": entity.confidence,
+            "generic": entity.generic}
 
 
 def walk_graph(walk: Walk) -> nx.MultiDiGraph:

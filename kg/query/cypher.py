@@ -23,15 +23,16 @@ STORE_NAME = "store.lbdb"
 # Ladybug column types per node property; everything else is a STRING.
 COLUMN_TYPES = {"upvotes": "INT64", "authors_count": "INT64", "source_line": "INT64",
                 "papers": "INT64", "mentions": "INT64", "number": "DOUBLE",
+                "confidence": "DOUBLE", "generic": "BOOLEAN",
                 "aliases": "STRING[]", "links": "STRING[]"}
 NODE_COLUMNS = {
     "Paper": ["name", "title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id",
               "doi", "source_file", "source_line", "links"],
     "Repository": ["name", "url", "kind"],
-    "Result": ["name", "value", "number", "unit"],
+    "Result": ["name", "value", "number", "unit", "condition"],
     "Author": ["name"],
 }
-ENTITY_COLUMNS = ["name", "aliases", "catalogue_id", "papers", "mentions"]
+ENTITY_COLUMNS = ["name", "aliases", "catalogue_id", "papers", "mentions", "confidence", "generic"]
 # Relationships are stored from their source only: a COPY into a table stored both ways
 # rewrites the target side's lists for every chunk (each method's papers), so a large load
 # grew in time and memory with the table (at 400k papers the USES chunks took 2.3 → 10.1 s and
@@ -167,6 +168,8 @@ def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
             values = [None if value is None else int(value) for value in values]
         elif kind == "DOUBLE":
             values = [None if value is None else float(value) for value in values]
+        elif kind == "BOOLEAN":
+            values = [None if value is None else bool(value) for value in values]
         else:
             values = [value if value is None or type(value) is str else str(value)
                       for value in values]

@@ -1,0 +1,70 @@
+"""Dataset, Method or Task: the type of a paper-level entity from the words around its mentions.
+
+The recogniser's label is a vote per mention; stronger evidence overrides it, first match wins:
+the catalogue's type (a gazetteer mention); the name's own head noun (`OpenSWI-real benchmark`,
+`Surface Wave Inversion Dataset`); the title's description of a name before its colon
+(`OpenSWI: A Massive-Scale Benchmark Dataset for ...`); an apposition or head noun after a
+mention (`OpenSWI, a comprehensive benchmark dataset`, `the LiveDRBench benchmark`, `Sentinel-2
+data`); a noun right before it (`a challenging benchmark LiveDRBench`); the verb frame of a
+name-shaped mention (`trained on X`, `evaluated on X`, `experiments on X`).
+"""
+
+from __future__ import annotations
+
+import re
+
+DATASET_NOUNS = r"(?:benchmark|dataset|data set|corpus|corpora|suite|treebank|database|collection)"
+DATASET_HEAD = re.compile(rf"(?:\b{DATASET_NOUNS}s?|[a-z0-9](?:Bench|Corpus|DB))$", re.I)
+TITLE_DATASET = re.compile(rf"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,4}}{DATASET_NOUNS}s?\b", re.I)
+AFTER_DATASET = re.compile(
+    rf"^(?:\s*(?:,|:|\(|--|—|-)?\s*(?:an?|the|our|which is an?|is an?)\s+(?:[\w-]+,?\s+){{0,4}}"
+    rf"|\s+(?:(?:real|remote sensing|satellite|image|imagery|multispectral)\s+)?){DATASET_NOUNS}s?\b"
+    r"|^\s+(?:data|imagery|images)\b", re.I)
+BEFORE_DATASET = re.compile(rf"\b{DATASET_NOUNS}s?\s*,?\s*(?:called|named|dubbed)?\s*$", re.I)
+DATASET_FRAME = re.compile(
+    r"\b(?:(?:trained|evaluated|tested|validated|benchmarked|pre-?trained|fine-?tuned)"
+    r"(?:\s+\w+){0,2}\s+(?:on|over|using)|experiments?\s+on|results\s+on|performance\s+on|"
+    r"accuracy\s+on)\s+(?:the\s+|both\s+|several\s+)?$", re.I)
+TASK_HEAD = re.compile(r"\b(?:task|tasks|problem|problems)$", re.I)
+
+
+def name_shaped(text: str) -> bool:
+    """Capitals after the first letter or digits, not a plural short form: frames only type
+    such names (`trained on GPUs` is a frame too, but `GPUs` is no dataset)."""
+    if re.fullmatch(r"[A-Z]{2,}s", text):  # `GPUs`, `LLMs`: a class of things
+        return False
+    return any(c.isdigit() for c in text) or any(c.isupper() for c in text[1:])
+
+
+def type_vote(text: str, before: str, after: str) -> str | None:
+    """The type one mention's context gives (`before`/`after`: its sentence on either side)."""
+    if DATASET_HEAD.search(text):
+        return "Dataset"
+    if TASK_HEAD.search(text):
+        return "Task"
+    if AFTER_DATASET.match(after[:80]) or BEFORE_DATASET.search(before[-60:]):
+        return "Dataset"
+    if name_shaped(text) and DATASET_FRAME.search(before[-60:]):
+        return "Dataset"
+    return None
+
+
+def title_type(title_prefix: str | None, title: str, names: list[str]) -> str | None:
+    """`OpenSWI: A Massive-Scale Benchmark Dataset for ...` types `OpenSWI` as a Dataset."""
+    if not title_prefix or title_prefix.lower() not in {n.lower() for n in names}:
+        return None
+    _, _, description = title.partition(":")
+    return "Dataset" if TITLE_DATASET.match(description) else None
+
+
+def decide_type(votes: list[str], catalogue_label: str | None, context_votes: list[str],
+                title_vote: str | None) -> str:
+    """The catalogue's type, else the title's, else the context votes' majority when there
+    is one, else the recogniser's majority."""
+    if catalogue_label:
+        return catalogue_label
+    if title_vote:
+        return title_vote
+    if context_votes:
+        return max(sorted(set(context_votes)), key=context_votes.count)
+    return max(dict.fromkeys(votes), key=votes.count)

@@ -1,0 +1,174 @@
+"""Graph-worthiness: is a paper-level entity a specific, nameable thing or a generic phrase?
+
+`SegNet`, `ImageNet`, `BLEU`, `dropout`, `semantic segmentation` name things a researcher would
+look up; `deep learning`, `encoder network`, `field data`, `Australia` do not. The call is made
+per paper-level entity by rules where the evidence is decisive, else by a logistic regression:
+
+1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
+2. `catalogue`: a Papers with Code or curated catalogue entry;
+3. `abbreviation`: a coined short form the paper defines (`... (ZCore)`);
+4. `vague`: `kg.link.names.is_vague` (`our approach`, `performance`, single letters);
+5. `model`: the regression over the features of `features()`: how often the phrase occurs in
+   real abstracts and how often capitalised there (document frequency over 50k arXiv and ACL
+   abstracts: `neural networks` is in thousands, `SegNet` in a handful), how common its words
+   are in general English (`Australia`, `English`, `CPU`), its shape (capitals, digits,
+   CamelCase), its head noun, label, recogniser and mentions in the paper.
+
+The weights and feature statistics are `data/worthiness.json.gz`, rebuilt by
+`scripts/train_worthiness.py` from SciREX train papers' salient entities (positives; other
+mentions are weak negatives). SciREX-dev papers (`int(sha1(id), 16) % 5 == 0`) are kept out.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.link.names import fold, is_vague, singular
+
+MODEL_PATH = Path(__file__).parent / "data" / "worthiness.json.gz"
+WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
+LABELS = ("Method", "Dataset", "Metric", "Task")
+SOURCES = ("gazetteer", "abbreviation", "ner", "pattern")
+# head nouns of descriptions rather than names (`encoder network`, `field data`)
+GENERIC_HEAD_WORDS = frozenset("""
+approach method model network architecture system framework algorithm technique data dataset
+information feature representation module mechanism strategy scheme process pipeline tool
+learning training inference analysis study problem task setting application domain structure
+function layer space memory performance quality capability ability result baseline variant
+solution design component signal sample example image text sequence graph
+""".split())
+
+
+def phrase_key(text: str) -> str:
+    """The key of the document-frequency table: lower-case words, each singular
+    (`Neural Networks` → `neural network`, `Sentinel-2` → `sentinel 2`)."""
+    return " ".join(singular(word) for word in WORD.findall(fold(text).lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class Worthiness:
+    generic: bool
+    score: float  # probability that the entity names a specific thing
+    rule: str  # proposed | catalogue | abbreviation | vague | model
+
+    def to_dict(self) -> dict:
+        return {"generic": self.generic, "score": round(self.score, 3), "rule": self.rule}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the paper says about one entity, beside its name."""
+
+    label: str
+    source: str  # the recogniser of most of its mentions
+    in_catalogue: bool
+    proposed: bool
+    coined_abbreviation: bool  # the paper defines a name-shaped short form for it
+    defined: bool  # it takes part in an abbreviation definition at all
+    mentions: int
+    in_title: bool
+
+
+class WorthinessModel:
+    """Feature statistics and regression weights, loaded from `worthiness.json.gz`."""
+
+    def __init__(self, data: dict) -> None:
+        self.documents = data["documents"]
+        self.phrases: dict[str, tuple[int, int, int]] = {
+            key: tuple(value) for key, value in data["phrases"].items()}  # df, mid, upper
+        self.english: dict[str, float] = data["english"]  # word → Zipf frequency
+        self.names: list[str] = data["features"]
+        self.weights: list[float] = data["weights"]
+        self.mean: list[float] = data["mean"]
+        self.scale: list[float] = data["scale"]
+        self.threshold: float = data["threshold"]
+
+    def features(self, name: str, evidence: Evidence) -> dict[str, float]:
+        return features(name, evidence, self.phrases, self.english, self.documents)
+
+    def probability(self, name: str, evidence: Evidence) -> float:
+        values = self.features(name, evidence)
+        z = sum(w * (values[n] - m) / s for n, w, m, s
+                in zip(self.names, self.weights[1:], self.mean, self.scale)) + self.weights[0]
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def features(name: str, evidence: Evidence, phrases: dict, english: dict,
+             documents: int) -> dict[str, float]:
+    """The model's inputs for one entity, every value in about 0..1."""
+    key = phrase_key(name)
+    words = key.split()
+    df, mid, upper = phrases.get(key, (0, 0, 0))
+    tokens = fold(name).replace("-", " ").split()
+    zipfs = [english.get(word, 0.0) for word in words if word.isalpha()] or [0.0]
+    head = words[-1] if words else ""
+    log_df = math.log1p(df) / math.log1p(documents)
+    lowercase_share = (mid - upper) / mid if mid else 0.0
+    head_df = phrases.get(head, (0, 0, 0))[0] if len(words) > 1 else df
+    return {
+        "log_df": log_df,
+        # umbrella terms fill a few percent of all abstracts (`deep learning`, `neural network`)
+        "df_share": min(1.0, df / documents / 0.02),
+        "lowercase_frequent": lowercase_share * log_df,
+        "capitalised_frequent": (upper / mid if mid else 0.0) * log_df,
+        "head_log_df": math.log1p(head_df) / math.log1p(documents),
+        # how much of its head word's use the phrase is (`semantic segmentation` of
+        # `segmentation`) against a description (`inference memory` of `memory`)
+        "specificity": math.log1p(df) / math.log1p(head_df) if head_df else 0.0,
+        "unseen": float(df == 0),
+        "capitalised_in_corpus": upper / mid if mid else 0.0,
+        "lowercase_in_corpus": (mid - upper) / mid if mid else 0.0,
+        "english_max": max(zipfs) / 8,
+        "english_min": min(zipfs) / 8,
+        "english_one_word": zipfs[0] / 8 if len(words) == 1 else 0.0,
+        "has_digit": float(any(c.isdigit() for c in name)),
+        "inner_capital": float(any(any(c.isupper() for c in t[1:]) and not t.isupper()
+                                   for t in tokens)),
+        "all_caps_token": float(any(t.isupper() and sum(c.isalpha() for c in t) >= 2
+                                    for t in tokens)),
+        "title_case": float(bool(tokens) and all(t[:1].isupper() for t in tokens)),
+        "lowercase": float(name == name.lower()),
+        "words": min(len(words), 6) / 6,
+        "generic_head": float(head in GENERIC_HEAD_WORDS),
+        "catalogue": float(evidence.in_catalogue),
+        "proposed": float(evidence.proposed),
+        "coined_abbreviation": float(evidence.coined_abbreviation),
+        "defined": float(evidence.defined),
+        "mentions": min(evidence.mentions, 8) / 8,
+        "in_title": float(evidence.in_title),
+        "vague": float(is_vague(name)),
+        **{f"label_{label}": float(evidence.label == label) for label in LABELS},
+        **{f"source_{source}": float(evidence.source == source) for source in SOURCES},
+    }
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str = str(MODEL_PATH)) -> WorthinessModel | None:
+    """The shipped model, or None when its file is absent (every entity is then kept)."""
+    if not Path(path).is_file():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return WorthinessModel(json.load(handle))
+
+
+def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -> Worthiness:
+    """Rules first (proposed, catalogue, abbreviation, vague), then the model."""
+    model = model or load_model()
+    score = model.probability(name, evidence) if model else 1.0
+    if evidence.proposed:
+        return Worthiness(False, max(score, 0.9), "proposed")
+    if evidence.in_catalogue:
+        return Worthiness(False, max(score, 0.9), "catalogue")
+    if evidence.coined_abbreviation:
+        return Worthiness(False, max(score, 0.8), "abbreviation")
+    if is_vague(name):
+        return Worthiness(True, min(score, 0.1), "vague")
+    if model is None:
+        return Worthiness(False, score, "no-model")
+    return Worthiness(score < model.threshold, score, "model")
