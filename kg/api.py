@@ -30,6 +30,7 @@ from kg.engine.buildfolder import (MARKER, OutputError, Staging, build_folder, c
 from kg.engine.records import ExtractionsFile
 from kg.export.outputs import write_outputs
 from kg.export.rdf import DEFAULT_BASE, check_base_iri
+from kg.extract.paper import promote_generic, promote_generic_lines
 from kg.extract.pipeline import extract_papers
 from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
 from kg.io import atomic_path, write_lines
@@ -136,13 +137,14 @@ def read_jsonl_file(path: str | Path) -> list[dict]:
 
 def extract(inputs: Iterable[str | os.PathLike] | None = None, records: Iterable[dict] | None = None,
             processes: int = 1, on_paper: Callable[[], None] | None = None,
-            rejects: list[Reject] | None = None, known: Iterable[dict] = ()) -> Iterable[dict]:
+            rejects: list[Reject] | None = None, known: Iterable[dict] = (),
+            keep_generic: bool = False) -> Iterable[dict]:
     """Extraction records for the papers in `inputs` (paths, `-` for stdin) or `records`;
     rejected inputs are appended to `rejects`; papers already in `known` records are repeats."""
     for record in extract_papers(input_papers(inputs, records, rejects, known), n_process=processes):
         if on_paper:
             on_paper()
-        yield record
+        yield promote_generic(record) if keep_generic else record
 
 
 def input_papers(inputs: Iterable[str | os.PathLike] | None = None,
@@ -249,6 +251,7 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
           update: bool = False, aliases: str | os.PathLike | None = None,
           engine: str = "local", scheduler: str | None = None,
           batch_size: int = DEFAULT_BATCH_SIZE, exports: Iterable[str] = (), force: bool = False,
+          keep_generic: bool = False,
           on_wait: Callable[[int | None], None] | None = None) -> Build:
     """Read, extract, link and build; write every output file into `out`, each atomically.
     `update`: add the inputs to the build already in `out`, reusing its extractions (the
@@ -258,7 +261,9 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
     Finished batches of `batch_size` papers are kept in `out/.work/` until the build is
     complete, so an interrupted build run again with the same arguments resumes. `exports`:
     also write these formats (`BUILD_EXPORTS`) from the same walk of the graph, as
-    `kg export` would, without walking it again.
+    `kg export` would, without walking it again. `keep_generic`: generic phrases (`deep
+    learning`, `encoder network`) become entity nodes too, marked `generic`; by default they
+    stay mentions only (`kg.extract.worthiness`).
 
     `out` is kg's (`kg.engine.buildfolder`): a new or empty folder, or an earlier build; any
     other folder is refused unless `force`, and files kg did not write are never removed.
@@ -291,7 +296,7 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
                                  user_aliases, files, started, processes=processes,
                                  base_iri=base_iri, on_paper=on_paper, update=update,
                                  engine=engine, scheduler=scheduler, batch_size=batch_size,
-                                 exports=exports)
+                                 exports=exports, keep_generic=keep_generic)
             pause_for_tests("switch")
             staging.switch(owned, [*files, MARKER])
         WorkFolder(out).remove()  # kept until now, so a build interrupted while writing resumes too
@@ -301,15 +306,18 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
 def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list[Reject],
                 user_aliases: UserAliases | None, files: list[str], started: float,
                 processes: int, base_iri: str, on_paper, update: bool, engine: str,
-                scheduler: str | None, batch_size: int, exports: list[str]) -> Build:
+                scheduler: str | None, batch_size: int, exports: list[str],
+                keep_generic: bool = False) -> Build:
     """Extract into `out`'s work folder and write every file of the build into `stage`."""
     work = WorkFolder(out)
     previous_rejects = len(rejects)
     run = run_extraction(input_papers(inputs, records, rejects, previous), work, engine=engine,
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
-    papers = write_lines(stage / "extractions.jsonl",  # JSON lines copied, never decoded here
-                         chain(previous.lines() if update else (), finished_lines(run, work)))
+    lines = chain(previous.lines() if update else (), finished_lines(run, work))
+    if keep_generic:  # generic entities become entities, marked generic (decoded only then)
+        lines = promote_generic_lines(lines)
+    papers = write_lines(stage / "extractions.jsonl", lines)  # JSON lines copied, not decoded
     del previous
     rejects = _without_repeated_rejects(rejects, previous_rejects)
     summary = Summary(extracted_now=run.extracted, reused=run.reused)

@@ -57,6 +57,9 @@ def build(
     out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("out"),
     processes: Annotated[int, typer.Option("--processes", "-p", min=1)] = 1,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any record is rejected.")] = False,
+    keep_generic: Annotated[bool, typer.Option(
+        "--keep-generic", help="Keep generic phrases (deep learning, encoder network) as "
+        "entity nodes, marked generic; by default they stay mentions only.")] = False,
     base_iri: Annotated[str, typer.Option(help="Base of resource IRIs.")] = "https://w3id.org/kg/resource/",
     update: Annotated[Path | None, typer.Option(
         "--update", metavar="OUT", help="Add the inputs to the build in OUT, reusing its "
@@ -105,7 +108,8 @@ def build(
                            on_paper=lambda: progress.advance(task),
                            update=update is not None, aliases=aliases, engine=engine,
                            scheduler=scheduler, batch_size=batch_size, exports=exports or (),
-                           force=force, on_wait=lambda pid: _say_waiting(out, pid))
+                           force=force, keep_generic=keep_generic,
+                           on_wait=lambda pid: _say_waiting(out, pid))
     summary = result.summary
     table = Table(title=f"kg build → {out}", show_header=False)
     table.add_row("papers read", str(summary.papers_read))
@@ -141,6 +145,9 @@ def extract(
     rejects: Annotated[Path | None, typer.Option(help="Rejects report; default beside OUTPUT.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-p", min=1)] = 1,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any record is rejected.")] = False,
+    keep_generic: Annotated[bool, typer.Option(
+        "--keep-generic", help="Keep generic phrases (deep learning, encoder network) as "
+        "entity nodes, marked generic; by default they stay mentions only.")] = False,
 ) -> None:
     """Write one extraction record (mentions, entities, links, results) per paper."""
     from kg.api import ensure_writable, write_jsonl
@@ -155,6 +162,7 @@ def extract(
     with _progress() as progress:
         task = progress.add_task("extracting", total=None)
         count = write_jsonl(output, run_extract(inputs, processes=processes, rejects=found,
+                                                keep_generic=keep_generic,
                                                 on_paper=lambda: progress.advance(task)))
     write_jsonl(rejects, (r.to_dict() for r in found))
     console.print(f"{count} papers → {output}; {len(found)} rejected → {rejects}", soft_wrap=True)
