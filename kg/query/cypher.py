@@ -2,7 +2,9 @@
 
 `kg cypher` picks the engine: `--embedded` the build's Ladybug store, `--neo4j URI` that
 server, and with neither, Neo4j when NEO4J_URI is set, else the Ladybug store
-(`cypher_engine`). Both return (column names, rows of plain Python values).
+(`cypher_engine`). Both return (column names, rows of plain Python values). Queries only read:
+`kg.query.cypher_guard` refuses file access everywhere and writes except on Neo4j with
+`write=True`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 from kg.graph.model import NODE_TYPES, RELATIONS
 from kg.graph.stream import Walk, graph_walk
 from kg.io import RowSpills, atomic_path, release_free_memory
+from kg.query.cypher_guard import check_cypher
 from kg.query.sparql import QueryError
 
 STORE_NAME = "store.lbdb"
@@ -178,9 +181,12 @@ def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
 
 
 def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
-    """Run a Cypher query on the embedded store; returns (column names, rows)."""
+    """Run a read-only Cypher query on the embedded store (opened read-only; file access,
+    writes and other calls refused first, `kg.query.cypher_guard`); returns (column names,
+    rows)."""
     import ladybug
 
+    check_cypher(query, "ladybug")
     path = Path(out) / STORE_NAME
     if not path.exists():
         raise QueryError(f"no Cypher store at {path}: run `kg build ... -o {out}` first")
@@ -188,14 +194,15 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
     connection = ladybug.Connection(database)
     try:
         result = connection.execute(query)
+        columns = result.get_column_names()
+        rows = []
+        while result.has_next():
+            rows.append([_plain(v) for v in result.get_next()])
     except RuntimeError as error:
-        raise QueryError(f"Cypher error: {str(error).strip().splitlines()[0]}") from None
-    columns = result.get_column_names()
-    rows = []
-    while result.has_next():
-        rows.append([_plain(v) for v in result.get_next()])
-    connection.close()
-    database.close()
+        raise QueryError(f"Cypher error: {' '.join(str(error).split())}") from None
+    finally:
+        connection.close()
+        database.close()
     return columns, rows
 
 
@@ -216,17 +223,23 @@ def cypher_engine(neo4j_uri: str | None = None, embedded: bool = False,
     return neo4j_uri or (os.environ if environ is None else environ).get("NEO4J_URI") or None
 
 
-def neo4j_cypher_rows(settings, query: str) -> tuple[list[str], list[list]]:
-    """Run a Cypher query on a Neo4j server (`kg.export.neo4j_bolt.Neo4jSettings`); nodes and
-    relationships come back as their property maps, temporal values as ISO strings."""
+def neo4j_cypher_rows(settings, query: str, write: bool = False) -> tuple[list[str], list[list]]:
+    """Run a Cypher query on a Neo4j server (`kg.export.neo4j_bolt.Neo4jSettings`): in a READ
+    transaction, which the server keeps from writing, unless `write`; file access and plugin
+    procedures refused either way (`kg.query.cypher_guard`). Nodes and relationships come back
+    as their property maps, temporal values as ISO strings."""
+    from neo4j import RoutingControl
     from neo4j.exceptions import CypherSyntaxError, DriverError
     from neo4j.exceptions import Neo4jError as ServerError
 
     from kg.export.neo4j_bolt import connect, explain
 
+    check_cypher(query, "neo4j", write)
     with connect(settings) as driver:
         try:
-            records, summary, keys = driver.execute_query(query, database_=settings.database)
+            records, summary, keys = driver.execute_query(
+                query, database_=settings.database,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ)
         except CypherSyntaxError as error:
             raise QueryError(str(explain(error, settings))) from None
         except (DriverError, ServerError, OSError) as error:

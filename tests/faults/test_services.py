@@ -205,3 +205,136 @@ def test_the_python_api_refuses_service(example_build, endpoint):
         build.sparql(query)
     assert endpoint.requests == 0
     assert build.sparql(query, as_frame=False, allow_service=True)[1] == [["from the endpoint"]]
+
+
+# ---------------------------------------------------------------- 17: read-only Cypher
+
+
+@pytest.fixture
+def secret_file(tmp_path):
+    path = tmp_path / "secret.csv"
+    path.write_text("kg-secret-line,1\n")
+    return path
+
+
+@pytest.mark.parametrize("query", [
+    "LOAD FROM '{secret}' (header=false) RETURN *",
+    "load with headers (a STRING, b INT64) from '{secret}' RETURN *",
+    "MATCH (p:Paper) WITH p LIMIT 1 LOAD FROM '{secret}' (header=false) RETURN *",
+    "LOAD FROM '/etc/passwd' (header=false, file_format='csv', delim=':') RETURN *",
+    "CALL read_csv('{secret}') RETURN *",
+])
+def test_embedded_cypher_reads_no_file(example_build, secret_file, query):
+    done = kg_command("cypher", str(example_build.out), "--embedded",
+                      query.format(secret=secret_file))
+    assert_one_line_failure(done, "refused")
+    for content in ("kg-secret-line", "root", "/bin/"):
+        assert content not in done.stdout + done.stderr.replace(str(secret_file), "")
+
+
+@pytest.mark.parametrize("query", [
+    "COPY (MATCH (p:Paper) RETURN p.title) TO '{target}'",
+    "/* a comment first */ copy (MATCH (p:Paper) RETURN p.title) TO '{target}'",
+    "EXPORT DATABASE '{folder}'",
+])
+def test_embedded_cypher_writes_no_file(example_build, tmp_path, query):
+    target, folder = tmp_path / "x.csv", tmp_path / "exported"
+    done = kg_command("cypher", str(example_build.out), "--embedded",
+                      query.format(target=target, folder=folder))
+    assert_one_line_failure(done, "refused")
+    assert not target.exists() and not folder.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("INSTALL json", "INSTALL refused"),
+    ("LOAD EXTENSION json", "LOAD refused"),
+    ("ATTACH '/tmp/other.lbdb' AS other (dbtype lbug)", "ATTACH refused"),
+    ("CREATE (m:Method {id: 'x'})", "read-only (CREATE refused"),
+    ("MATCH (m:Method) SET m.name = 'x'", "read-only (SET refused"),
+    ("CALL threads=1", "threads refused"),
+    ("MATCH (p:Paper) RETURN p.title LIMIT 1; LOAD FROM '/etc/passwd' RETURN *", "one statement"),
+])
+def test_embedded_cypher_refuses_more_than_reading(example_build, query, expected):
+    done = kg_command("cypher", str(example_build.out), "--embedded", query)
+    assert_one_line_failure(done, expected)
+    assert not done.stdout.strip()
+
+
+def test_keywords_in_strings_comments_and_names_are_no_clauses(example_build):
+    query = ("MATCH (p:Paper) WHERE p.title <> 'LOAD FROM \\'/etc/passwd\\' ; COPY' "
+             "// COPY (MATCH (n) RETURN n) TO 'x.csv'\n"
+             "RETURN count(p) AS `load`, count(p.title) AS copy /* CREATE */;")
+    done = kg_command("cypher", str(example_build.out), "--embedded", "--format", "csv", query)
+    assert done.returncode == 0, done.stderr
+    papers = json.loads((example_build.out / "summary.json").read_text())["papers_in_graph"]
+    assert done.stdout.splitlines() == ["load,copy", f"{papers},{papers}"]
+
+
+def test_write_is_for_neo4j_only(example_build):
+    done = kg_command("cypher", str(example_build.out), "--embedded", "--write", "RETURN 1")
+    assert_one_line_failure(done, "--write is for Neo4j")
+
+
+def test_the_python_api_cypher_reads_no_file(example_build, secret_file):
+    import kg
+    from kg.query.sparql import QueryError
+
+    with pytest.raises(QueryError, match="LOAD refused"):
+        kg.load(example_build.out).cypher(f"LOAD FROM '{secret_file}' (header=false) RETURN *")
+
+
+PROBE = "KgGuardProbe"
+
+
+@pytest.fixture
+def neo4j_probe(neo4j_settings):
+    """The server, with no PROBE nodes before and after the test."""
+    from kg.export.neo4j_bolt import connect, run_statement
+
+    def remove():
+        with connect(neo4j_settings) as driver:
+            run_statement(driver, neo4j_settings, f"MATCH (n:{PROBE}) DETACH DELETE n")
+
+    remove()
+    yield neo4j_settings
+    remove()
+
+
+def probes(settings) -> int:
+    from kg.export.neo4j_bolt import connect, run_statement
+
+    with connect(settings) as driver:
+        return run_statement(driver, settings, f"MATCH (n:{PROBE}) RETURN count(n) AS c").records[0]["c"]
+
+
+def test_neo4j_cypher_writes_only_with_write(example_build, neo4j_probe):
+    env = neo4j_env(neo4j_probe)
+    create = f"CREATE (n:{PROBE} {{id: 'probe'}}) RETURN n.id AS id"
+    done = kg_command("cypher", str(example_build.out), create, env=env)
+    assert_one_line_failure(done, "read-only on Neo4j unless --write (CREATE refused)")
+    assert probes(neo4j_probe) == 0
+    done = kg_command("cypher", str(example_build.out), "--write", "--format", "csv", create, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["id", "probe"] and probes(neo4j_probe) == 1
+
+
+def test_neo4j_cypher_runs_in_a_read_transaction(example_build, neo4j_probe):
+    """A write the token check lets through (a built-in procedure that writes) is refused by
+    the server, for the query runs in a READ transaction."""
+    done = kg_command("cypher", str(example_build.out), f"CALL db.createLabel('{PROBE}')",
+                      env=neo4j_env(neo4j_probe))
+    assert_one_line_failure(done, "Writing in read access mode not allowed")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row", "LOAD refused"),
+    ("CALL apoc.load.json('file:///etc/passwd')", "apoc.load.json refused"),
+    ("RETURN apoc.cypher.runFirstColumnSingle('LOAD CSV FROM \"x\" AS r RETURN r', {})",
+     "apoc.cypher.runFirstColumnSingle refused"),
+])
+def test_neo4j_cypher_reads_no_file_even_with_write(example_build, neo4j_settings, query, expected):
+    done = kg_command("cypher", str(example_build.out), "--write", query,
+                      env=neo4j_env(neo4j_settings))
+    assert_one_line_failure(done, expected)
+    assert "root" not in done.stdout
