@@ -543,11 +543,12 @@ def leaderboard(
     left_out = frame.attrs.get("results_without_dataset", 0)
     if left_out:
         console.print(f"{left_out} result(s) not tied to a dataset are not shown "
-                      f"(--task NAME shows a task's results with or without one)", soft_wrap=True)
+                      f"(--task NAME shows a task's results with or without one)", soft_wrap=True,
+                      markup=False)
     if frame.empty:
         console.print("no results" + (f" on {frame.attrs['dataset']}" if dataset else "")
                       + (f" by papers on {frame.attrs['task']}" if task else "") + " in this build",
-                      soft_wrap=True)
+                      soft_wrap=True, markup=False)
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
@@ -560,12 +561,14 @@ def leaderboard(
 
 
 def _print_leaderboards(frame) -> None:
+    from rich.text import Text
+
     from kg.views.text import LEADERBOARD_SHOWN, group_title, leaderboard_groups, missing
 
     for dataset, metric, unit, direction, rows in leaderboard_groups(frame):
-        table = Table(*LEADERBOARD_SHOWN, title=group_title(dataset, metric, unit, direction))
+        table = Table(*LEADERBOARD_SHOWN, title=Text(group_title(dataset, metric, unit, direction)))
         for row in rows[LEADERBOARD_SHOWN].itertuples(index=False):
-            table.add_row(*("" if missing(v) else str(v) for v in row))
+            table.add_row(*(Text("" if missing(v) else str(v)) for v in row))  # names as text
         Console().print(table)
 
 
@@ -584,6 +587,9 @@ def trends(
 ) -> None:
     """Entities ranked by papers, papers per period and each entity's share of them, and which
     rise or fall; -o draws the line chart or writes the table."""
+    from rich.table import Column
+    from rich.text import Text
+
     from kg.views.charts import CHART_FORMATS, share_table, write_trends
     from kg.views.store import ViewError
     from kg.views.trends import trends as entity_trends
@@ -609,22 +615,22 @@ def trends(
     ranking = Table("rank", "name", "papers", "share", "former half", "latter half", "trend",
                     title=f"{attrs['type']} by papers")
     for row in result.ranking.itertuples():
-        ranking.add_row(str(row.rank), row.name, str(row.papers), _percent(row.share),
+        ranking.add_row(str(row.rank), Text(row.name), str(row.papers), _percent(row.share),
                         _percent(row.former_share), _percent(row.latter_share), row.trend)
     stdout.print(ranking)
     stdout.print(f"trend: {attrs['rule']}", soft_wrap=True)
     periods = share_table(result, list(result.ranking["name"].head(min(top, 5))))
-    table = Table(*periods.columns, title=f"papers per {attrs['by']}, and the top "
+    table = Table(*(Column(header=Text(str(name))) for name in periods.columns), title=f"papers per {attrs['by']}, and the top "
                   f"{attrs['type'].lower()}s' papers (share)")
     for row in periods.itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
+        table.add_row(*(Text(str(v)) for v in row))
     stdout.print(table)
     if output is not None:
         try:
             write_trends(result, output)
         except OSError as error:
             raise Failure(f"cannot write {output}: {error.strerror or error}") from None
-        console.print(f"→ {output}", soft_wrap=True)
+        console.print(f"→ {output}", soft_wrap=True, markup=False)
 
 
 def _percent(value) -> str:
@@ -712,11 +718,16 @@ def main() -> None:
     from kg.sources import InputError
 
     _MAIN_PID[0] = os.getpid()
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also where started with it ignored
     signal.signal(signal.SIGTERM, _raise_terminated)
     if hasattr(signal, "SIGXFSZ"):  # a file-size limit: an error to report, not a silent death
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # typer returns 130 for a KeyboardInterrupt
+        if isinstance(code, int) and code:
+            if code == 130:
+                _fail(INTERRUPTED.format(name="SIGINT", code=130), 130)
+            sys.exit(code)
     except (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError,
             Neo4jError, EngineError) as error:
         _fail(" ".join(str(error).split()), getattr(error, "code", 2))
