@@ -33,13 +33,15 @@ def draw_trends(result: Trends):
     counts.set_title(f"Papers per {attrs['by']} and each {attrs['type']}'s share of them")
     dated = series[~series["period"].isin([UNDATED, UNPARSEABLE])]
     index = {period: i for i, period in enumerate(periods["period"])}
+    lines, names = [], []
     for _, rows in dated.groupby("id", sort=False):
-        shares.plot([index[p] for p in rows["period"]], rows["share"], marker="o", linewidth=1.5,
-                    label=rows["name"].iloc[0])
+        lines += shares.plot([index[p] for p in rows["period"]], rows["share"], marker="o",
+                             linewidth=1.5)
+        names.append(plain_label(rows["name"].iloc[0]))
     shares.yaxis.set_major_formatter(PercentFormatter(1.0))
     shares.set_ylabel(f"share of the {attrs['by']}'s papers")
-    if len(dated):
-        shares.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    if lines:  # handles and labels given: a name starting with `_` is not dropped as private
+        shares.legend(lines, names, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     labels = list(periods["period"])
     step = max(1, len(labels) // 24)
     shares.set_xticks(list(positions)[::step], labels[::step], rotation=45, ha="right")
@@ -49,6 +51,11 @@ def draw_trends(result: Trends):
                  f"a date kg cannot place")
     shares.set_xlabel(f"{attrs['by']} ({note})")
     return figure
+
+
+def plain_label(name: str) -> str:
+    """A name as matplotlib text: `$` escaped, so it is never read as mathtext."""
+    return name.replace("$", r"\$")
 
 
 def write_trends(result: Trends, path: str | Path) -> Path:

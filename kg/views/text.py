@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 
@@ -30,11 +31,15 @@ def missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+# backslash-escaped in Markdown cells, so that a title's markup stays text: emphasis, links,
+# code, HTML tags, strike-through and the cell separator
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
 def markdown_cell(value) -> str:
     if missing(value):
         return ""
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(text.split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
 
 
 def markdown_table(columns: list[str], rows) -> str:

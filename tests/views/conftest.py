@@ -1,5 +1,5 @@
-"""A small build whose papers have a lower-is-better result, and dates missing, unparseable or
-year-only; and running `kg` as a user does, in a child process."""
+"""A small build whose papers have a lower-is-better result, dates missing, unparseable or
+year-only, and a hostile title; and running `kg` as a user does, in a child process."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+# markup of rich, Markdown and HTML in a title: it must stay text in every output
+HOSTILE_TITLE = "Evil [/] [bold red]titles[/bold red] | <script>alert(1)</script> **x**"
 SMALL_PAPERS = [
     {"id": "p1", "title": "Faster Transformers for Language Modeling", "date": "2020-01-05",
      "abstract": "We propose FastFormer, a Transformer for language modeling. On WikiText-103, "
@@ -26,6 +28,8 @@ SMALL_PAPERS = [
      "abstract": "The Transformer is used for language modeling and image classification alike."},
     {"id": "p6", "title": "CNNs in 2021", "date": "2021",
      "abstract": "A convolutional neural network (CNN) for image classification on CIFAR-10."},
+    {"id": "p7", "title": HOSTILE_TITLE, "date": "2021-02-02",
+     "abstract": "On Penn Treebank, our model reaches a test perplexity of 55.1."},
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from kg.views.leaderboard import COLUMNS, leaderboard, ranked, result_sentence
 from kg.views.store import ViewError
-from tests.views.conftest import run_kg
+from tests.views.conftest import HOSTILE_TITLE, run_kg
 
 ZCORE_SENTENCE = ("On ImageNet, ZCore selections for 10% training data achieve a downstream "
                   "validation accuracy of 53.99%, which outperforms prior label-based methods "
@@ -146,3 +146,21 @@ def test_command_on_a_folder_without_a_build_is_one_line_with_exit_2(tmp_path):
     done = run_kg("leaderboard", tmp_path)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "no build at" in done.stderr
+
+
+def test_a_hostile_title_stays_text_in_every_format(small_build):
+    board = leaderboard(small_build.out, dataset="Penn Treebank")
+    assert board["paper"].tolist() == [HOSTILE_TITLE]
+    assert board["sentence"].tolist() == ["On Penn Treebank, our model reaches a test perplexity of 55.1."]
+    as_json = run_kg("leaderboard", small_build.out, "--dataset", "Penn Treebank", "--format", "json")
+    assert json.loads(as_json.stdout)[0]["paper"] == HOSTILE_TITLE
+    as_csv = run_kg("leaderboard", small_build.out, "--dataset", "Penn Treebank", "--format", "csv")
+    assert next(csv.DictReader(io.StringIO(as_csv.stdout)))["paper"] == HOSTILE_TITLE
+    as_md = run_kg("leaderboard", small_build.out, "--dataset", "Penn Treebank", "--format", "md")
+    row = as_md.stdout.splitlines()[4]
+    assert (r"| Evil \[/\] \[bold red\]titles\[/bold red\] \| \<script\>alert(1)\</script\> "
+            r"\*\*x\*\* |") in row
+    assert row.count(" | ") == 5  # the title's `|` does not split the cell
+    as_table = run_kg("leaderboard", small_build.out, "--dataset", "Penn Treebank")
+    assert as_table.returncode == 0, as_table.stderr
+    assert "Evil [/] [bold" in as_table.stdout  # printed, not read as markup

@@ -11,8 +11,9 @@ import struct
 import pandas as pd
 import pytest
 
+from kg.views.charts import draw_trends, write_trends
 from kg.views.store import ViewError
-from kg.views.trends import UNDATED, UNPARSEABLE, papers_per_period, period_of, trends
+from kg.views.trends import UNDATED, UNPARSEABLE, Trends, papers_per_period, period_of, trends
 from tests.views.conftest import run_kg
 
 # the dates of examples/hf-daily-papers.txt, by year
@@ -76,10 +77,10 @@ def test_series_gives_each_top_entity_its_papers_and_share_per_year(example_buil
 def test_undated_and_unparseable_dates_are_counted_not_dropped(small_build):
     by_month = papers_per_period(small_build.out)
     assert by_month.attrs["by"] == "month"  # 2020-01 to 2021-06: under three years
-    assert [by_month.attrs[k] for k in ("papers", "dated", "undated", "unparseable")] == [6, 3, 1, 2]
+    assert [by_month.attrs[k] for k in ("papers", "dated", "undated", "unparseable")] == [7, 4, 1, 2]
     assert by_month["period"].iloc[0] == "2020-01" and by_month["period"].iloc[-1] == "2021-06"
     by_year = papers_per_period(small_build.out, by="year")  # `2021` has a year, not a month
-    assert dict(zip(by_year["period"], by_year["papers"])) == {"2020": 2, "2021": 2}
+    assert dict(zip(by_year["period"], by_year["papers"])) == {"2020": 2, "2021": 3}
     assert (by_year.attrs["undated"], by_year.attrs["unparseable"]) == (1, 1)
     series = trends(small_build.out, "Method", top=5, by="year").series
     cnn = series[series["name"] == "CNN"].set_index("period")
@@ -135,7 +136,7 @@ def test_command_draws_a_png_and_an_svg_and_writes_the_csv(example_build, tmp_pa
 def test_command_says_how_many_papers_have_no_usable_date(small_build, tmp_path):
     done = run_kg("trends", small_build.out, "--by", "year", "-o", tmp_path / "t.csv")
     assert done.returncode == 0, done.stderr
-    assert "6 papers, 4 dated by year; 1 without a date, 1 with a date that cannot be placed" in done.stdout
+    assert "7 papers, 5 dated by year; 1 without a date, 1 with a date that cannot be placed" in done.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text())))
     assert {r["period"] for r in rows} >= {"2020", "2021", UNDATED}
 
@@ -156,3 +157,20 @@ def test_command_refuses_an_unwritable_output_in_one_line(example_build, tmp_pat
     done = run_kg("trends", example_build.out, "-o", blocked / "trends.png")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert done.stderr.startswith(f"kg: error: cannot write {blocked / 'trends.png'}")
+
+
+def test_chart_keeps_hostile_names_as_text(tmp_path):
+    names = ["_private", "costs $5 and $x^2$", "[bold]x[/bold] <script>"]
+    periods = pd.DataFrame({"period": ["2020", "2021"], "papers": [4, 2]})
+    periods.attrs.update(by="year", type="Method", papers=7, dated=6, undated=1, unparseable=0)
+    series = pd.DataFrame([(p, n, f"method/{i}", 1, total, 1 / total)
+                           for i, n in enumerate(names) for p, total in (("2020", 4), ("2021", 2))],
+                          columns=["period", "name", "id", "papers", "period_papers", "share"])
+    result = Trends(periods, pd.DataFrame(), series)
+    figure = draw_trends(result)
+    legend = figure.axes[1].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == [
+        "_private", r"costs \$5 and \$x^2\$", "[bold]x[/bold] <script>"]
+    assert "1 without a date" in figure.axes[1].get_xlabel()
+    data = write_trends(result, tmp_path / "hostile.png").read_bytes()  # drawn: no mathtext error
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
