@@ -620,8 +620,9 @@ def trends(
     stdout.print(ranking)
     stdout.print(f"trend: {attrs['rule']}", soft_wrap=True)
     periods = share_table(result, list(result.ranking["name"].head(min(top, 5))))
-    table = Table(*(Column(header=Text(str(name))) for name in periods.columns), title=f"papers per {attrs['by']}, and the top "
-                  f"{attrs['type'].lower()}s' papers (share)")
+    table = Table(*(Column(header=Text(str(name))) for name in periods.columns),
+                  title=f"papers per {attrs['by']}, and the top {attrs['type'].lower()}s' "
+                        f"papers (share)")
     for row in periods.itertuples(index=False):
         table.add_row(*(Text(str(v)) for v in row))
     stdout.print(table)
