@@ -32,6 +32,9 @@ from kg.extract.paper import paper_extraction
 from kg.records import Paper
 
 MODEL_PATH = Path(__file__).parent / "models" / "ner"
+# the longest text extracted whole: abstracts run to a few thousand characters; a longer
+# field (a whole paper pasted in) is read up to here, with a note in its record
+MAX_TEXT_CHARS = 100_000
 EXTRACTOR_NAME = "kg-extract"
 
 
@@ -101,12 +104,32 @@ def extract_batches(batches: Iterable[list[Paper]], n_process: int = 1,
 
 
 def extract_batch(papers: list[Paper], model: str | None = None) -> list[dict]:
+    """Extraction records of a batch; each keeps the paper's `notes`, and a text longer
+    than `MAX_TEXT_CHARS` is read up to there (`extractable`), with a note."""
     nlp = load_pipeline(model)
     version = extractor_version(nlp)
-    texts = (text for paper in papers for text in (paper.title, paper.abstract))
+    texts = (extractable(text) for paper in papers for text in (paper.title, paper.abstract))
     docs = nlp.pipe(texts, batch_size=64)
-    return [paper_extraction(paper, next(docs), next(docs), EXTRACTOR_NAME, version)
-            for paper in papers]
+    records = []
+    for paper in papers:
+        record = paper_extraction(paper, next(docs), next(docs), EXTRACTOR_NAME, version)
+        record["notes"] = list(paper.notes) + [
+            f"{field} has {len(text):,} characters: entities and results were found in "
+            f"the first {len(extractable(text)):,} only"
+            for field, text in (("title", paper.title), ("abstract", paper.abstract))
+            if len(text) > MAX_TEXT_CHARS]
+        records.append(record)
+    return records
+
+
+def extractable(text: str) -> str:
+    """The text, or its first `MAX_TEXT_CHARS` characters cut after a space: spaCy refuses
+    texts over `nlp.max_length` (E088), and its memory grows with the length of a text.
+    Offsets into the cut text are offsets into the whole text."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    cut = text.rfind(" ", MAX_TEXT_CHARS // 2, MAX_TEXT_CHARS)
+    return text[:cut if cut > 0 else MAX_TEXT_CHARS]
 
 
 _encode = msgspec.json.Encoder().encode
