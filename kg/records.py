@@ -11,6 +11,11 @@ from dataclasses import asdict, dataclass, field
 ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)?"
                       r"(\d{4}\.\d{4,5}|\b[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 DOI = re.compile(r"(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+# the schemes a URL value may have: anything else (javascript:, data:, vbscript:, file:) is
+# not a link, and goes to the record's notes as text
+LINK_SCHEMES = ("http", "https", "ftp", "doi", "arxiv")
+URL_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+BARE_URL = re.compile(r"^[\w.\-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$")
 # spacing modifier letters (`SEQˆ3`, `ʰ`) act as accents or symbols in titles: no part of a key
 MODIFIER_LETTERS = re.compile("[\u02b0-\u02ff]")
 
@@ -35,6 +40,9 @@ class Paper:
     categories: list[str] = field(default_factory=list)
     # repositories named by the source itself: [{"url": ..., "official": True | False | None}]
     code_links: list[dict] = field(default_factory=list)
+    # what the readers changed or left out of the record, and why (a URL that is not a link,
+    # an upvote count out of range): kept in the extraction record as `notes`
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -105,6 +113,14 @@ def title_key(title: str) -> str | None:
     empty key would make every such title the same paper."""
     norm = normalise_title(title)
     return f"title:{norm}" if norm else None
+
+
+def is_link_url(url: str) -> bool:
+    """A URL with a link scheme (`LINK_SCHEMES`), or a bare host and path (`www.x.org/a`,
+    `github.com/o/r`). Anything else, `javascript:` and friends included, is not a link."""
+    if match := URL_SCHEME.match(url):
+        return match.group(1).lower() in LINK_SCHEMES
+    return BARE_URL.match(url) is not None
 
 
 def normalise_arxiv_id(value: str | None) -> str | None:

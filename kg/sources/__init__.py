@@ -10,23 +10,35 @@ input, whatever the order of the inputs.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.records import CodeLink, Paper, Reject
 from kg.sources.arxiv import looks_like_atom, read_arxiv_atom
 from kg.sources.bibtex import looks_like_bibtex, read_bibtex
 from kg.sources.csv_table import read_csv
+from kg.sources.decoding import (
+    SNIFF_BYTES,
+    decoded_lines,
+    head_text,
+    looks_binary,
+    sniff_encoding,
+    with_head,
+)
 from kg.sources.hf_listing import looks_like_hf_listing, read_hf_listing
 from kg.sources.json_records import read_json_document
 from kg.sources.jsonl import read_jsonl
 from kg.sources.pwc import CodeLinkIndex, looks_like_pwc_links_file
+from kg.sources.screen import printable, screened
 
 FORMATS = ("hf-listing", "jsonl", "json", "csv", "tsv", "arxiv-atom", "bibtex")
-SNIFF_BYTES = 64 * 1024
 JSON_ARRAY_START = re.compile(r'\s*\[\s*(?:[{\["\]]|$)')  # not a listing title like "[Re] ..."
 
 
@@ -34,21 +46,12 @@ class InputError(Exception):
     """An input that cannot be read at all (missing file, a directory, no permission)."""
 
 
-def decoded_lines(raw_lines: Iterable[bytes]) -> Iterator[tuple[int, str | None]]:
-    """Number lines from 1 and decode them as UTF-8; an undecodable line becomes None."""
-    for number, raw in enumerate(raw_lines, start=1):
-        try:
-            yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            yield number, None
-
-
 def detect_format(name: str, head: bytes) -> str | None:
     """Guess the format from the file name and its first bytes; None when it is binary."""
-    if b"\x00" in head:
+    text = head_text(head, sniff_encoding(head))
+    if looks_binary(text):
         return None
     suffix = Path(name).suffix.lower()
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
@@ -78,75 +81,121 @@ def _json_kind(first_line: str) -> str:
     if not first_line.lstrip().startswith("{"):
         return "json"
     try:
-        json.loads(first_line)
-    except json.JSONDecodeError:
+        json.loads(first_line, strict=False)
+    except (ValueError, RecursionError):
         return "json"
     return "jsonl"
 
 
 def read_stream(stream, name: str, fmt: str | None = None) -> Iterator[Paper | Reject | CodeLink]:
-    """Read one binary stream; `fmt` overrides detection."""
-    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-    if not head.strip():
+    """Read one binary stream; `fmt` overrides detection. Every record the reader gives is
+    screened (`kg.sources.screen`); a stream with no record at all is one Reject."""
+    name = printable(name)
+    head, stream = with_head(stream)
+    encoding = sniff_encoding(head)
+    if not head.strip() or not head_text(head, encoding).strip():
         yield Reject(name, 0, "empty input: no records")
         return
     fmt = fmt or detect_format(name, head)
     if fmt is None:
-        yield Reject(name, 0, "binary file: not a paper listing, JSON, CSV, Atom or BibTeX")
+        yield Reject(name, 0, "binary file: not a paper listing, JSON, CSV, Atom or BibTeX "
+                     "(nor UTF-8, UTF-16 or UTF-32 text)")
         return
-    lines = decoded_lines(stream)
+    lines = decoded_lines(stream, encoding)
     if fmt == "jsonl":
-        yield from read_jsonl(lines, name)
+        items = read_jsonl(lines, name)
     elif fmt == "json":
-        yield from read_json_document(lines, name)
+        items = read_json_document(lines, name)
     elif fmt == "arxiv-atom":
-        yield from read_arxiv_atom(lines, name)
+        items = read_arxiv_atom(lines, name)
     elif fmt == "bibtex":
-        yield from read_bibtex(lines, name)
+        items = read_bibtex(lines, name)
     elif fmt in ("csv", "tsv"):
-        yield from read_csv(lines, name, delimiter="\t" if fmt == "tsv" else ",")
+        items = read_csv(lines, name, delimiter="\t" if fmt == "tsv" else ",")
     else:
-        yield from read_hf_listing(lines, name)
+        items = read_hf_listing(lines, name)
+    found = False
+    for item in screened(items, encoding.upper().removesuffix("-LE").removesuffix("-BE")):
+        found = True
+        yield item
+    if not found:
+        yield Reject(name, 0, f"no records found (read as {fmt})")
 
 
-def read_path(path: str | Path, fmt: str | None = None) -> Iterator[Paper | Reject | CodeLink]:
-    name = str(path)
-    if name == "-":
-        yield from read_stream(sys.stdin.buffer, "<stdin>", fmt)
-        return
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"input file not found: {path}")
-    if path.is_dir():
-        raise InputError(f"input is a directory, not a file: {path}")
+def input_problem(path: str | Path) -> str | None:
+    """Why `path` cannot be read as an input, or None. FIFOs, `<(…)` (/dev/fd/N) and other
+    files that are not regular files are inputs too."""
     try:
-        handle = path.open("rb")
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"input file is a symlink loop: {path}"
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            broken = " (a symlink to a missing file)" if os.path.islink(path) else ""
+            return f"input file not found: {path}{broken}"
+        return f"cannot read {path}: {error.strerror}"
+    if stat.S_ISDIR(mode):
+        return f"input file is a directory, not a file: {path}"
+    return None
+
+
+def open_input(path: str | Path) -> BinaryIO:
+    """A binary stream of the input at `path` (`-`: standard input)."""
+    if str(path) == "-":
+        return sys.stdin.buffer
+    if problem := input_problem(path):
+        raise InputError(problem)
+    try:
+        return open(path, "rb")
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}") from None
-    with handle:
+
+
+def read_path(path: str | Path, fmt: str | None = None,
+              stream: BinaryIO | None = None) -> Iterator[Paper | Reject | CodeLink]:
+    """Read one input; `stream`: the input already opened (one that can be read only once)."""
+    name = "<stdin>" if str(path) == "-" else str(path)
+    handle = stream if stream is not None else open_input(path)
+    try:
         yield from read_stream(handle, name, fmt)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
 
 
 def check_inputs(paths: Iterable[str | Path]) -> None:
     """Fail early, before any work, on inputs that do not exist."""
     for path in paths:
-        if str(path) != "-" and not Path(path).is_file():
-            reason = "is a directory, not a file" if Path(path).is_dir() else "not found"
-            raise InputError(f"input file {reason}: {path}")
+        if str(path) != "-" and (problem := input_problem(path)):
+            raise InputError(problem)
 
 
-def is_links_listing(path: str | Path) -> bool:
+def readable_again(path: str | Path) -> bool:
+    """A regular file, which can be opened twice (a FIFO, a pipe or stdin cannot)."""
+    try:
+        return str(path) != "-" and stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # read_path says why
+
+
+def is_links_listing(head: bytes) -> bool:
     """A code-links listing (Papers with Code `links-between-papers-and-code.json`)?"""
-    if str(path) == "-":
-        stream = sys.stdin.buffer
-        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-    else:
+    return looks_like_pwc_links_file(head_text(head, sniff_encoding(head)))
+
+
+def _head_of(path: str | Path, opened: dict) -> bytes:
+    """The first bytes of an input; one that can be read only once is opened here and kept
+    in `opened`, its head replayed when it is read."""
+    if readable_again(path):
         try:
             with open(path, "rb") as handle:
-                head = handle.read(SNIFF_BYTES)
+                return handle.read(SNIFF_BYTES)
         except OSError:
-            return False  # read_path says why
-    return looks_like_pwc_links_file(head.decode("utf-8", errors="replace"))
+            return b""  # read_path says why
+    if path not in opened:
+        head, opened[path] = with_head(open_input(path))
+        return head
+    return b""
 
 
 def read_inputs(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator[Paper | Reject]:
@@ -155,30 +204,40 @@ def read_inputs(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator
     normalised title)."""
     paths = list(paths)
     links = CodeLinkIndex()
-    listings = [path for path in paths if is_links_listing(path)]
-    for item in (item for path in listings for item in read_path(path, fmt)):
-        if isinstance(item, CodeLink):
-            links.add(item)
-        else:
-            yield item
-    for path in paths:
-        if path in listings:
-            continue
-        for item in read_path(path, fmt):
-            if isinstance(item, CodeLink):
-                links.add(item)
-            elif isinstance(item, Paper):
-                yield links.attach(item)
-            else:
-                yield item
+    opened: dict = {}  # inputs that can be read only once (stdin, FIFOs, <(…))
+    try:
+        listings = [path for path in paths if is_links_listing(_head_of(path, opened))]
+        for path in listings:
+            for item in read_path(path, fmt, opened.pop(path, None)):
+                if isinstance(item, CodeLink):
+                    links.add(item)
+                else:
+                    yield item
+        for path in paths:
+            if path in listings:
+                continue
+            for item in read_path(path, fmt, opened.pop(path, None)):
+                if isinstance(item, CodeLink):
+                    links.add(item)
+                elif isinstance(item, Paper):
+                    yield links.attach(item)
+                else:
+                    yield item
+    finally:
+        for stream in opened.values():
+            if stream is not sys.stdin.buffer:
+                stream.close()
 
 
 def read_records(records: Iterable[dict | Paper], source: str = "<records>") -> Iterator[Paper | Reject]:
     """Papers from in-memory dicts (the Python API), with the same checks as the readers."""
     from kg.sources.json_records import record_from_json
 
-    for index, record in enumerate(records, start=1):
-        if isinstance(record, Paper):
-            yield record
-        elif not isinstance(item := record_from_json(record, source, index), CodeLink):
-            yield item
+    def items():
+        for index, record in enumerate(records, start=1):
+            if isinstance(record, Paper):
+                yield record
+            elif not isinstance(item := record_from_json(record, source, index), CodeLink):
+                yield item
+
+    yield from screened(items())

@@ -15,11 +15,13 @@ import feedparser
 
 from kg.records import Paper, Reject, normalise_arxiv_id
 from kg.sources.fields import (
+    array,
     author_names,
     checked_paper,
     clean_text,
     doi_from,
     iso_date,
+    mapping,
     whole_text,
 )
 
@@ -58,8 +60,8 @@ def paper_from_atom_entry(entry: Mapping[str, Any], source: str, line: int) -> P
     if "/api/errors" in entry_id:  # the API answers a bad query with one entry titled "Error"
         return Reject(source, line, f"arXiv API error: {clean_text(entry.get('summary'))}")
     arxiv_id = normalise_arxiv_id(entry_id)
-    tags = [clean_text(tag.get("term")) for tag in entry.get("tags") or []]
-    primary = clean_text((entry.get("arxiv_primary_category") or {}).get("term"))
+    tags = [clean_text(tag.get("term")) for tag in entry.get("tags") or [] if isinstance(tag, Mapping)]
+    primary = clean_text(mapping(entry.get("arxiv_primary_category")).get("term"))
     return checked_paper(
         entry.get("title"), entry.get("summary"), source, line,
         date=iso_date(entry.get("published") or entry.get("updated")),
@@ -78,7 +80,7 @@ def looks_like_arxiv_snapshot(record: Mapping[str, Any]) -> bool:
 def _snapshot_authors(record: Mapping[str, Any]) -> list[str]:
     parsed = record.get("authors_parsed")
     if isinstance(parsed, list) and parsed:  # [[last, first, suffix], ...]
-        names = [" ".join(p for p in (parts[1:2] + parts[:1] + parts[2:3]) if p)
+        names = [" ".join(p for p in (parts[1:2] + parts[:1] + parts[2:3]) if isinstance(p, str))
                  for parts in parsed if isinstance(parts, list)]
         return [clean_text(n) for n in names if clean_text(n)]
     return author_names(record.get("authors"))
@@ -86,13 +88,15 @@ def _snapshot_authors(record: Mapping[str, Any]) -> list[str]:
 
 def paper_from_arxiv_snapshot(record: Mapping[str, Any], source: str, line: int) -> Paper | Reject:
     arxiv_id = record["id"].strip()
-    versions = record.get("versions") or []
+    versions = array(record.get("versions"))
     first = versions[0].get("created") if versions and isinstance(versions[0], Mapping) else None
     categories = record.get("categories") or ""
+    categories = categories.split() if isinstance(categories, str) else [
+        c for c in array(categories) if isinstance(c, str)]
     return checked_paper(
         record.get("title"), record.get("abstract"), source, line,
         date=iso_date(first or record.get("update_date")),
         authors=_snapshot_authors(record),
         url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
         doi=doi_from(record.get("doi")), source_id=arxiv_id,
-        categories=categories.split() if isinstance(categories, str) else list(categories))
+        categories=categories)

@@ -40,7 +40,8 @@ def clean_latex(text: str | None) -> str:
     text = CITATION.sub("", BARE_PERCENT.sub(r"\\%", text))
     try:
         return clean_text(_latex().latex_to_text(text))
-    except (LatexWalkerError, ValueError, IndexError):  # keep the raw text if pylatexenc gives up
+    except (LatexWalkerError, ValueError, IndexError, RecursionError):  # pylatexenc gave up:
+        # keep the raw text
         return clean_text(text.replace("{", "").replace("}", ""))
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from kg.records import Paper, Reject, normalise_arxiv_id
 from kg.sources.fields import (
     arxiv_id_from,
-    as_int,
     author_names,
     checked_paper,
     clean_text,
@@ -40,7 +39,7 @@ def paper_from_hf_daily(record: Mapping[str, Any], source: str, line: int) -> Pa
         source, line,
         date=iso_date(paper.get("publishedAt") or record.get("publishedAt")),
         authors=author_names(paper.get("authors")),
-        upvotes=as_int(paper.get("upvotes")),
+        upvotes=paper.get("upvotes"),  # checked by kg.sources.screen
         url=f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None,
         arxiv_id=arxiv_id, source_id=clean_text(paper.get("id")) or None,
         code_links=[{"url": repo, "official": True}] if repo else [])

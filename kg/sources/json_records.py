@@ -20,7 +20,7 @@ from typing import Any
 
 from kg.records import CodeLink, Paper, Reject
 from kg.sources.arxiv import looks_like_arxiv_snapshot, paper_from_arxiv_snapshot
-from kg.sources.fields import clean_text, paper_from_mapping
+from kg.sources.fields import excerpt, paper_from_mapping
 from kg.sources.hf_daily import looks_like_hf_daily_item, looks_like_hf_paper, paper_from_hf_daily
 from kg.sources.openalex import looks_like_openalex_work, paper_from_openalex
 from kg.sources.pwc import (
@@ -43,19 +43,50 @@ SHAPES: list[tuple[Callable[[Mapping], bool], Callable[[Mapping, str, int], Item
     (looks_like_arxiv_snapshot, paper_from_arxiv_snapshot),
     (looks_like_hf_paper, paper_from_hf_daily),
 ]
+DECODER = json.JSONDecoder(strict=False)  # control characters in strings: kg.sources.screen's
 CHUNK_CHARS = 1 << 20
 MAX_RECORD_CHARS = 64 << 20  # one record larger than this is taken for broken JSON
 WHITESPACE = re.compile(r"\s*")
+MAX_ARRAY_DEPTH = 4
+# what skip_value steps over: a string, a bracket, or a run of anything else
+VALUE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|[^"\[\]{}]+', re.S)
+SCALAR_END = re.compile(r'[\s,\]}]')
+
+
+class Unreadable:
+    """A JSON value that could not be decoded (nested too deeply, a number too long), in
+    place of the record it was: it becomes one Reject."""
+
+    def __init__(self, reason: str, excerpt: str = "") -> None:
+        self.reason, self.excerpt = reason, excerpt
+
+
+def json_error(error: Exception) -> str:
+    """The reason of a Reject for JSON that could not be decoded."""
+    if isinstance(error, RecursionError):
+        return "JSON nested too deeply to read"
+    if isinstance(error, json.JSONDecodeError):
+        return f"broken JSON: {error.msg} at column {error.colno}"
+    if "integer string conversion" in str(error):
+        return "JSON number too long to read (over 4,300 digits)"
+    return f"broken JSON: {error}"
 
 
 def record_from_json(record: Any, source: str, line: int) -> Item:
-    """One JSON object → a Paper, a CodeLink or a Reject, by the keys its source uses."""
+    """One JSON object → a Paper, a CodeLink or a Reject, by the keys its source uses. A
+    record whose values a reader cannot use (a type no source gives) is a Reject too."""
+    if isinstance(record, Unreadable):
+        return Reject(source, line, record.reason, record.excerpt)
     if not isinstance(record, Mapping):
         return Reject(source, line, f"expected a JSON object, got {type(record).__name__}",
-                      clean_text(record)[:200])
+                      excerpt(record))
     for looks_like, read in SHAPES:
-        if looks_like(record):
-            return read(record, source, line)
+        try:
+            if looks_like(record):
+                return read(record, source, line)
+        except (TypeError, AttributeError, ValueError, KeyError, IndexError) as error:
+            return Reject(source, line, f"record with values of unexpected types "
+                          f"({type(error).__name__}: {error})"[:300], excerpt(record))
     return paper_from_mapping(record, source, line)
 
 
@@ -65,16 +96,20 @@ def is_page(value: Mapping) -> bool:
     return not any(key in value for key in RECORD_KEYS)
 
 
-def items_from_json(value: Any, source: str, line: int) -> Iterator[Item]:
+def items_from_json(value: Any, source: str, line: int, depth: int = 0) -> Iterator[Item]:
     """Records in a JSON value: an array, a page of `results`/`data`, or one record."""
     if isinstance(value, list):
+        if depth >= MAX_ARRAY_DEPTH:
+            yield Reject(source, line, f"JSON arrays nested more than {MAX_ARRAY_DEPTH} deep",
+                         excerpt(value))
+            return
         for element in value:
-            yield from items_from_json(element, source, line)
+            yield from items_from_json(element, source, line, depth + 1)
         return
     if isinstance(value, Mapping) and is_page(value):
         for key in PAGE_KEYS:
             if isinstance(value.get(key), list):
-                yield from items_from_json(value[key], source, line)
+                yield from items_from_json(value[key], source, line, depth + 1)
                 return
     yield record_from_json(value, source, line)
 
@@ -135,11 +170,12 @@ class _Text:
         return pos
 
     def value(self, pos: int) -> tuple[Any, int]:
-        """Decode the value at `pos`, reading more text while it is cut short."""
-        decoder = json.JSONDecoder()
+        """Decode the value at `pos`, reading more text while it is cut short. A value that
+        is well-formed but cannot be decoded (nested too deeply, an integer of thousands of
+        digits) is stepped over and given as an Unreadable."""
         while True:
             try:
-                value, end = decoder.raw_decode(self.text, pos)
+                value, end = DECODER.raw_decode(self.text, pos)
                 if end < len(self.text) or self.done or not self.more():
                     return value, end  # a number at the very end may go on in the next chunk
             except json.JSONDecodeError as error:
@@ -147,6 +183,33 @@ class _Text:
                 if (self.done or not cut_short or len(self.text) - pos > MAX_RECORD_CHARS
                         or not self.more()):
                     raise
+            except (RecursionError, ValueError) as error:
+                end = self.skip_value(pos)
+                return Unreadable(json_error(error), self.text[pos:pos + 80].strip()), end
+
+    def skip_value(self, pos: int) -> int:
+        """The position after the value at `pos`, found by its brackets and strings alone."""
+        if self.char(pos) not in "[{":
+            while not (found := SCALAR_END.search(self.text, pos)) and not self.done:
+                self.more()
+            return found.start() if found else len(self.text)
+        depth = 0
+        while True:
+            token = VALUE_TOKEN.match(self.text, pos)
+            if token is None or (token.end() == len(self.text) and not self.done):
+                if not self.done and self.more():
+                    continue  # a string or a run cut short by the end of the chunk
+                if token is None:
+                    raise json.JSONDecodeError("Unterminated string", self.text, pos)
+            pos = token.end()
+            if token.group() in ("[", "{"):
+                depth += 1
+            elif token.group() in ("]", "}"):
+                depth -= 1
+            if depth == 0:
+                return pos
+            if pos >= len(self.text) and self.done:
+                raise json.JSONDecodeError("Expecting ']' or '}'", self.text, pos)
 
 
 def _array(text: _Text, pos: int) -> Iterator[tuple[int, Any] | int]:
@@ -171,6 +234,7 @@ def _object(text: _Text, pos: int) -> Iterator[tuple[int, Any] | int]:
     """The object at `pos` as one (line, object), or, for a page, the elements of its list
     (held until the object ends, since a record may have a list under the same key)."""
     line, members, page, page_key = text.line_at(pos), {}, [], None
+    unreadable = None
     pos = text.skip_space(pos + 1)
     while text.char(pos) != "}":
         if text.char(pos) != '"':
@@ -187,10 +251,14 @@ def _object(text: _Text, pos: int) -> Iterator[tuple[int, Any] | int]:
                     page.append(step)
         else:
             members[key], pos = text.value(pos)
+            if isinstance(members[key], Unreadable):
+                unreadable = members[key]
         pos = text.expect(pos, ",}", "',' delimiter")
         if text.char(pos) == ",":
             pos = text.skip_space(pos + 1)
-    if page_key is not None and is_page(members):
+    if unreadable is not None:
+        yield line, unreadable
+    elif page_key is not None and is_page(members):
         yield from page
     else:
         if page_key is not None:

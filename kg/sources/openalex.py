@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from kg.records import Paper, Reject
-from kg.sources.fields import arxiv_id_from, checked_paper, clean_text, doi_from, iso_date
+from kg.sources.fields import (
+    array,
+    arxiv_id_from,
+    checked_paper,
+    clean_text,
+    doi_from,
+    iso_date,
+    mapping,
+)
 
 
 def looks_like_openalex_work(record: Mapping[str, Any]) -> bool:
@@ -23,24 +31,26 @@ def abstract_from_inverted_index(index: Any) -> str:
     if not isinstance(index, Mapping):
         return ""
     placed = sorted((position, word) for word, positions in index.items()
-                    for position in (positions or []) if isinstance(position, int))
+                    for position in array(positions)
+                    if isinstance(position, int) and not isinstance(position, bool))
     return " ".join(word for _, word in placed)
 
 
 def _locations(work: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    found = [work.get("primary_location"), work.get("best_oa_location"), *(work.get("locations") or [])]
+    found = [work.get("primary_location"), work.get("best_oa_location"),
+             *array(work.get("locations"))]
     return [location for location in found if isinstance(location, Mapping)]
 
 
 def paper_from_openalex(work: Mapping[str, Any], source: str, line: int) -> Paper | Reject:
-    ids = work.get("ids") or {}
+    ids = mapping(work.get("ids"))
     urls = [url for location in _locations(work)
             for url in (location.get("landing_page_url"), location.get("pdf_url")) if url]
     doi = doi_from(work.get("doi") or ids.get("doi"))
-    authors = [clean_text((a.get("author") or {}).get("display_name") or a.get("raw_author_name"))
-               for a in work.get("authorships") or [] if isinstance(a, Mapping)]
-    topics = work.get("topics") or work.get("concepts") or []
-    landing = (work.get("primary_location") or {}).get("landing_page_url")
+    authors = [clean_text(mapping(a.get("author")).get("display_name") or a.get("raw_author_name"))
+               for a in array(work.get("authorships")) if isinstance(a, Mapping)]
+    topics = array(work.get("topics")) or array(work.get("concepts"))
+    landing = mapping(work.get("primary_location")).get("landing_page_url")
     return checked_paper(
         work.get("title") or work.get("display_name"),
         abstract_from_inverted_index(work.get("abstract_inverted_index")), source, line,

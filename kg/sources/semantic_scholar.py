@@ -11,12 +11,14 @@ from typing import Any
 
 from kg.records import Paper, Reject
 from kg.sources.fields import (
+    array,
     arxiv_id_from,
     author_names,
     checked_paper,
     clean_text,
     doi_from,
     iso_date,
+    mapping,
 )
 
 
@@ -25,10 +27,10 @@ def looks_like_semantic_scholar(record: Mapping[str, Any]) -> bool:
 
 
 def paper_from_semantic_scholar(paper: Mapping[str, Any], source: str, line: int) -> Paper | Reject:
-    external = paper.get("externalIds") or {}
-    pdf = (paper.get("openAccessPdf") or {}).get("url")
-    fields = paper.get("fieldsOfStudy") or [
-        f.get("category") for f in paper.get("s2FieldsOfStudy") or [] if isinstance(f, Mapping)]
+    external = mapping(paper.get("externalIds"))
+    pdf = mapping(paper.get("openAccessPdf")).get("url")
+    fields = array(paper.get("fieldsOfStudy")) or [
+        f.get("category") for f in array(paper.get("s2FieldsOfStudy")) if isinstance(f, Mapping)]
     return checked_paper(
         paper.get("title"), paper.get("abstract"), source, line,
         date=iso_date(paper.get("publicationDate") or paper.get("year")),
@@ -36,4 +38,4 @@ def paper_from_semantic_scholar(paper: Mapping[str, Any], source: str, line: int
         url=clean_text(paper.get("url") or pdf) or None,
         arxiv_id=arxiv_id_from(external.get("ArXiv"), pdf), doi=doi_from(external.get("DOI")),
         source_id=clean_text(paper.get("paperId")) or None,
-        categories=list(dict.fromkeys(clean_text(f) for f in fields if f)))
+        categories=list(dict.fromkeys(clean_text(f) for f in fields if clean_text(f))))
