@@ -118,8 +118,8 @@ def abbreviates(short: str, long: str) -> str | None:
     (`dnn` / `deep neural network`), `abbreviation` when they occur in it in order with the
     first letter starting a word (Schwartz & Hearst), else None."""
     letters = re.sub(r"[^a-z0-9]", "", short.lower())
-    if len(letters) < 2 or " " not in long.strip():
-        return None
+    if len(letters) < 2 or " " not in long.strip() or letters in long.split():
+        return None  # `DR systems` holds `DR`; it does not spell it out
     if letters in (initials(long), initials(long, stop_words=False)):
         return "initials"
     return "abbreviation" if find_long_form(letters, long) == 0 else None

@@ -247,3 +247,14 @@ def test_a_method_named_after_a_task_stays_apart_from_the_task():
                       entity("Task", "machine translation"), entity("Method", "machine translation system"),
                       entity("Task", "3D object detection"), entity("Method", "3D object detection method"))]
     assert len(CanonicalIndex(records, catalogue=EMPTY)) == 4
+
+
+def test_a_name_holding_a_short_form_does_not_define_it():
+    """The listing's deep-research paper: `DR systems` is grouped under the name `DR`; it must
+    not read as a second meaning of `DR` (that made `DR` ambiguous and kept two nodes)."""
+    records = [record("d2", "the deep research (DR) task; DR systems",
+                      entity("Method", "deep research", "DR"), entity("Method", "DR", "DR systems"))]
+    index = CanonicalIndex(records, catalogue=EMPTY)
+    assert not index.ambiguous
+    (dr,) = index
+    assert {"deep research", "DR", "DR systems"} <= {dr.name, *dr.aliases}
