@@ -79,6 +79,7 @@ LITERALS = {  # node attribute → (predicate, xsd datatype; None for a plain st
     "value": (KG + "rawValue", None),
     "number": (MLS + "hasValue", XSD + "decimal"),
     "unit": (KG + "unit", None),
+    "condition": (KG + "condition", None),
     "kind": (KG + "linkKind", None),
 }
 RELATIONS = {  # edge type → predicate; any other type becomes kg:camelCase

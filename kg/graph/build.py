@@ -136,7 +136,8 @@ def paper_part(record: dict, index: CanonicalIndex) -> tuple[list[tuple[str, dic
     for number, result in enumerate(record["results"], start=1):
         node = f"result/{record['id']}/{number}"
         nodes.append((node, {"type": "Result", "name": result["value"], "value": result["value"],
-                             "number": result["number"], "unit": result.get("unit")}))
+                             "number": result["number"], "unit": result.get("unit"),
+                             "condition": result.get("condition")}))
         edges.append((paper, node, "REPORTS", {"type": "REPORTS", "extractor": extractor.get("name"),
                                                "extractor_version": extractor.get("version")}))
         for slot, (relation, _) in RESULT_RELATION.items():
