@@ -592,6 +592,7 @@ def trends(
 
     from kg.views.charts import CHART_FORMATS, share_table, write_trends
     from kg.views.store import ViewError
+    from kg.views.trends import movers
     from kg.views.trends import trends as entity_trends
 
     types = {name.lower(): name for name in ("Method", "Dataset", "Task", "Metric")}
@@ -612,12 +613,17 @@ def trends(
     stdout.print(f"{attrs['papers']} papers, {attrs['dated']} dated by {attrs['by']}; "
                  f"{attrs['undated']} without a date, {attrs['unparseable']} with a date that "
                  f"cannot be placed (not in the periods below)", soft_wrap=True)
-    ranking = Table("rank", "name", "papers", "share", "former half", "latter half", "trend",
-                    title=f"{attrs['type']} by papers")
-    for row in result.ranking.itertuples():
-        ranking.add_row(str(row.rank), Text(row.name), str(row.papers), _percent(row.share),
-                        _percent(row.former_share), _percent(row.latter_share), row.trend)
-    stdout.print(ranking)
+    judged = result.ranking["trend"].value_counts()
+    tables = [(f"{attrs['type']} by papers", result.ranking.head(top))] + [
+        (f"{trend}: the {top} that changed most ({judged.get(trend, 0)} in all)",
+         movers(result.ranking, trend, top)) for trend in ("rising", "falling")]
+    for title, rows in tables:
+        ranking = Table("rank", "name", "papers", "share", "former half", "latter half", "trend",
+                        title=title)
+        for row in rows.itertuples():
+            ranking.add_row(str(row.rank), Text(row.name), str(row.papers), _percent(row.share),
+                            _percent(row.former_share), _percent(row.latter_share), row.trend)
+        stdout.print(ranking)
     stdout.print(f"trend: {attrs['rule']}", soft_wrap=True)
     periods = share_table(result, list(result.ranking["name"].head(min(top, 5))))
     table = Table(*(Column(header=Text(str(name))) for name in periods.columns),

@@ -105,17 +105,21 @@ def ranked(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def find_entity(connection, label: str, name: str) -> Entity:
-    """The entity of type `label` named `name` (by name key, aliases included), preferring one
-    with results; an unknown name is a ViewError listing the closest names."""
-    with_results = {} if label == "Task" else result_counts(connection, label)
-    key = name_key(name)
-    candidates: list[Entity] = []
-    query = f"MATCH (e:{label}) RETURN e.id, e.name, e.aliases"
-    for entity_id, entity_name, aliases in stream_rows(connection, query):
-        names = [entity_name, *(aliases or [])]
-        if name.casefold() in (n.casefold() for n in names) or key in (name_key(n) for n in names):
-            candidates.append(Entity(entity_id, entity_name, tuple(aliases or ()),
-                                     with_results.get(entity_id, 0)))
+    """The entity of type `label` named `name` (its name in any case or an alias, else by name
+    key), preferring one with results; an unknown name is a ViewError listing the closest
+    names."""
+    with_results = result_counts(connection, label)
+    exact = (f"MATCH (e:{label}) WHERE lower(e.name) = lower($name) "
+             f"OR list_contains(e.aliases, $name) RETURN e.id, e.name, e.aliases")
+    candidates = [Entity(entity_id, entity_name, tuple(aliases or ()), with_results.get(entity_id, 0))
+                  for entity_id, entity_name, aliases in stream_rows(connection, exact, {"name": name})]
+    if not candidates:  # spelling variants: `cifar10`, `Deep neural networks`
+        key = name_key(name)
+        for entity_id, entity_name, aliases in stream_rows(
+                connection, f"MATCH (e:{label}) RETURN e.id, e.name, e.aliases"):
+            if key in (name_key(n) for n in [entity_name, *(aliases or [])]):
+                candidates.append(Entity(entity_id, entity_name, tuple(aliases or ()),
+                                         with_results.get(entity_id, 0)))
     if candidates:
         return max(candidates, key=lambda e: (e.results, e.name.casefold() == name.casefold()))
     close = close_names(connection, label, name)

@@ -116,10 +116,12 @@ def papers_per_period(out: str | Path, by: str | None = None) -> pd.DataFrame:
 
 def trends(out: str | Path, entity_type: str = "Method", top: int = 10, by: str | None = None,
            min_papers: int = 3) -> Trends:
-    """Papers per period; the `entity_type` entities ranked by papers (the top `top`, and every
-    other one judged rising or falling), with their share of all papers, their former and
-    latter shares and trend (`RULE`); and the top entities' papers and share in each period,
-    with rows for their undated and unparseable papers (period UNDATED, UNPARSEABLE)."""
+    """Papers per period; the `entity_type` entities ranked by papers, with their share of all
+    papers, their former and latter shares and trend (`RULE`; `movers` lists those rising or
+    falling most); and the top `top` entities' papers and share in each period, with rows for
+    their undated and unparseable papers (period UNDATED, UNPARSEABLE). The ranking holds
+    every entity with at least `min_papers` papers, and at least the top `top`: the store
+    counts only those, so a large build's long tail of one-paper names stays there."""
     _check(by, entity_type)
     if top < 1:
         raise ViewError("--top must be at least 1")
@@ -128,7 +130,7 @@ def trends(out: str | Path, entity_type: str = "Method", top: int = 10, by: str 
         cut = _nth_papers(connection, entity_type, top)
         counts = _entity_counts(connection, entity_type, by, min(cut, min_papers))
     attrs = {**periods.attrs, "type": entity_type, "rule": RULE.format(min_papers=min_papers)}
-    ranking = _ranking(counts, periods, top, min_papers)
+    ranking = _ranking(counts, periods, min_papers)
     series = _series(counts, periods, ranking.head(top))
     for frame in (periods, ranking, series):
         frame.attrs.update(attrs)
@@ -166,7 +168,7 @@ def _halves(periods: list[str]) -> tuple[list[str], list[str]]:
     return periods[:half], periods[len(periods) - half:]
 
 
-def _ranking(counts: pd.DataFrame, periods: pd.DataFrame, top: int, min_papers: int) -> pd.DataFrame:
+def _ranking(counts: pd.DataFrame, periods: pd.DataFrame, min_papers: int) -> pd.DataFrame:
     columns = ["rank", "name", "id", "papers", "share", "dated_papers", "former_share",
                "latter_share", "trend"]
     if counts.empty:
@@ -190,8 +192,17 @@ def _ranking(counts: pd.DataFrame, periods: pd.DataFrame, top: int, min_papers: 
                                             key=lambda c: c.str.casefold() if c.name == "name" else c)
     frame = frame.reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
-    keep = (frame["rank"] <= top) | frame["trend"].isin(["rising", "falling"])
-    return frame.loc[keep, columns].reset_index(drop=True)
+    return frame[columns]
+
+
+def movers(ranking: pd.DataFrame, trend: str = "rising", n: int = 10) -> pd.DataFrame:
+    """The `n` entities of `ranking` judged `trend` (`rising` or `falling`) whose share changed
+    most between the halves, then by papers."""
+    found = ranking[ranking["trend"] == trend]
+    change = (found["latter_share"] - found["former_share"]).abs()
+    order = found.assign(_change=change).sort_values(["_change", "papers"], ascending=False,
+                                                     kind="stable")
+    return order.drop(columns="_change").head(n).reset_index(drop=True)
 
 
 def _trend(former: float, latter: float, dated: int, min_papers: int) -> str:

@@ -13,7 +13,8 @@ import pytest
 
 from kg.views.charts import draw_trends, write_trends
 from kg.views.store import ViewError
-from kg.views.trends import UNDATED, UNPARSEABLE, Trends, papers_per_period, period_of, trends
+from kg.views.trends import (UNDATED, UNPARSEABLE, Trends, movers, papers_per_period, period_of,
+                             trends)
 from tests.views.conftest import run_kg
 
 # the dates of examples/hf-daily-papers.txt, by year
@@ -174,3 +175,11 @@ def test_chart_keeps_hostile_names_as_text(tmp_path):
     assert "1 without a date" in figure.axes[1].get_xlabel()
     data = write_trends(result, tmp_path / "hostile.png").read_bytes()  # drawn: no mathtext error
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_movers_lists_the_largest_changes_of_a_trend_first():
+    ranking = pd.DataFrame({"rank": [1, 2, 3, 4], "name": list("abcd"), "papers": [9, 5, 4, 3],
+                            "former_share": [0.1, 0.0, 0.3, 0.02], "latter_share": [0.2, 0.3, 0.1, 0.1],
+                            "trend": ["rising", "rising", "falling", "rising"]})
+    assert movers(ranking, "rising", 2)["name"].tolist() == ["b", "a"]
+    assert movers(ranking, "falling")["name"].tolist() == ["c"]
