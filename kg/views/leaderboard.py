@@ -46,10 +46,10 @@ class Entity:
 def leaderboard(out: str | Path, dataset: str | None = None, task: str | None = None) -> pd.DataFrame:
     """Results on `dataset` (a name or alias), or reported by the papers that address `task`;
     with neither, on every dataset with results. One row a result: dataset, metric, direction
-    (`higher` or `lower` is better; `unknown` without a metric, listed highest first), rank within its dataset, metric and unit, method, value as
-    written, number, unit, paper title, date, the sentence it comes from. `attrs`:
-    `results_without_dataset` (left out when no dataset or task is asked for), `dataset`,
-    `task` (the entities matched)."""
+    (`higher` or `lower` is better; `unknown` without a metric, listed highest first), rank
+    within its dataset, metric and unit, method, value as written, number, unit, paper title,
+    date, the sentence it comes from. `attrs`: `results_without_dataset` (left out when no
+    dataset or task is asked for), `dataset`, `task` (the entities matched)."""
     with opened_store(out) as connection:
         columns = table_columns(connection, "Result")
         sentence = "r.sentence" if "sentence" in columns else "NULL"
@@ -67,14 +67,13 @@ def leaderboard(out: str | Path, dataset: str | None = None, task: str | None = 
                                    filter="WHERE d0.id = $dataset")
             parameters = {"dataset": found.id}
         else:
-            query = RESULTS.format(dataset_hop="", filter="", sentence=sentence)
+            query = RESULTS.format(dataset_hop="-[:ON_DATASET]->(:Dataset)", filter="",
+                                   sentence=sentence)
             parameters = {}
-        rows, without_dataset = [], 0
+            attrs["results_without_dataset"] = results_without_dataset(connection)
+        rows = []
         for (dataset_name, metric, method, value, number, unit, title, date, abstract, paper_id,
              result_id, stored_sentence) in stream_rows(connection, query, parameters):
-            if dataset_name is None and task is None:
-                without_dataset += 1
-                continue
             direction = metric_direction(metric) if metric else UNKNOWN_DIRECTION
             rows.append({
                 "dataset": dataset_name, "metric": metric or NO_METRIC,
@@ -85,8 +84,16 @@ def leaderboard(out: str | Path, dataset: str | None = None, task: str | None = 
                 "task": attrs.get("task"), "paper_id": paper_id.removeprefix("paper/"),
                 "result_id": result_id, "direction_basis": direction.basis})
     frame = ranked(pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"]))
-    frame.attrs.update(attrs, results_without_dataset=without_dataset)
+    frame.attrs.update({"results_without_dataset": 0, **attrs})
     return frame
+
+
+def results_without_dataset(connection) -> int:
+    """Results tied to no dataset (in no dataset's leaderboard), counted in the store."""
+    total = next(stream_rows(connection, "MATCH (r:Result) RETURN count(*)"))[0]
+    tied = next(stream_rows(connection, "MATCH (r:Result)-[:ON_DATASET]->(:Dataset) "
+                                        "RETURN count(DISTINCT r.id)"))[0]
+    return total - tied
 
 
 def ranked(frame: pd.DataFrame) -> pd.DataFrame:
