@@ -164,3 +164,12 @@ def test_a_hostile_title_stays_text_in_every_format(small_build):
     as_table = run_kg("leaderboard", small_build.out, "--dataset", "Penn Treebank")
     assert as_table.returncode == 0, as_table.stderr
     assert "Evil [/] [bold" in as_table.stdout  # printed, not read as markup
+
+
+def test_a_dataset_without_results_is_said_and_the_formats_stay_parseable(small_build):
+    assert leaderboard(small_build.out, dataset="CIFAR-10").empty
+    as_json = run_kg("leaderboard", small_build.out, "--dataset", "cifar10", "--format", "json")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout) == []
+    assert as_json.stderr.strip() == "no results on CIFAR-10 in this build"
+    as_csv = run_kg("leaderboard", small_build.out, "--dataset", "CIFAR-10", "--format", "csv")
+    assert as_csv.stdout.splitlines() == [",".join(COLUMNS)]
