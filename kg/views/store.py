@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.query.cypher import STORE_NAME
-
+# the build's Cypher store (`kg.query.cypher.STORE_NAME`), named here so that a view does not
+# import the store's writer and, through it, the extraction pipeline (spaCy: seconds)
+STORE_NAME = "store.lbdb"
 # A view reads aggregates and a few columns; a small buffer pool keeps a large build's store
 # from growing the process (Ladybug's default is most of the machine's memory).
 BUFFER_POOL = 512 << 20

@@ -173,3 +173,17 @@ def test_a_dataset_without_results_is_said_and_the_formats_stay_parseable(small_
     assert as_json.stderr.strip() == "no results on CIFAR-10 in this build"
     as_csv = run_kg("leaderboard", small_build.out, "--dataset", "CIFAR-10", "--format", "csv")
     assert as_csv.stdout.splitlines() == [",".join(COLUMNS)]
+
+
+def test_views_name_the_store_the_build_writes_without_importing_its_writer():
+    import subprocess
+    import sys
+
+    from kg.query.cypher import STORE_NAME as WRITTEN
+    from kg.views.store import STORE_NAME
+
+    assert STORE_NAME == WRITTEN
+    code = ("import sys, kg.views.leaderboard, kg.views.trends, kg.views.charts; "
+            "print('spacy' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

@@ -1,0 +1,73 @@
+#!/usr/bin/env python
+"""Time and peak memory of `kg leaderboard` and `kg trends` on a build: each command run
+`--runs` times in a fresh process (as a user runs it), wall seconds and the peak RSS of the
+process (the child's `ru_maxrss`, from `os.wait4`).
+
+    .venv/bin/python scripts/bench_views.py OUT [--runs 3] [--dataset NAME] [--type Method]
+
+Prints one line per command: the median and range of the seconds, the largest peak RSS, and
+the build's papers and results (from the store) so the figures can be put beside the size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def measure(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one run of `command`, output discarded."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench_views: {' '.join(command)} failed: "
+                         f"{process.stderr.read().decode(errors='replace').strip()}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def build_size(out: Path) -> str:
+    from kg.views.store import opened_store, stream_rows
+
+    with opened_store(out) as connection:
+        papers = next(stream_rows(connection, "MATCH (p:Paper) RETURN count(*)"))[0]
+        results = next(stream_rows(connection, "MATCH (r:Result) RETURN count(*)"))[0]
+    return f"{papers:,} papers, {results:,} results"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dataset", help="also time `kg leaderboard OUT --dataset NAME`")
+    parser.add_argument("--type", default="Method", help="the entity type for kg trends")
+    args = parser.parse_args()
+    kg = [sys.executable, "-m", "kg"]
+    with tempfile.TemporaryDirectory() as scratch:
+        commands = {
+            "kg leaderboard OUT --format csv": [*kg, "leaderboard", str(args.out), "--format", "csv"],
+            f"kg trends OUT --type {args.type}": [*kg, "trends", str(args.out), "--type", args.type],
+            f"kg trends OUT --type {args.type} -o trends.png": [
+                *kg, "trends", str(args.out), "--type", args.type, "-o", f"{scratch}/trends.png"],
+        }
+        if args.dataset:
+            commands[f"kg leaderboard OUT --dataset {args.dataset!r}"] = [
+                *kg, "leaderboard", str(args.out), "--dataset", args.dataset]
+        print(f"{args.out}: {build_size(args.out)}; {args.runs} runs each, fresh processes")
+        for name, command in commands.items():
+            runs = [measure(command) for _ in range(args.runs)]
+            seconds = [s for s, _ in runs]
+            peak = max(rss for _, rss in runs)
+            print(f"{name:<48} {statistics.median(seconds):6.2f} s (range {min(seconds):.2f}-"
+                  f"{max(seconds):.2f}), peak RSS {peak / 2**20:,.0f} MiB", flush=True)
+
+
+if __name__ == "__main__":
+    main()
