@@ -18,6 +18,7 @@ same extracted mentions:
 
     .venv/bin/python scripts/evaluate_results.py --baseline-rev 0ab9870
     .venv/bin/python scripts/evaluate_results.py --show dev      # the dev split's tuples
+    .venv/bin/python scripts/evaluate_results.py --fulltext      # also SciREX body sections
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCIREX = ROOT.parent / "shared" / "data" / "scirex" / "abstracts.jsonl"
+FULLTEXT = SCIREX.with_name("fulltext.jsonl")
 LISTING = ROOT / "examples" / "hf-daily-papers.txt"
 LISTING_GOLD = ROOT / "tests" / "extract" / "gold" / "listing_results.jsonl"
 SLOTS = ("metric", "dataset", "method")
@@ -104,33 +106,50 @@ def same_number(a: float, b: float) -> bool:
 
 # gold ----------------------------------------------------------------------------------------
 
-def scirex_gold() -> tuple[list[dict], dict[str, list[dict]]]:
-    """The papers (id, title, abstract, split) and, by paper, gold values: number and the
-    alternative tuples annotated with it."""
-    papers, gold = [], {}
+def gold_values(results: list[dict], text: str, names: list[tuple[int, int]]) -> list[dict]:
+    """The gold values whose score is written in `text` outside the annotated mentions
+    (`WikiText - 103` is a name, not a score), each with the tuples annotated with it."""
+    in_text = {float(m.group(0)) for m in NUMBER.finditer(text)
+               if not any(s < m.end() and m.start() < e for s, e in names)}
+    by_number: dict[float, list[dict]] = defaultdict(list)
+    for t in results:
+        found = NUMBER.search(str(t.get("score", "")).replace(",", ""))
+        if not found:
+            continue
+        number = float(found.group(0))
+        match = next((n for n in in_text if same_number(n, number)), None)
+        if match is not None:
+            by_number[match].append({"metric": t.get("Metric") or "*",
+                                     "dataset": t.get("Dataset") or "*",
+                                     "method": t.get("Method") or "*"})
+    return [{"value": n, "tuples": ts} for n, ts in sorted(by_number.items())]
+
+
+def scirex_gold(fulltext: bool = False) -> tuple[list[dict], dict[str, list[dict]]]:
+    """The papers (id, title, abstract, split) and, by paper, gold values. With `fulltext`,
+    the body sections that hold a gold score stand in for the papers (split by paper)."""
+    papers, gold, rows = [], {}, {}
     for line in SCIREX.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
+        rows[row["id"]] = row
         title, _, abstract = row["text"].partition("\n")
-        papers.append({"id": row["id"], "title": title, "abstract": abstract,
-                       "split": "dev" if is_dev(row["id"]) else "train"})
-        # numbers outside the annotated mentions (`WikiText - 103` is a name, not a score)
         offset = len(title) + 1
-        names = [(e["start"] - offset, e["end"] - offset) for e in row["entities"]]
-        in_abstract = {float(m.group(0)) for m in NUMBER.finditer(abstract)
-                       if not any(s < m.end() and m.start() < e for s, e in names)}
-        by_number: dict[float, list[dict]] = defaultdict(list)
-        for t in row.get("results") or []:
-            found = NUMBER.search(str(t.get("score", "")).replace(",", ""))
-            if not found:
-                continue
-            number = float(found.group(0))
-            match = next((n for n in in_abstract if same_number(n, number)), None)
-            if match is not None:
-                by_number[match].append({"metric": t.get("Metric") or "*",
-                                         "dataset": t.get("Dataset") or "*",
-                                         "method": t.get("Method") or "*"})
-        if by_number:
-            gold[row["id"]] = [{"value": n, "tuples": ts} for n, ts in sorted(by_number.items())]
+        if not fulltext:
+            papers.append({"id": row["id"], "title": title, "abstract": abstract,
+                           "split": "dev" if is_dev(row["id"]) else "train"})
+            names = [(e["start"] - offset, e["end"] - offset) for e in row["entities"]]
+            if values := gold_values(row.get("results") or [], abstract, names):
+                gold[row["id"]] = values
+    if fulltext:
+        for line in FULLTEXT.read_text(encoding="utf-8").splitlines():
+            section = json.loads(line)
+            row = rows.get(section["doc_id"])
+            names = [(e["start"], e["end"]) for e in section["entities"]]
+            if row and (values := gold_values(row.get("results") or [], section["text"], names)):
+                papers.append({"id": section["id"], "title": row["text"].partition("\n")[0],
+                               "abstract": section["text"],
+                               "split": "dev" if is_dev(section["doc_id"]) else "train"})
+                gold[section["id"]] = values
     return papers, gold
 
 
@@ -250,6 +269,8 @@ def main() -> None:
     parser.add_argument("--baseline-rev", help="git revision whose kg/extract/results.py to compare")
     parser.add_argument("--baseline-file", type=Path, help="a results.py to compare")
     parser.add_argument("--show", choices=("train", "dev", "listing"), help="print gold and predictions")
+    parser.add_argument("--fulltext", action="store_true",
+                        help="also score the SciREX body sections that hold a gold score")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -265,19 +286,28 @@ def main() -> None:
     elif args.baseline_file:
         modules["baseline"] = load_module(args.baseline_file, "baseline_results")
 
-    papers, gold = scirex_gold()
-    records = extract(papers)
+    sets = {"scirex": scirex_gold()}
+    if args.fulltext:
+        sets["fulltext"] = scirex_gold(fulltext=True)
+    extracted = {name: extract(papers) for name, (papers, _) in sets.items()}
     listing = listing_records()
     gold_listing = listing_gold(listing)
-    splits = {split: [p["id"] for p in papers if p["split"] == split and p["id"] in gold]
-              for split in ("train", "dev")}
     figures = {}
     for name, module in modules.items():
-        predictions = {r["id"]: predict(module, r) for r in records}
+        figures[name] = {}
+        for set_name, (papers, gold) in sets.items():
+            predictions = {r["id"]: predict(module, r) for r in extracted[set_name]}
+            splits = {split: [p["id"] for p in papers if p["split"] == split and p["id"] in gold]
+                      for split in ("train", "dev")}
+            for split, ids in splits.items():
+                figures[name][f"{set_name}_{split}"] = score(predictions, gold, ids)
+            figures[name][f"{set_name}_all"] = score(predictions, gold, splits["train"] + splits["dev"])
         listing_predictions = {r["id"]: predict(module, r) for r in listing}
-        figures[name] = {f"scirex_{split}": score(predictions, gold, ids) for split, ids in splits.items()}
-        figures[name]["scirex_all"] = score(predictions, gold, splits["train"] + splits["dev"])
         figures[name]["listing"] = score(listing_predictions, gold_listing, [r["id"] for r in listing])
+    papers, gold = sets["scirex"]
+    records = extracted["scirex"]
+    splits = {split: [p["id"] for p in papers if p["split"] == split and p["id"] in gold]
+              for split in ("train", "dev")}
     if args.show:
         chosen = listing if args.show == "listing" else [r for r in records if r["id"] in splits[args.show]]
         show(chosen, gold_listing if args.show == "listing" else gold, current)
@@ -288,7 +318,7 @@ def main() -> None:
           f"a gold score in the abstract; listing {sum(map(len, gold_listing.values()))} results")
     for name, sets in figures.items():
         for set_name, f in sets.items():
-            print(f"{name:8} {set_name:13} gold {f['gold']:3} pred {f['predicted']:3}  "
+            print(f"{name:8} {set_name:14} gold {f['gold']:3} pred {f['predicted']:3}  "
                   f"value P/R/F1 {f['value']['p']:.2f}/{f['value']['r']:.2f}/{f['value']['f1']:.2f}  "
                   f"tuple P/R/F1 {f['tuple']['p']:.2f}/{f['tuple']['r']:.2f}/{f['tuple']['f1']:.2f}  "
                   f"slots right {f['slot_accuracy']}")

@@ -52,7 +52,7 @@ BEFORE_VALUE = frozenset("""
 of = : is was are were be reaches reached reach achieves achieved achieve achieving obtains
 obtained about around approximately only over up to by from at as high low increases increased
 improves improved drops dropped decreases decreased reduced reduces generally score scores nearly
-almost than more less > < ~ ≈ ( roughly just below above under
+almost than more less > < ~ ≈ ( roughly just below above under down up
 """.split())
 # words allowed between a value and the metric after it (`28.4 BLEU`, `72% relative reduction in`)
 AFTER_VALUE = frozenset("""
@@ -77,12 +77,12 @@ BASELINE_CUE = re.compile(r"\b(?:than|over|vs|versus|against|outperform\w*|compa
                           r"comparable\s+to|baselines?|surpass\w*|beat\w*|prior|previous|existing)"
                           r"\W+(?:[\w-]+\W+){0,2}(?:(?:like|such\s+as|including)\W+(?:[\w-]+\W+){0,4})?$",
                           re.I)
-OWN_SUBJECT = re.compile(r"\b(?:we|our\s+(?:\w+\s+){0,2}?(?:approach|method|model|system|framework|"
+OWN_SUBJECT = re.compile(r"\b(?:we|this\s+(?:paper|work)|ours|our\s+(?:\w+\s+){0,2}?(?:approach|method|model|system|framework|"
                          r"network|architecture|algorithm|technique|solution|agent|pipeline))\b",
                          re.I)
 RESULT_CUE = re.compile(r"(?:faster|slower|better|worse|higher|lower|less|more|fewer|improv|reduc|"
                         r"increas|decreas|speed|gain|outperform|achiev|reach|obtain|drop|sav|error|"
-                        r"requir|accelerat|enhanc|boost|cut|lead|leads)", re.I)
+                        r"requir|accelerat|enhanc|boost|cut|lead|leads|jump|result|state)", re.I)
 CLAUSE_BREAK = re.compile(r";|\(\s*(?:\d|[a-h]|i{1,3}|iv|v)\s*\)|(?:^|\s)(?:\d|[a-h])\)\s")
 # Method mentions that name a measurement, not a method (`inference latency`)
 MEASURE_HEADS = frozenset("""
@@ -357,9 +357,13 @@ def _dataset(text: str, spans: list[_Span], value: _Value, nxt: int, values: lis
     following = [d for d in datasets if value.end <= d.start < nxt]
     if following:
         return following[0]
-    if index + 1 < len(values) and _pair(text, value, values[index + 1]):
-        after_next = values[index + 2].start if index + 2 < len(values) else len(text)
-        following = [d for d in datasets if values[index + 1].end <= d.start < after_next]
+    # `from 1.06 to 0.99 on enwiki8`, `rank-1 = 82.3%, mAP = 62.1% on Market-1501`: the values
+    # listed together take the dataset after the list
+    for later in range(index + 1, len(values)):
+        if not _listed(text, values[later - 1], values[later], spans):
+            break
+        after_next = values[later + 1].start if later + 1 < len(values) else len(text)
+        following = [d for d in datasets if values[later].end <= d.start < after_next]
         if following:
             return following[0]
     clause = _clause_start(text, value.start)
@@ -367,6 +371,19 @@ def _dataset(text: str, spans: list[_Span], value: _Value, nxt: int, values: lis
     if before and re.search(r"\b(?:on|in|over|across|for|from)\s+(?:the\s+)?$", text[:before[-1].start], re.I):
         return before[-1]
     return None
+
+
+def _listed(text: str, a: _Value, b: _Value, spans: list[_Span]) -> bool:
+    """Two values of one list: only connectors and metrics between them (`82.3%, mAP = 62.1%`)."""
+    between = [s for s in spans if a.end <= s.start and s.end <= b.start]
+    if any(s.label != "Metric" for s in between):
+        return False
+    pieces, position = [], a.end
+    for span in between:
+        pieces.append(text[position:span.start])
+        position = span.end
+    gap = _words("".join(pieces) + text[position:b.start])
+    return len(gap) <= 6 and all(w in CONNECTORS or w in "=:" for w in gap)
 
 
 def _pair(text: str, a: _Value, b: _Value) -> bool:

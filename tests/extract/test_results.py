@@ -178,3 +178,16 @@ def test_paper_results_read_a_record_and_skip_generic_entities():
     assert (result["value"], result["metric"], result["dataset"], result["method"]) == \
         ("91.2%", "accuracy", "CIFAR-10", "TinyNet")
     assert set(result) >= {"method", "dataset", "metric", "value", "number", "unit", "condition"}
+
+
+def test_metric_value_pairs_listed_before_a_dataset_take_it():
+    """SciREX full text (SVDNet): `We report rank-1 = 82.3%, mAP = 62.1% on Market-1501`."""
+    text = ("Comparing with already published papers, SVDNet achieves competitive performance. We "
+            "report rank-1 = 82.3%, mAP = 62.1% on Market-1501, and rank-1 = 81.8%, mAP = 84.8% "
+            "on CUHK03.")
+    found = results(text, ("SVDNet", "Method"), ("rank-1", "Metric"), ("mAP", "Metric"),
+                    ("Market-1501", "Dataset"), ("rank-1", "Metric"), ("mAP", "Metric"),
+                    ("CUHK03", "Dataset"), paper_methods=["SVDNet"])
+    assert [slots(r) for r in found] == [
+        ("82.3%", "rank-1", "Market-1501", "SVDNet"), ("62.1%", "mAP", "Market-1501", "SVDNet"),
+        ("81.8%", "rank-1", "CUHK03", "SVDNet"), ("84.8%", "mAP", "CUHK03", "SVDNet")]
