@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Time and peak memory of `kg leaderboard` and `kg trends` on a build: each command run
 `--runs` times in a fresh process (as a user runs it), wall seconds and the peak RSS of the
-process (the child's `ru_maxrss`, from `os.wait4`).
+process (the child's `ru_maxrss`, from `os.wait4`); then the views' functions alone (the
+seconds of the call in a fresh process, its imports not counted).
 
     .venv/bin/python scripts/bench_views.py OUT [--runs 3] [--dataset NAME] [--type Method]
 
@@ -21,15 +22,32 @@ import time
 from pathlib import Path
 
 
+# the view alone, in a fresh process: prints the seconds of the call, imports not counted
+IN_PROCESS = """
+import sys, time
+from kg.views.leaderboard import leaderboard
+from kg.views.trends import trends
+started = time.perf_counter()
+{call}
+print(time.perf_counter() - started)
+"""
+
+
 def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one run of `command`, output discarded."""
+    """Wall seconds and peak RSS (bytes) of one run of `command`; when the command prints a
+    number (IN_PROCESS), that number is the seconds."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench_views: {' '.join(command)} failed: "
                          f"{process.stderr.read().decode(errors='replace').strip()}")
+    try:
+        seconds = float(output)
+    except ValueError:
+        pass
     return seconds, usage.ru_maxrss * 1024
 
 
@@ -60,6 +78,10 @@ def main() -> None:
         if args.dataset:
             commands[f"kg leaderboard OUT --dataset {args.dataset!r}"] = [
                 *kg, "leaderboard", str(args.out), "--dataset", args.dataset]
+        for call in (f"leaderboard({str(args.out)!r})",
+                     f"trends({str(args.out)!r}, {args.type!r})"):
+            commands[f"{call.split('(')[0]}() alone, imports not counted"] = [
+                sys.executable, "-c", IN_PROCESS.format(call=call)]
         print(f"{args.out}: {build_size(args.out)}; {args.runs} runs each, fresh processes")
         for name, command in commands.items():
             runs = [measure(command) for _ in range(args.runs)]
