@@ -191,3 +191,15 @@ def test_metric_value_pairs_listed_before_a_dataset_take_it():
     assert [slots(r) for r in found] == [
         ("82.3%", "rank-1", "Market-1501", "SVDNet"), ("62.1%", "mAP", "Market-1501", "SVDNet"),
         ("81.8%", "rank-1", "CUHK03", "SVDNet"), ("84.8%", "mAP", "CUHK03", "SVDNet")]
+
+
+def test_respectively_pairs_values_and_methods_in_order():
+    text = ("An average computing efficiency of 3.11 Multiply and Accumulate operations per clock "
+            "cycle (MAC/clk) and 0.81 MAC/clk is measured for the end-to-end training tasks of a "
+            "ResNet8 and a DS-CNN for Image Classification and Keyword Spotting, respectively -- "
+            "requiring 17.1 ms and 6.4 ms on the target platform to compute a training step on a "
+            "single sample.")
+    found = results(text, ("average computing efficiency", "Metric"), ("ResNet8", "Method"),
+                    ("DS-CNN", "Method"), ("Image Classification", "Task"), ("Keyword Spotting", "Task"))
+    by_value = {r["value"]: r["method"] for r in found}
+    assert by_value["17.1 ms"] == "ResNet8" and by_value["6.4 ms"] == "DS-CNN"
