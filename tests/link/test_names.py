@@ -47,3 +47,28 @@ def test_initials_with_and_without_stop_words():
 def test_vague_phrases():
     assert is_vague("our approach") and is_vague("existing methods") and is_vague("42")
     assert not is_vague("SegNet")
+
+
+@pytest.mark.parametrize("surface, core", [
+    ("2D Matryoshka embedding models", ("2d matryoshka", True)),
+    ("2D Matryoshka training approach", ("2d matryoshka", True)),
+    ("DR systems", ("dr", True)),
+    ("deep research systems", ("deep research", False)),
+    ("deep learning model", ("deep learning", False)),  # no coined name: the modifier stays
+    ("our models", None), ("BERT", None),
+])
+def test_head_word_variant_cores(surface, core):
+    from kg.link.names import head_variant_core
+
+    assert head_variant_core(surface) == core
+
+
+@pytest.mark.parametrize("a, b, distance", [
+    ("cfdbench", "cfdbnech", 1), ("transformer", "transfomer", 1),
+    ("gpt2 large", "gpt3 large", None), ("encoder", "decoder", None), ("bert", "bart", None),
+    ("imagenet", "imagenet"[::-1], None),
+])
+def test_misspelling_distance(a, b, distance):
+    from kg.link.names import misspelling_distance
+
+    assert misspelling_distance(a, b) == distance
