@@ -80,6 +80,10 @@ BASELINE_CUE = re.compile(r"\b(?:than|over|vs|versus|against|outperform\w*|compa
 OWN_SUBJECT = re.compile(r"\b(?:we|this\s+(?:paper|work)|ours|our\s+(?:\w+\s+){0,2}?(?:approach|method|model|system|framework|"
                          r"network|architecture|algorithm|technique|solution|agent|pipeline))\b",
                          re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+OTHER = "Other"  # a generic mention: no slot, one phrase between words
+NOT_MEASURES = frozenset({"performance", "performances", "result", "results", "quality",
+                          "reduction", "improvement", "increase", "decrease", "gain", "drop"})
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 RESULT_CUE = re.compile(r"(?:faster|slower|better|worse|higher|lower|less|more|fewer|improv|reduc|"
                         r"increas|decreas|speed|gain|outperform|achiev|reach|obtain|drop|sav|error|"
@@ -222,10 +226,13 @@ def paper_results(abstract: str, mentions: list[dict], entities: list[dict]) -> 
     for m in mentions:
         if m["field"] != "abstract":
             continue
-        if m.get("entity_id") in by_id or _label(m["text"], m["label"]) == "Metric":
-            # a metric need not be graph-worthy to name what a value measures (`training time`)
-            by_sentence[tuple(m["sentence"])].append(
-                _Mention(m["text"], m["label"], m["start"], m["end"]))
+        # a metric need not be graph-worthy to name what a value measures (`training time`);
+        # other generic mentions fill no slot but still stand between words as one phrase
+        label = m["label"] if m.get("entity_id") in by_id or \
+            _label(m["text"], m["label"]) == "Metric" else OTHER
+        by_sentence[tuple(m["sentence"])].append(_Mention(m["text"], label, m["start"], m["end"]))
+    for start, end in _unseen_sentences(abstract, sorted(by_sentence)):
+        by_sentence[start, end] = []  # no mention, but `our method reduces ... to 0.73x`
     own = paper_method(usable, by_id)
     results = []
     for start, end in sorted(by_sentence):
@@ -233,6 +240,22 @@ def paper_results(abstract: str, mentions: list[dict], entities: list[dict]) -> 
             results += [r.to_dict() for r in find_results(
                 abstract[start:end], start, by_sentence[start, end], proposed, own)]
     return results
+
+
+def _unseen_sentences(abstract: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences between the known ones (those with mentions) that hold a digit."""
+    found, position = [], 0
+    for start, end in [*known, (len(abstract), len(abstract))]:
+        gap = abstract[position:start]
+        if ANY_DIGIT.search(gap):
+            offset = position
+            for piece in SENTENCE_END.split(gap):
+                begin = abstract.index(piece, offset) if piece else offset
+                if piece.strip() and ANY_DIGIT.search(piece):
+                    found.append((begin, begin + len(piece)))
+                offset = begin + len(piece)
+        position = max(position, end)
+    return found
 
 
 def paper_method(mentions: list[dict], entities: dict[str, dict]) -> list[str]:
@@ -258,7 +281,12 @@ class _Mention:
 
 
 def _usable(text: str, label: str) -> bool:
-    """A mention that may fill a slot: letters, and not a vague phrase (`w.r.t metrics`)."""
+    """A mention that may fill a slot: letters, and not a vague phrase (`w.r.t metrics`); a
+    metric that is not a measure (`human-level performance`) neither."""
+    if label == OTHER:
+        return True
+    if label == "Metric" and text.lower().split()[-1] in NOT_MEASURES:
+        return False
     return (any(c.isalpha() for c in text) and not is_vague(text)
             and not is_vague(WITH_RESPECT_TO.sub("", text)))
 

@@ -203,3 +203,21 @@ def test_respectively_pairs_values_and_methods_in_order():
                     ("DS-CNN", "Method"), ("Image Classification", "Task"), ("Keyword Spotting", "Task"))
     by_value = {r["value"]: r["method"] for r in found}
     assert by_value["17.1 ms"] == "ResNet8" and by_value["6.4 ms"] == "DS-CNN"
+
+
+def test_a_sentence_without_mentions_still_gives_the_papers_result():
+    abstract = ("We propose TinyNet for fast inference. Our method reduces the number of function "
+                "evaluations to 0.556-0.733x and accelerates predictions by 1.3-2x.")
+    mention = {"field": "abstract", "text": "TinyNet", "label": "Method", "start": 11, "end": 18,
+               "entity_id": "method:tinynet", "sentence": [0, 38]}
+    entities = [{"id": "method:tinynet", "label": "Method", "name": "TinyNet", "role": "proposed"}]
+    found = paper_results(abstract, [mention], entities)
+    assert [(r["value"], r["method"]) for r in found] == [("0.733x", "TinyNet"), ("2x", "TinyNet")]
+
+
+def test_a_change_word_is_not_the_metric():
+    text = ("We see consistent improvements for many complex models, including a 72% relative "
+            "reduction in error rate over a carefully-tuned baseline on a challenging "
+            "question-answering task.")
+    (result,) = results(text, ("relative reduction", "Metric"), ("error rate", "Metric"))
+    assert result["metric"] == "error rate"
