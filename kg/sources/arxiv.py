@@ -14,6 +14,7 @@ from typing import Any
 import feedparser
 
 from kg.records import Paper, Reject, normalise_arxiv_id
+from kg.sources.screen import SURROGATE
 from kg.sources.fields import (
     array,
     author_names,
@@ -37,7 +38,11 @@ def read_arxiv_atom(lines: Iterable[tuple[int, str | None]], source: str) -> Ite
     """One Paper per `<entry>`; a feed that is not well-formed XML is one Reject."""
     text_of_file, rejects = whole_text(lines, source)
     yield from rejects
-    document = text_of_file
+    # bytes that were not UTF-8 (kept as surrogates, which feedparser cannot encode) reject
+    # the entry they are in
+    bad_lines = {text_of_file.count("\n", 0, m.start()) + 1
+                 for m in SURROGATE.finditer(text_of_file)}
+    document = SURROGATE.sub("\ufffd", text_of_file) if bad_lines else text_of_file
     feed = feedparser.parse(document, sanitize_html=False, resolve_relative_uris=False)
     if feed.bozo and not isinstance(feed.bozo_exception, feedparser.CharacterEncodingOverride):
         error = feed.bozo_exception
@@ -52,7 +57,12 @@ def read_arxiv_atom(lines: Iterable[tuple[int, str | None]], source: str) -> Ite
     entry_lines = [document.count("\n", 0, m.start()) + 1 for m in ENTRY_TAG.finditer(document)]
     for index, entry in enumerate(feed.entries):
         line = entry_lines[index] if index < len(entry_lines) else 0
-        yield paper_from_atom_entry(entry, source, line)
+        end = entry_lines[index + 1] if index + 1 < len(entry_lines) else float("inf")
+        if any(line <= bad < end for bad in bad_lines):
+            yield Reject(source, line, "undecodable bytes (not UTF-8) in this entry",
+                         clean_text(entry.get("title"))[:200])
+        else:
+            yield paper_from_atom_entry(entry, source, line)
 
 
 def paper_from_atom_entry(entry: Mapping[str, Any], source: str, line: int) -> Paper | Reject:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 from kg.records import Paper, Reject
 from kg.sources.fields import paper_from_mapping
+
+LINE_PIECES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+# an abstract may be longer than csv's default field limit (128 KiB)
+csv.field_size_limit(max(csv.field_size_limit(), 64 << 20))
 
 
 def read_csv(lines: Iterable[tuple[int, str | None]], source: str, delimiter: str = ",",
@@ -24,30 +29,40 @@ def read_csv(lines: Iterable[tuple[int, str | None]], source: str, delimiter: st
 
     def feed():
         for number, text in good_lines:
-            starts.append(number)
-            yield text
+            for piece in LINE_PIECES.findall(text) if "\r" in text else (text,):
+                if piece:  # a line ended by a lone CR (old Mac files) is a line to csv
+                    starts.append(number)
+                    yield piece
 
     reader = csv.reader(feed(), delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return
+    except csv.Error as error:
+        yield Reject(source, good_lines[0][0], f"broken CSV header: {error}")
+        return
     if "title" not in header or not ({"abstract", "text", "summary"} & set(header)):
         yield Reject(source, good_lines[0][0],
                      "CSV header must name 'title' and 'abstract' (or 'text')", ",".join(header)[:200])
         return
-    consumed = 1
-    try:
-        for row in reader:
-            row_start = starts[consumed]
+    consumed = len(starts)
+    while True:
+        row_start = starts[consumed] if consumed < len(starts) else starts[-1]
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # this row only: the reader goes on with the next line
             consumed = len(starts)
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                yield Reject(source, row_start,
-                             f"CSV row has {len(row)} fields, header has {len(header)}",
-                             delimiter.join(row)[:200])
-                continue
-            yield paper_from_mapping(dict(zip(header, row)), source, row_start)
-    except csv.Error as error:
-        yield Reject(source, starts[-1] if starts else 0, f"broken CSV: {error}")
+            yield Reject(source, row_start, f"broken CSV: {error}")
+            continue
+        consumed = len(starts)
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield Reject(source, row_start,
+                         f"CSV row has {len(row)} fields, header has {len(header)}",
+                         delimiter.join(row)[:200])
+            continue
+        yield paper_from_mapping(dict(zip(header, row)), source, row_start)
