@@ -48,16 +48,17 @@ def read_csv(lines: Iterable[tuple[int, str | None]], source: str, delimiter: st
         return
     consumed = len(starts)
     while True:
-        row_start = starts[consumed] if consumed < len(starts) else starts[-1]
         try:
-            row = next(reader)
+            row, error = next(reader), None
         except StopIteration:
             return
-        except csv.Error as error:  # this row only: the reader goes on with the next line
-            consumed = len(starts)
+        except csv.Error as failure:  # this row only: the reader goes on with the next line
+            row, error = [], failure
+        row_start = starts[consumed] if consumed < len(starts) else starts[-1]
+        consumed = len(starts)
+        if error is not None:
             yield Reject(source, row_start, f"broken CSV: {error}")
             continue
-        consumed = len(starts)
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
