@@ -258,3 +258,15 @@ def test_a_name_holding_a_short_form_does_not_define_it():
     assert not index.ambiguous
     (dr,) = index
     assert {"deep research", "DR", "DR systems"} <= {dr.name, *dr.aliases}
+
+
+def test_the_aliases_file_keeps_a_variant_or_misspelling_apart():
+    records = [record("c2", "CFDBench here; CFDBench there; CFDBnech once. 2D Matryoshka models; "
+                            "2D Matryoshka training approach.",
+                      entity("Dataset", "CFDBench"), entity("Dataset", "CFDBnech"),
+                      entity("Method", "2D Matryoshka models"),
+                      entity("Method", "2D Matryoshka training approach"))]
+    assert len(CanonicalIndex(records, catalogue=EMPTY)) == 2
+    aliases = parse_aliases({"keep_apart": [["CFDBench", "CFDBnech"],
+                                            ["2D Matryoshka models", "2D Matryoshka training approach"]]})
+    assert len(CanonicalIndex(records, aliases, catalogue=EMPTY)) == 4
