@@ -148,7 +148,7 @@ def matches_salient(keys: set[str], salient: set[str]) -> bool:
 MODEL_FEATURES = ("log_df", "df_share", "lowercase_frequent", "capitalised_frequent",
                   "head_log_df", "specificity", "unseen", "capitalised_in_corpus", "lowercase_in_corpus",
                   "english_max", "english_min", "english_one_word", "has_digit", "inner_capital",
-                  "all_caps_token", "title_case", "lowercase", "words", "generic_head", "vague",
+                  "all_caps_token", "title_case", "lowercase", "words", "generic_head", "plural_head", "data_head", "vague",
                   "label_Method", "label_Dataset", "label_Metric", "label_Task",
                   "source_gazetteer", "source_abbreviation", "source_ner", "source_pattern")
 
@@ -186,6 +186,24 @@ def scirex_examples(data: Path, phrases: dict, english: dict, documents: int,
             rows.append((is_dev(paper_id), entity["evidence"], keys, bool(keys & gold_keys), entity["name"], paper_id,
                          phrase_key(entity["name"])))
     return rows
+
+
+def pwc_task_names(data: Path) -> set[str]:
+    """Phrase keys of the Papers with Code task names (task files and hierarchy) of two
+    words or more: single words (`prediction`, `segmentation`) are too general to name a task."""
+    import csv
+
+    names: set[str] = set()
+    archive = data / "pwc-archive"
+    for path in sorted(archive.glob("*tasks_detailed.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            names.update(row["Task Name"] for row in csv.DictReader(handle))
+    with open(archive / "task_hierarchy.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            names.add(row["Parent Task"])
+            names.update(row["Child Tasks"].rstrip(".").split(";"))
+    keys = {phrase_key(name) for name in names}
+    return {key for key in keys if len(key.split()) >= 2}
 
 
 def corpus_entities(data: Path, count: int) -> dict[str, tuple[str, object, int]]:
@@ -293,8 +311,14 @@ def main() -> None:
                     help="weight of catalogue names as positives (0: none)")
     ap.add_argument("--corpus-abstracts", type=int, default=8000,
                     help="real abstracts whose frequent non-catalogue entities are negatives (0: none)")
+    ap.add_argument("--corpus-weight", type=float, default=30.0,
+                    help="weight of each frequent corpus phrase as a negative")
     ap.add_argument("--frequent", type=int, default=100,
                     help="documents (of the corpus) that make a phrase frequent")
+    ap.add_argument("--umbrella", type=float, default=0.01,
+                    help="share of abstracts above which a task name is an umbrella term")
+    ap.add_argument("--rare-df", type=int, default=50,
+                    help="an abbreviated long form in fewer abstracts than this is a term")
     ap.add_argument("--abstracts-only", action="store_true", help="train without the full text")
     args = ap.parse_args()
 
@@ -317,10 +341,14 @@ def main() -> None:
         for line in handle:
             record = json.loads(line)
             salient_of[record["id"]] = salient_keys(record.get("salient") or [])
+    raw_rows = rows
     rows = [(dev, features(name, evidence, phrases, english, documents),
              matches_salient(keys, salient_of[paper]), 1.0 if not annotated else None, name,
              paper, key) for dev, evidence, keys, annotated, name, paper, key in rows]
     names = list(MODEL_FEATURES)
+    # umbrella fields are task names too (`deep learning`, in 4% of abstracts): left to the model
+    task_names = {key for key in pwc_task_names(args.data)
+                  if phrases.get(key, (0,))[0] < args.umbrella * documents}
     if args.catalogue_weight > 0:
         catalogue = catalogue_examples(phrases, english, documents, args.catalogue_weight)
         print(f"catalogue positives: {len(catalogue)} (weight {args.catalogue_weight})")
@@ -334,18 +362,20 @@ def main() -> None:
             corpus.write_bytes(pickle.dumps(entities))
         salient_anywhere = {r[6] for r in rows if r[2] and not r[0]}
         frequent = [(name, evidence) for key, (name, evidence, _) in sorted(entities.items())
-                    if phrases.get(key, (0,))[0] >= args.frequent and key not in salient_anywhere]
+                    if phrases.get(key, (0,))[0] >= args.frequent and key not in salient_anywhere
+                    and key not in task_names]
         print(f"corpus negatives: {len(frequent)} frequent phrases no catalogue or salient "
               f"list names, of {len(entities)} found in {args.corpus_abstracts} abstracts")
-        rows += [(False, features(name, evidence, phrases, english, documents), False, 1.0, name,
-                  "corpus", phrase_key(name)) for name, evidence in frequent]
+        rows += [(False, features(name, evidence, phrases, english, documents), False,
+                  args.corpus_weight, name, "corpus", phrase_key(name)) for name, evidence in frequent]
     x = np.array([[r[1][n] for n in names] for r in rows])
     dev = np.array([r[0] for r in rows])
     # a phrase salient in any train paper names a thing wherever it occurs: the label is the
     # phrase's, not the mention's (`LSTM` as a baseline is as nameable as `LSTM` proposed)
     named = {r[6] for r in rows if r[2] and not r[0]} - {""}
     y = np.array([r[2] if r[0] else r[2] or r[6] in named for r in rows], dtype=bool)
-    w = np.array([r[3] if r[5] == "catalogue" else 1.0 if y[i] or r[3] is not None else args.weak
+    w = np.array([r[3] if r[5] in ("catalogue", "corpus") else 1.0 if y[i] or r[3] is not None
+                  else args.weak
                   for i, r in enumerate(rows)])
     y_dev_salient = np.array([r[2] for r in rows], dtype=bool)
     groups = np.array([r[5] for r in rows])  # bootstrap resamples papers
@@ -390,6 +420,7 @@ def main() -> None:
     model = {"documents": documents, "phrases": phrases, "english": english, "features": names,
              "weights": [round(float(b), 5) for b in beta], "mean": [round(float(m), 6) for m in mean],
              "scale": [round(float(s), 6) for s in scale], "threshold": round(threshold, 4),
+             "task_names": sorted(task_names), "rare_df": args.rare_df,
              "trained": {"examples": int((~dev).sum()), "positives": int(y[~dev].sum()),
                          "dev_precision": round(precision, 3), "dev_recall": round(recall, 3)}}
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -398,6 +429,21 @@ def main() -> None:
         handle.write(json.dumps(model, separators=(",", ":")).encode())
     tmp.replace(args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) in {time.time() - started:.0f} s")
+
+    # the shipped decision (rules, then the model) on SciREX-dev, as the pipeline makes it
+    from kg.extract.worthiness import WorthinessModel, judge
+
+    shipped = WorthinessModel(model)
+    dev_rows = [(r, y_dev_salient[i]) for i, r in enumerate(raw_rows) if r[0]]
+    kept = np.array([not judge(r[4], r[1], shipped).generic for r, _ in dev_rows])
+    salient = np.array([label for _, label in dev_rows])
+    papers = np.array([r[5] for r, _ in dev_rows])
+    precision, recall = precision_recall(kept, salient)
+    (p_low, p_high), (r_low, r_high) = bootstrap(kept, salient, papers)
+    print(f"shipped rules + model on SciREX-dev salient ({len(set(papers))} papers, "
+          f"{salient.sum()} salient of {len(salient)} entities): precision {precision:.3f} "
+          f"[{p_low:.3f}, {p_high:.3f}], recall {recall:.3f} [{r_low:.3f}, {r_high:.3f}], "
+          f"kept {kept.sum()}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ look up; `deep learning`, `encoder network`, `field data`, `Australia` do not. T
 per paper-level entity by rules where the evidence is decisive, else by a logistic regression:
 
 1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
-2. `catalogue`: a Papers with Code or curated catalogue entry;
-3. `abbreviation`: a coined short form the paper defines (`... (ZCore)`);
+2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
+   of two words or more;
+3. `abbreviation`: a coined short form the paper defines (`... (ZCore)`), or a long form the
+   paper abbreviates that real abstracts seldom use (`deep research (DR)`; `deep neural
+   network (DNN)` is in thousands of abstracts and is left to the model);
 4. `vague`: `kg.link.names.is_vague` (`our approach`, `performance`, single letters);
 5. `model`: the regression over the features of `features()`: how often the phrase occurs in
    real abstracts and how often capitalised there (document frequency over 50k arXiv and ACL
@@ -88,6 +91,13 @@ class WorthinessModel:
         self.mean: list[float] = data["mean"]
         self.scale: list[float] = data["scale"]
         self.threshold: float = data["threshold"]
+        # Papers with Code task names of two words or more (`dimensionality reduction`,
+        # `gaussian process`): the gazetteer matches only the unambiguous ones
+        self.task_names: frozenset[str] = frozenset(data.get("task_names", ()))
+        self.rare_df: int = data.get("rare_df", 50)
+
+    def document_frequency(self, name: str) -> int:
+        return self.phrases.get(phrase_key(name), (0, 0, 0))[0]
 
     def features(self, name: str, evidence: Evidence) -> dict[str, float]:
         return features(name, evidence, self.phrases, self.english, self.documents)
@@ -136,6 +146,10 @@ def features(name: str, evidence: Evidence, phrases: dict, english: dict,
         "lowercase": float(name == name.lower()),
         "words": min(len(words), 6) / 6,
         "generic_head": float(head in GENERIC_HEAD_WORDS),
+        # `neural networks`, `NLP tasks`, `labeled data`: a class or a mass, not one thing
+        "plural_head": float(len(tokens) > 0 and tokens[-1].lower() != singular(tokens[-1].lower())
+                             and not tokens[-1][:-1].isupper()),
+        "data_head": float(head in ("data", "information", "datum") and len(words) > 1),
         "catalogue": float(evidence.in_catalogue),
         "proposed": float(evidence.proposed),
         "coined_abbreviation": float(evidence.coined_abbreviation),
@@ -165,8 +179,13 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(False, max(score, 0.9), "proposed")
     if evidence.in_catalogue:
         return Worthiness(False, max(score, 0.9), "catalogue")
+    if model and phrase_key(name) in model.task_names:
+        return Worthiness(False, max(score, 0.8), "catalogue")
     if evidence.coined_abbreviation:
         return Worthiness(False, max(score, 0.8), "abbreviation")
+    if evidence.defined and model and " " in name.strip() and \
+            model.document_frequency(name) < model.rare_df:
+        return Worthiness(False, max(score, 0.7), "abbreviation")
     if is_vague(name):
         return Worthiness(True, min(score, 0.1), "vague")
     if model is None:

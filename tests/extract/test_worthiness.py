@@ -1,0 +1,120 @@
+"""Graph-worthiness, types and the proposal role, on the shipped model and real sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.entity_types import title_type, type_vote
+from kg.extract.paper import _catalogue_keys, promote_generic
+from kg.extract.roles import is_proposed
+from kg.extract.worthiness import Evidence, judge, load_model, phrase_key
+from kg.link.names import name_key
+
+
+def evidence(label: str, source: str = "ner", **flags) -> Evidence:
+    values = {"in_catalogue": False, "proposed": False, "coined_abbreviation": False,
+              "defined": False, "mentions": 1, "in_title": False, **flags}
+    return Evidence(label=label, source=source, **values)
+
+
+def test_the_shipped_model_is_small_and_has_a_threshold():
+    model = load_model()
+    assert model is not None, "kg/extract/data/worthiness.json.gz is missing"
+    assert 0 < model.threshold < 1
+    assert model.phrases[phrase_key("neural networks")][0] > 1000  # in thousands of abstracts
+
+
+@pytest.mark.parametrize("name,label", [
+    ("deep learning", "Method"), ("neural networks", "Method"), ("decoder", "Method"),
+    ("encoder network", "Method"), ("inference memory", "Method"), ("field data", "Dataset"),
+    ("labeled data", "Dataset"), ("synthetic data", "Dataset"), ("social media", "Dataset"),
+    ("Australia", "Dataset"), ("English", "Dataset"), ("CPU", "Method"),
+    ("robustness", "Metric"), ("scalability", "Metric"), ("complexity", "Metric"),
+    ("prediction", "Task"), ("generalization", "Task"), ("machine learning", "Task"),
+])
+def test_generic_phrases_are_generic(name, label):
+    verdict = judge(name, evidence(label))
+    assert verdict.generic, (name, verdict)
+    assert verdict.rule in ("model", "vague")
+
+
+@pytest.mark.parametrize("name,label", [
+    ("SegNet", "Method"), ("ContextSeisNet", "Method"), ("DeconvNet", "Method"),
+    ("OpenSWI-shallow", "Dataset"), ("IndraEye", "Dataset"),
+])
+def test_coined_names_are_kept_by_the_model(name, label):
+    verdict = judge(name, evidence(label))
+    assert not verdict.generic and verdict.rule == "model", (name, verdict)
+
+
+@pytest.mark.parametrize("name,label", [
+    ("LSTM", "Method"), ("dropout", "Method"), ("beam search", "Method"), ("BLEU", "Metric"),
+    ("word error rate", "Metric"), ("machine translation", "Task"),
+    ("semantic segmentation", "Task"), ("Sentinel-2", "Dataset"),
+])
+def test_established_names_are_kept_by_the_catalogue(name, label):
+    """Frequent in real abstracts like the generic phrases, but the catalogue knows them."""
+    verdict = judge(name, evidence(label, in_catalogue=name_key(name) in _catalogue_keys()))
+    assert not verdict.generic and verdict.rule == "catalogue", (name, verdict)
+
+
+def test_task_names_of_the_catalogue_archive_and_rare_abbreviated_terms_are_kept():
+    assert judge("dimensionality reduction", evidence("Task")).rule == "catalogue"
+    deep_research = judge("deep research", evidence("Task", defined=True))
+    assert not deep_research.generic and deep_research.rule == "abbreviation"
+    # `Deep Neural Network (DNN)` is defined too, but thousands of abstracts use it
+    assert judge("deep neural network", evidence("Method", defined=True)).generic
+
+
+def test_rules_come_before_the_model_and_say_so():
+    assert judge("deep learning", evidence("Method", proposed=True)).rule == "proposed"
+    assert judge("dropout", evidence("Method", in_catalogue=True)).rule == "catalogue"
+    assert judge("our approach", evidence("Method")).rule == "vague"
+    assert judge("our approach", evidence("Method")).generic
+
+
+def test_dataset_types_from_head_noun_apposition_frame_and_title():
+    assert type_vote("OpenSWI-real benchmark", "", "") == "Dataset"
+    sentence = "To bridge this gap, we present OpenSWI, a comprehensive benchmark dataset generated"
+    start = sentence.index("OpenSWI")
+    assert type_vote("OpenSWI", sentence[:start], sentence[start + 7:]) == "Dataset"
+    assert type_vote("Sentinel-2", "the combination of stacked autoencoders with ", " data yields") == "Dataset"
+    assert type_vote("CoNLL-03", "models trained on ", " reach") == "Dataset"
+    assert type_vote("GPUs", "models trained on ", " reach") is None  # a plural short form
+    assert type_vote("SegNet", "we present ", ", a deep convolutional network") is None
+    assert title_type("OpenSWI", "OpenSWI: A Massive-Scale Benchmark Dataset for Surface Wave",
+                      ["OpenSWI"]) == "Dataset"
+    assert title_type("SegNet", "SegNet: A Deep Convolutional Encoder-Decoder Architecture",
+                      ["SegNet"]) is None
+
+
+def test_a_benchmark_described_before_its_name_is_proposed():
+    sentence = ("Based on this formulation, we propose a diverse, challenging benchmark "
+                "LiveDRBench with 100 challenging tasks over scientific topics")
+    assert is_proposed("LiveDRBench", "Characterizing Deep Research", sentence,
+                       sentence.index("LiveDRBench"))
+    used = "We propose a method for segmentation and evaluate it on ImageNet and COCO"
+    assert not is_proposed("COCO", "A title", used, used.index("COCO"))
+
+
+def test_promote_generic_makes_generic_entities_nodes_with_their_mentions():
+    record = {
+        "entities": [],
+        "generic_entities": [
+            {"id": "method:deep learning", "label": "Method", "name": "deep learning",
+             "aliases": [], "worthiness": {"generic": True, "score": 0.1, "rule": "model"}},
+            {"id": "method:our approach", "label": "Method", "name": "our approach",
+             "aliases": [], "worthiness": {"generic": True, "score": 0.0, "rule": "vague"}}],
+        "mentions": [
+            {"text": "deep learning", "entity": None, "entity_id": None, "kept": False,
+             "candidate_id": "method:deep learning"},
+            {"text": "our approach", "entity": None, "entity_id": None, "kept": False,
+             "candidate_id": "method:our approach"}],
+    }
+    promote_generic(record)
+    assert [e["name"] for e in record["entities"]] == ["deep learning"]
+    assert record["entities"][0]["worthiness"]["generic"] is True
+    assert [e["name"] for e in record["generic_entities"]] == ["our approach"]
+    assert record["mentions"][0]["entity_id"] == "method:deep learning"
+    assert record["mentions"][0]["kept"] is True
+    assert record["mentions"][1]["entity_id"] is None
