@@ -216,29 +216,33 @@ def _coordinated(spans: list[_Span], text: str) -> list[list[_Span]]:
 def paper_results(abstract: str, mentions: list[dict], entities: list[dict]) -> list[dict]:
     """The results of a paper's abstract from its record's mentions and entities: the mentions
     of vague or generic entities take no slot; `our model` stands for the paper's method."""
+    if not ANY_DIGIT.search(abstract):
+        return []
     by_id = {e["id"]: e for e in entities if not e.get("generic")}
-    usable = [m for m in mentions if m.get("entity_id") in by_id]
-    proposed = {m["text"] for m in usable if by_id[m["entity_id"]]["role"] == "proposed"}
     by_sentence: dict[tuple[int, int], list[_Mention]] = {}
     for m in mentions:
         if m["field"] == "abstract":
             by_sentence.setdefault(tuple(m["sentence"]), [])
+    for start, end in _unseen_sentences(abstract, sorted(by_sentence)):
+        by_sentence[start, end] = []  # no mention, but `our method reduces ... to 0.73x`
+    by_sentence = {k: v for k, v in by_sentence.items() if ANY_DIGIT.search(abstract[k[0]:k[1]])}
+    if not by_sentence:
+        return []
+    usable = [m for m in mentions if m.get("entity_id") in by_id]
+    proposed = {m["text"] for m in usable if by_id[m["entity_id"]]["role"] == "proposed"}
     for m in mentions:
-        if m["field"] != "abstract":
+        if m["field"] != "abstract" or tuple(m["sentence"]) not in by_sentence:
             continue
         # a metric need not be graph-worthy to name what a value measures (`training time`);
         # other generic mentions fill no slot but still stand between words as one phrase
         label = m["label"] if m.get("entity_id") in by_id or \
             _label(m["text"], m["label"]) == "Metric" else OTHER
         by_sentence[tuple(m["sentence"])].append(_Mention(m["text"], label, m["start"], m["end"]))
-    for start, end in _unseen_sentences(abstract, sorted(by_sentence)):
-        by_sentence[start, end] = []  # no mention, but `our method reduces ... to 0.73x`
     own = paper_method(usable, by_id)
     results = []
     for start, end in sorted(by_sentence):
-        if ANY_DIGIT.search(abstract[start:end]):
-            results += [r.to_dict() for r in find_results(
-                abstract[start:end], start, by_sentence[start, end], proposed, own)]
+        results += [r.to_dict() for r in find_results(
+            abstract[start:end], start, by_sentence[start, end], proposed, own)]
     return results
 
 
@@ -262,8 +266,9 @@ def paper_method(mentions: list[dict], entities: dict[str, dict]) -> list[str]:
     """The method a paper presents, which `our model` and `we` stand for: its one proposed
     Method named in the title, else the one Method its title names, else its one proposed
     Method; none where that is not one thing."""
-    methods = {m["entity_id"] for m in mentions if entities[m["entity_id"]]["label"] == "Method"
-               and _usable(m["text"], "Method") and _label(m["text"], "Method") == "Method"}
+    methods = {i for i in {m["entity_id"] for m in mentions}
+               if entities[i]["label"] == "Method" and _usable(entities[i]["name"], "Method")
+               and _label(entities[i]["name"], "Method") == "Method"}
     proposed = {i for i in methods if entities[i]["role"] == "proposed"}
     in_title = {m["entity_id"] for m in mentions if m["field"] == "title"} & methods
     for chosen in (proposed & in_title, in_title, proposed):
@@ -287,8 +292,9 @@ def _usable(text: str, label: str) -> bool:
         return True
     if label == "Metric" and text.lower().split()[-1] in NOT_MEASURES:
         return False
-    return (any(c.isalpha() for c in text) and not is_vague(text)
-            and not is_vague(WITH_RESPECT_TO.sub("", text)))
+    if not any(c.isalpha() for c in text) or is_vague(text):
+        return False
+    return not (WITH_RESPECT_TO.match(text) and is_vague(WITH_RESPECT_TO.sub("", text)))
 
 
 def _label(text: str, label: str) -> str:
