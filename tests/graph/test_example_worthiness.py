@@ -131,3 +131,12 @@ def test_summary_counts_match_the_graph(keep_generic_build):
     graph = keep_generic_build.graph
     methods = sum(1 for _, d in graph.nodes(data=True) if d["type"] == "Method")
     assert summary["entities"]["Method"] == methods
+
+
+def test_generic_variants_are_one_node_when_kept(keep_generic_build):
+    graph = keep_generic_build.graph
+    found = {node for surface in ("Deep Neural Network", "DNNs", "deep neural networks")
+             for node, _ in nodes_named(graph, surface)}
+    aliases = {node for node, data in graph.nodes(data=True) if data["type"] == "Method"
+               and {"DNNs", "deep neural networks"} & set(data.get("aliases") or [])}
+    assert len(found | aliases) == 1
