@@ -19,6 +19,7 @@ same extracted mentions:
     .venv/bin/python scripts/evaluate_results.py --baseline-rev 0ab9870
     .venv/bin/python scripts/evaluate_results.py --show dev      # the dev split's tuples
     .venv/bin/python scripts/evaluate_results.py --fulltext      # also SciREX body sections
+    (95% intervals: 1,000 resamples of the papers; --bootstrap 0 skips them)
 """
 
 from __future__ import annotations
@@ -200,6 +201,26 @@ def score(predictions: dict[str, list[dict]], gold: dict[str, list[dict]], paper
     return figures
 
 
+def bootstrap(predictions: dict, gold: dict, papers: list[str], rounds: int, seed: int = 17) -> dict:
+    """95% intervals of value and tuple F1 over `rounds` resamples of the papers."""
+    import random
+
+    if not papers or rounds <= 0:
+        return {}
+    chooser = random.Random(seed)
+    samples = {"value": [], "tuple": []}
+    for _ in range(rounds):
+        drawn = [chooser.choice(papers) for _ in papers]
+        # a paper drawn twice counts twice: score each draw under its own key
+        figures = score({f"{i}:{p}": predictions.get(p, []) for i, p in enumerate(drawn)},
+                        {f"{i}:{p}": gold.get(p, []) for i, p in enumerate(drawn)},
+                        [f"{i}:{p}" for i, p in enumerate(drawn)])
+        for kind in samples:
+            samples[kind].append(figures[kind]["f1"])
+    return {kind: (round(sorted(v)[int(0.025 * len(v))], 2), round(sorted(v)[int(0.975 * len(v)) - 1], 2))
+            for kind, v in samples.items()}
+
+
 # predictions ---------------------------------------------------------------------------------
 
 def load_module(path: Path, name: str):
@@ -271,6 +292,8 @@ def main() -> None:
     parser.add_argument("--show", choices=("train", "dev", "listing"), help="print gold and predictions")
     parser.add_argument("--fulltext", action="store_true",
                         help="also score the SciREX body sections that hold a gold score")
+    parser.add_argument("--bootstrap", type=int, default=1000,
+                        help="resamples of the papers for 95%% intervals (0: none)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -299,11 +322,16 @@ def main() -> None:
             predictions = {r["id"]: predict(module, r) for r in extracted[set_name]}
             splits = {split: [p["id"] for p in papers if p["split"] == split and p["id"] in gold]
                       for split in ("train", "dev")}
+            splits["all"] = splits["train"] + splits["dev"]
             for split, ids in splits.items():
                 figures[name][f"{set_name}_{split}"] = score(predictions, gold, ids)
-            figures[name][f"{set_name}_all"] = score(predictions, gold, splits["train"] + splits["dev"])
+                figures[name][f"{set_name}_{split}"]["ci95"] = bootstrap(predictions, gold, ids,
+                                                                         args.bootstrap)
         listing_predictions = {r["id"]: predict(module, r) for r in listing}
-        figures[name]["listing"] = score(listing_predictions, gold_listing, [r["id"] for r in listing])
+        listing_ids = [r["id"] for r in listing]
+        figures[name]["listing"] = score(listing_predictions, gold_listing, listing_ids)
+        figures[name]["listing"]["ci95"] = bootstrap(listing_predictions, gold_listing, listing_ids,
+                                                     args.bootstrap)
     papers, gold = sets["scirex"]
     records = extracted["scirex"]
     splits = {split: [p["id"] for p in papers if p["split"] == split and p["id"] in gold]
@@ -321,7 +349,8 @@ def main() -> None:
             print(f"{name:8} {set_name:14} gold {f['gold']:3} pred {f['predicted']:3}  "
                   f"value P/R/F1 {f['value']['p']:.2f}/{f['value']['r']:.2f}/{f['value']['f1']:.2f}  "
                   f"tuple P/R/F1 {f['tuple']['p']:.2f}/{f['tuple']['r']:.2f}/{f['tuple']['f1']:.2f}  "
-                  f"slots right {f['slot_accuracy']}")
+                  f"slots right {f['slot_accuracy']}"
+                  + (f"  95% CI value {f['ci95']['value']} tuple {f['ci95']['tuple']}" if f.get("ci95") else ""))
 
 
 if __name__ == "__main__":
