@@ -6,10 +6,12 @@ as `UNWIND $rows … MERGE` batches grouped by label and type, one transaction e
 has nothing yet, which is faster and safe). MERGE makes a load idempotent: loading twice changes
 nothing, a load stopped halfway and run again ends complete, and loading a bigger build adds
 only what is new. Afterwards (unless `prune=False`) the graph's nodes and relationships that
-the build no longer has (entities merged away by a relink) are deleted, so the database holds
-the build: one build per database. Connection settings default to NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
-NEO4J_DATABASE; every failure to reach or use the server is a one-line `Neo4jError` that
-never contains the password.
+the build no longer has (entities merged away by a relink, a larger build loaded before) are
+deleted, so the database holds the build: one build per database. The deletes go in bounded
+transactions (`CALL { ... } IN TRANSACTIONS`), so removing a large earlier build fits the
+server's memory. Connection settings default to NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
+NEO4J_DATABASE (a URI may carry the user and password); every failure to reach or use the
+server is a one-line `Neo4jError` that never contains the password or a URI's user info.
 """
 
 from __future__ import annotations
@@ -219,24 +221,58 @@ def load_graph(graph: nx.MultiDiGraph | Walk, settings: Neo4jSettings,
                            batch_size=batch_size, on_batch=on_batch)
         if prune:
             started = time.perf_counter()
-            prune_stale(driver, settings, rows.ids, rows.kept_relationships(), batch_size)
+            counts["prune_transactions"] = prune_stale(driver, settings, rows.ids,
+                                                       rows.kept_relationships(), batch_size)
             counts.update(count_graph(driver, settings))
             counts["prune_seconds"] = round(time.perf_counter() - started, 3)
         return counts
 
 
 def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
-                kept: dict[str, Iterable[dict]], batch_size: int = BATCH_SIZE) -> None:
+                kept: dict[str, Iterable[dict]], batch_size: int = BATCH_SIZE) -> int:
     """Delete nodes of the graph's labels not in `ids` (label → ids), and relationships from
-    the `kept` rows' nodes that are not listed there (`kept_relationships`)."""
+    the `kept` rows' nodes that are not listed there (`kept_relationships`), all in bounded
+    transactions: nodes `delete_batch_size(batch_size)` at a time, relationships for
+    `batch_size` rows at a time. Returns the number of transactions the deletes took."""
     from kg.graph.model import NODE_TYPES
 
+    transactions = 0
     for label in NODE_TYPES:
-        run_statement(driver, settings, stale_node_statement(label), ids=ids.get(label, []))
+        transactions += run_in_transactions(
+            driver, settings, stale_node_statement(label, delete_batch_size(batch_size)),
+            f"deleting stale {label} nodes", ids=ids.get(label, []))
     for label, rows in kept.items():
         statement = stale_relationship_statement(label)
         for batch in chunked(rows, batch_size):
             run_statement(driver, settings, statement, rows=batch)
+            transactions += 1
+    return transactions
+
+
+def delete_batch_size(batch_size: int) -> int:
+    """Nodes per delete transaction: a node's DETACH DELETE takes its relationships along
+    (tens for a paper, thousands for a popular method), so a tenth of the rows per load
+    transaction."""
+    return max(1, batch_size // 10)
+
+
+def run_in_transactions(driver, settings: Neo4jSettings, statement: str, doing: str,
+                        **parameters) -> int:
+    """Run a `CALL { ... } IN TRANSACTIONS ... REPORT STATUS` statement (`stale_node_statement`)
+    as the auto-commit query it must be; returns its transactions, raises its first error."""
+    from neo4j.exceptions import DriverError
+    from neo4j.exceptions import Neo4jError as ServerError
+
+    try:
+        with driver.session(database=settings.database) as session:
+            record = session.run(statement, parameters).single(strict=True)
+    except (DriverError, ServerError, OSError) as error:
+        raise explain(error, settings) from None
+    if record["error"]:
+        raise Neo4jError(mask_secret(f"Neo4j at {settings.where} failed {doing}: "
+                                     f"{' '.join(record['error'].split())} (a smaller "
+                                     f"--batch-size makes smaller transactions)", settings))
+    return record["transactions"]
 
 
 def _send_in_batches(driver, settings, statement: str, rows: Iterable[dict], batch_size: int,

@@ -107,9 +107,17 @@ def relationship_statement(relation: str, start: str, end: str, rows: str = "$ro
             f"MATCH (b:`{end}` {{id: row.t}}) {verb} (a)-[r:`{relation}`]->(b) SET r = row.p")
 
 
-def stale_node_statement(label: str) -> str:
-    """Delete the label's nodes that are not in `$ids` (entities merged away by a relink)."""
-    return f"MATCH (n:`{label}`) WHERE NOT n.id IN $ids DETACH DELETE n"
+def stale_node_statement(label: str, batch_size: int) -> str:
+    """Delete the label's nodes that are not in `$ids` (entities merged away by a relink, or
+    a larger build loaded before), `batch_size` nodes per transaction, so that a stale graph
+    of any size fits the server's transaction memory (one transaction of 29k nodes with their
+    relationships did not). It must run as an auto-commit query (`session.run`), and returns
+    the transactions it took and the first error (ON ERROR BREAK stops at the failing batch)."""
+    return (f"MATCH (n:`{label}`) WHERE NOT n.id IN $ids "
+            f"CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {int(batch_size)} ROWS "
+            "ON ERROR BREAK REPORT STATUS AS status "
+            "RETURN count(DISTINCT status.transactionId) AS transactions, "
+            "[e IN collect(status.errorMessage) WHERE e IS NOT NULL][0] AS error")
 
 
 def stale_relationship_statement(label: str, labels: Iterable[str] = NODE_TYPES) -> str:

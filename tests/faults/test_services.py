@@ -28,6 +28,88 @@ def assert_one_line_failure(done, expected: str) -> None:
     assert "Traceback" not in done.stderr + done.stdout
 
 
+# ---------------------------------------------------------------- 13: a large stale graph
+
+
+STALE_PAPERS = 30_000
+
+
+def add_stale_graph(settings, papers: int) -> None:
+    """What a larger build loaded before leaves: `papers` Paper nodes the build does not have,
+    each USES three of the build's methods, and as many stale Result nodes."""
+    from kg.export.neo4j_bolt import connect
+
+    with connect(settings) as driver, driver.session(database=settings.database) as session:
+        session.run(f"""MATCH (m:Method) WITH collect(m) AS methods
+            UNWIND range(0, {papers - 1}) AS i
+            CALL (i, methods) {{
+                CREATE (p:Paper {{id: 'stale-paper-' + i, title: 'Stale paper ' + i,
+                                  abstract: 'An abstract of a paper of an earlier build.'}})
+                CREATE (r:Result {{id: 'stale-result-' + i, value: '1.0'}})
+                WITH p, methods[i % size(methods)] AS a, methods[(i + 1) % size(methods)] AS b,
+                     methods[(i + 2) % size(methods)] AS c
+                CREATE (p)-[:USES {{sentence: 'We use it.', start: 7, end: 9}}]->(a)
+                CREATE (p)-[:USES {{sentence: 'We use it.', start: 7, end: 9}}]->(b)
+                CREATE (p)-[:USES {{sentence: 'We use it.', start: 7, end: 9}}]->(c)
+            }} IN TRANSACTIONS OF 10000 ROWS""").consume()
+
+
+class TransactionMemory:
+    """Polls the server's SHOW TRANSACTIONS while a load runs: the largest heap estimate of a
+    transaction that deletes, and how many such transactions it saw."""
+
+    def __init__(self, settings) -> None:
+        from kg.export.neo4j_bolt import connect
+
+        self.settings, self.peak, self.seen = settings, 0, set()
+        self.stop = threading.Event()
+        self.connection = connect(settings)
+        self.driver = self.connection.__enter__()
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+
+    def poll(self) -> None:
+        while not self.stop.is_set():
+            for record in self.driver.execute_query(
+                    "SHOW TRANSACTIONS YIELD transactionId, estimatedUsedHeapMemory, currentQuery "
+                    "WHERE currentQuery CONTAINS 'DETACH DELETE' "
+                    "AND NOT currentQuery STARTS WITH 'SHOW' RETURN *").records:
+                self.peak = max(self.peak, record["estimatedUsedHeapMemory"] or 0)
+                self.seen.add(record["transactionId"])
+            self.stop.wait(0.02)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.connection.__exit__(None, None, None)
+
+
+def test_loading_a_small_build_over_a_large_one_deletes_it_in_batches(example_build, empty_neo4j):
+    """The stale graph goes in transactions of a bounded size (the server's own transaction
+    ids, and its heap estimates, say so), and the database ends holding the small build."""
+    import time
+
+    from kg.export.neo4j_bolt import delete_batch_size, load_graph
+    from tests.neo4j.conftest import database_counts, graph_counts
+
+    load_graph(example_build.walk(), empty_neo4j)
+    add_stale_graph(empty_neo4j, STALE_PAPERS)
+    assert database_counts(empty_neo4j)["nodes"] == example_build.graph.number_of_nodes() \
+        + 2 * STALE_PAPERS
+    started = time.monotonic()
+    with TransactionMemory(empty_neo4j) as memory:
+        counts = load_graph(example_build.walk(), empty_neo4j, batch_size=10_000)
+    print(f"prune of {2 * STALE_PAPERS} stale nodes: {counts['prune_transactions']} "
+          f"transactions, {time.monotonic() - started:.1f} s, peak {memory.peak >> 20} MiB")
+    expected = graph_counts(example_build.graph)
+    assert {k: counts[k] for k in expected} == expected == database_counts(empty_neo4j)
+    assert counts["prune_transactions"] >= 2 * STALE_PAPERS // delete_batch_size(10_000)
+    assert memory.peak < 25 << 20  # one transaction for all (old main): 43 MiB
+
+
 # ---------------------------------------------------------------- 14: credentials in URIs
 
 
