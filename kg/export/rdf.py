@@ -538,6 +538,8 @@ def jsonld_context(base: str = DEFAULT_BASE) -> dict:
             term["@type"] = "xsd:integer"
         elif datatype == XSD + "decimal":
             term["@type"] = "xsd:decimal"
+        elif datatype == XSD + "boolean":
+            term["@type"] = "xsd:boolean"
         context[_short(predicate)] = term
     context["label"] = {"@id": "rdfs:label"}
     context["prefLabel"] = {"@id": "skos:prefLabel"}
