@@ -1,14 +1,19 @@
 #!/usr/bin/env python
-"""Train the kg NER model (Method, Dataset, Metric, Task) from the shared annotated abstracts.
+"""Train the kg NER model (Method, Dataset, Metric, Task) from the shared annotated data.
 
     python scripts/train_ner.py [--data ../shared/data] [--out kg/extract/models/ner]
 
-Steps: (1) convert SciREX + SciERC to DocBin files in build/ner/, (2) fixed split: SciREX records with
-int(sha1(id).hexdigest(), 16) % 5 == 0 are SciREX-dev (never trained on, used to pick the best
-checkpoint and for scores), the rest SciREX-train; SciERC train+dev are trained on, SciERC test is held
-out; (3) spaCy training with configs/ner_tagger.cfg (seed 42; configs/ner.cfg is the
-transition-based NER it was measured against); (4) copy the best model to --out and print
-exact-span per-label P/R/F on SciREX-dev and SciERC-test.
+Steps: (1) convert to DocBin files in build/ner/: SciREX-train abstracts, the SciREX full text of
+SciREX-train papers only (sections split into chunks of whole sentences, --chunk-tokens; a fixed
+hash of the chunk id keeps --fulltext of them), SciERC train + dev, TDMSci train (method names known
+from the other sets marked missing, as TDMSci annotates no Method); (2) fixed splits: SciREX
+records with int(sha1(id).hexdigest(), 16) % 5 == 0 are SciREX-dev (abstract and full text never
+trained on; the dev set picks the best checkpoint and is scored), SciERC test is held out, and
+--tdmsci-heldout K holds out the TDMSci sentences with int(sha1(id), 16) % 5 == K (cross-validation;
+the TDMSci test split is not in the project); (3) spaCy training with configs/ner_tagger.cfg
+(seed 42; configs/ner.cfg is the transition-based NER it was measured against); (4) copy the best
+model to --out and print exact-span per-label P/R/F on SciREX-dev, SciERC test and the held-out
+TDMSci fold.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ import kg.extract.tokenizer  # noqa: E402,F401  (registers kg.scientific_tokeniz
 from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
 
 LABELS = ("Method", "Dataset", "Metric", "Task")
+# meta.json "version" of the model this script trains (part of kg's extractor version, which
+# keys resumable builds): bump it when the training data or recipe changes
+MODEL_VERSION = "0.1.0"
 SCIERC_KEEP = {"Method": "Method", "Task": "Task", "Metric": "Metric"}
 SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
 # SciERC OtherScientificTerm: "outside", or "missing" (not trained on either way): SciREX
@@ -239,16 +247,28 @@ def method_lexicon(train: list[tuple[str, dict]], min_count: int = 3) -> set[str
     return {name for name, n in counts.items() if n >= min_count and len(name) >= 2}
 
 
-def mark_methods_missing(record: dict, lexicon: set[str]) -> dict:
-    """`record` with every whole-word occurrence of a lexicon name that overlaps no gold entity
-    added as a `MethodMissing` entity (not trained on, see map_label)."""
-    if not lexicon:
+def _lexicon_key(text: str) -> str:
+    return text.split(" ")[0].split("-")[0][:4]
+
+
+def lexicon_index(lexicon: set[str]) -> dict[str, list[str]]:
+    """The names by the first four characters of their first word, longest first."""
+    index: dict[str, list[str]] = {}
+    for name in sorted(lexicon, key=len, reverse=True):
+        index.setdefault(_lexicon_key(name), []).append(name)
+    return index
+
+
+def mark_methods_missing(record: dict, index: dict[str, list[str]]) -> dict:
+    """`record` with every whole-word occurrence of a lexicon name (`lexicon_index`) that
+    overlaps no gold entity added as a `MethodMissing` entity (not trained on, see map_label)."""
+    if not index:
         return record
     taken = [(e["start"], e["end"]) for e in record["entities"]]
     extra = []
     text = record["text"]
     for m in re.finditer(r"\S+", text):
-        for name in _lexicon_starting(lexicon, m.group()):
+        for name in index.get(_lexicon_key(m.group()), ()):
             s, e = m.start(), m.start() + len(name)
             if text[s:e] != name or (e < len(text) and text[e].isalnum()):
                 continue
@@ -257,22 +277,6 @@ def mark_methods_missing(record: dict, lexicon: set[str]) -> dict:
             extra.append({"start": s, "end": e, "label": "MethodMissing", "text": name})
             taken.append((s, e))
     return {**record, "entities": record["entities"] + extra} if extra else record
-
-
-def _lexicon_starting(lexicon: set[str], token: str) -> list[str]:
-    """Lexicon names that could start at a token (longest first)."""
-    index = _LEXICON_INDEX.get(id(lexicon))
-    if index is None:
-        index = {}
-        for name in lexicon:
-            index.setdefault(name.split(" ")[0].split("-")[0][:4], []).append(name)
-        for names in index.values():
-            names.sort(key=len, reverse=True)
-        _LEXICON_INDEX[id(lexicon)] = index
-    return index.get(token.split("-")[0][:4], [])
-
-
-_LEXICON_INDEX: dict[int, dict[str, list[str]]] = {}
 
 
 def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk_tokens: int = 120,
@@ -294,7 +298,7 @@ def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk
         train += [("scirex", r) for r in fulltext_chunks(data, train_ids, fulltext, chunk_tokens)]
     heldout = []
     if tdmsci:
-        lexicon = method_lexicon(train) if tdmsci_methods == "missing" else set()
+        lexicon = lexicon_index(method_lexicon(train) if tdmsci_methods == "missing" else set())
         for r in read_jsonl(data / "tdmsci" / "train.jsonl"):
             if heldout_fold is not None and tdmsci_fold(r["id"], tdmsci_folds) == heldout_fold:
                 heldout.append(("tdmsci", r))
@@ -462,8 +466,10 @@ def main() -> None:
     cfg["paths"]["train"] = None
     cfg["paths"]["dev"] = None
     nlp.meta["name"] = "kg_ner"
-    nlp.meta["description"] = ("Method/Dataset/Metric/Task NER for ML abstracts, trained on SciREX + SciERC "
-                               "(see kg/extract/models/README.md). Import kg.extract.tokenizer before loading.")
+    nlp.meta["version"] = MODEL_VERSION
+    nlp.meta["description"] = ("Method/Dataset/Metric/Task NER for ML abstracts, trained on SciREX abstracts and full "
+                               "text, SciERC and TDMSci (see kg/extract/models/README.md). Import kg.extract.tokenizer "
+                               "before loading.")
     nlp.meta["performance"] = {k: v["micro"] for k, v in scores.items()}
     nlp.meta["kg_training"] = {"material": args.material, "detok": args.detok, "seed": args.seed,
                                "fulltext": args.fulltext, "chunk_tokens": args.chunk_tokens, "tdmsci": args.tdmsci,

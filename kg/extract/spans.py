@@ -37,14 +37,17 @@ def merge_longest(doc: Doc, new: Iterable[Span]) -> None:
     """Add `new` spans to `doc.ents`; where spans overlap the longer wins, and on equal length
     the new one (so a catalogue match relabels an identical statistical span). A new span inside
     an old one of another label wins too (`downstream [validation accuracy]`,
-    `[CIFAR-100] image classification`)."""
+    `[CIFAR-100] image classification`). An old span whose edge falls inside a new one is
+    trimmed to the part outside it (`SUN [RGB-D indoor scene segmentation tasks]` with the
+    catalogue's `SUN RGB-D` gives `indoor scene segmentation tasks`)."""
     new = list(new)
 
     def contains_other_label(entity: Span) -> bool:
         return any(entity.start <= s.start and s.end <= entity.end and s.label_ != entity.label_
                    and (s.end == entity.end or s.label_ == "Dataset") for s in new)
 
-    old = [e for e in sourced_entities(doc) if not contains_other_label(e)]
+    old = [trimmed for e in sourced_entities(doc) if not contains_other_label(e)
+           for trimmed in [trim_crossing(doc, e, new)] if trimmed is not None]
     ranked = sorted([(len(s), 1, s) for s in new] + [(len(s), 0, s) for s in old],
                     key=lambda item: (-item[0], -item[1], item[2].start))
     taken: set[int] = set()
@@ -54,6 +57,20 @@ def merge_longest(doc: Doc, new: Iterable[Span]) -> None:
             kept.append(span)
             taken.update(range(span.start, span.end))
     doc.ents = sorted(kept, key=lambda s: s.start)
+
+
+def trim_crossing(doc: Doc, entity: Span, new: list[Span]) -> Span | None:
+    """`entity` less the tokens of a new span that crosses one of its edges (overlaps it without
+    either containing the other); None when nothing is left."""
+    start, end = entity.start, entity.end
+    for s in new:
+        if s.start < start < s.end < end:
+            start = s.end
+        elif start < s.start < end < s.end:
+            end = s.start
+    if (start, end) == (entity.start, entity.end):
+        return entity
+    return make_span(doc, start, end, entity.label_, source_of(entity), entity.kb_id_) if start < end else None
 
 
 def merge_entities(doc: Doc, new: Iterable[Span], prefer_new: bool) -> None:
