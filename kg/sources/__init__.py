@@ -6,6 +6,12 @@ text, JSON Lines and whole-file JSON (generic records, arXiv snapshot, OpenAlex,
 Papers with Code, Hugging Face daily papers: told apart by their keys), CSV/TSV, arXiv Atom,
 BibTeX. Code links from a links listing (Papers with Code) are attached to the papers of every
 input, whatever the order of the inputs.
+
+An input is any file that can be opened for reading: a regular file, a FIFO, a process
+substitution `<(…)` (/dev/fd/N) or stdin, the last three read once. Bytes are decoded line by
+line (`kg.sources.decoding`: UTF-8, or UTF-16/32 by their byte-order mark), and every record a
+reader gives is screened (`kg.sources.screen`), so each record of an input ends as a Paper or
+as a Reject with its file, line and reason, and an input without any record is one Reject.
 """
 
 from __future__ import annotations
