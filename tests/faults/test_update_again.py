@@ -1,0 +1,69 @@
+"""`--update` run twice, or killed and run again, gives what one clean update gives: no new
+paper listed as a duplicate of itself (issue 20, item 9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+
+import pytest
+
+from tests.faults.buildtools import kg_env, make_corpus, run_kg, start_kg, wait_for_line
+
+COUNTS = ("papers_read", "papers_in_graph", "rejected", "duplicates")
+
+
+def summary(out) -> dict:
+    data = json.loads((out / "summary.json").read_text())
+    return {key: data[key] for key in COUNTS}
+
+
+@pytest.fixture(scope="module")
+def updated(tmp_path_factory):
+    """A build of 20 papers, and the folder after one update with 20 new ones plus a repeat."""
+    folder = tmp_path_factory.mktemp("update")
+    lines = make_corpus(40, folder / "all.jsonl").read_text().splitlines(keepends=True)
+    first, second = folder / "first.jsonl", folder / "second.jsonl"
+    first.write_text("".join(lines[:20]))
+    second.write_text("".join(lines[20:] + lines[:1]))  # the last one repeats a first paper
+    base = folder / "base"
+    assert run_kg("build", first, "-o", base).returncode == 0
+    once = folder / "once"
+    shutil.copytree(base, once)
+    done = run_kg("build", second, "--update", once)
+    assert done.returncode == 0, done.stderr
+    return second, base, once
+
+
+def test_one_update_counts_the_repeat_once(updated):
+    _, _, once = updated
+    assert summary(once) == {"papers_read": 41, "papers_in_graph": 40, "rejected": 1,
+                             "duplicates": 1}
+
+
+def test_update_twice_equals_update_once(updated, tmp_path):
+    second, _, once = updated
+    twice = tmp_path / "twice"
+    shutil.copytree(once, twice)
+    done = run_kg("build", second, "--update", twice)
+    assert done.returncode == 0, done.stderr
+    assert summary(twice) == summary(once)
+    assert (twice / "rejects.jsonl").read_text() == (once / "rejects.jsonl").read_text()
+    assert (twice / "extractions.jsonl").read_text() == (once / "extractions.jsonl").read_text()
+
+
+@pytest.mark.parametrize("point", ["outputs", "switch"])
+def test_a_killed_update_run_again_equals_update_once(updated, tmp_path, point):
+    second, base, once = updated
+    out = tmp_path / "out"
+    shutil.copytree(base, out)
+    process = start_kg("build", second, "--update", out, env=kg_env(KG_TEST_PAUSE_AT=point))
+    wait_for_line(process, f"test pause at {point}")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done = run_kg("build", second, "--update", out)
+    assert done.returncode == 0, done.stderr
+    assert summary(out) == summary(once)
+    assert (out / "extractions.jsonl").read_text() == (once / "extractions.jsonl").read_text()
