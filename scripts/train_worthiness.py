@@ -148,7 +148,8 @@ def matches_salient(keys: set[str], salient: set[str]) -> bool:
 MODEL_FEATURES = ("log_df", "df_share", "lowercase_frequent", "capitalised_frequent",
                   "head_log_df", "specificity", "unseen", "capitalised_in_corpus", "lowercase_in_corpus",
                   "english_max", "english_min", "english_one_word", "has_digit", "inner_capital",
-                  "all_caps_token", "title_case", "lowercase", "words", "generic_head", "plural_head", "data_head", "vague",
+                  "all_caps_token", "title_case", "title_case_usually_lower", "lowercase",
+                  "words", "generic_head", "plural_head", "data_head", "vague",
                   "label_Method", "label_Dataset", "label_Metric", "label_Task",
                   "source_gazetteer", "source_abbreviation", "source_ner", "source_pattern")
 
@@ -183,7 +184,8 @@ def scirex_examples(data: Path, phrases: dict, english: dict, documents: int,
         gold_keys = {name_key(e["text"]) for e in gold}
         for entity in extraction["entities"] + extraction["generic_entities"]:
             keys = {name_key(s) for s in [entity["name"], *entity["aliases"]]} - {""}
-            rows.append((is_dev(paper_id), entity["evidence"], keys, bool(keys & gold_keys), entity["name"], paper_id,
+            rows.append((is_dev(paper_id), entity["evidence"], keys, bool(keys & gold_keys),
+                         entity["judged_name"], paper_id,
                          phrase_key(entity["name"])))
     return rows
 
@@ -233,7 +235,7 @@ def corpus_entities(data: Path, count: int) -> dict[str, tuple[str, object, int]
             if evidence.in_catalogue or evidence.proposed or evidence.coined_abbreviation:
                 continue
             key = phrase_key(entity["name"])
-            name, first, papers_seen = found.get(key, (entity["name"], evidence, 0))
+            name, first, papers_seen = found.get(key, (entity["judged_name"], evidence, 0))
             found[key] = (name, first, papers_seen + 1)
     return found
 

@@ -122,6 +122,27 @@ def add_source_code_links(links: list[dict], code_links: list[dict]) -> None:
                           "official": code.get("official")})
 
 
+def is_title_cased(title: str) -> bool:
+    """`Deep Learning for Weather Forecasting`: most words of four letters or more capitalised,
+    so a capital there says nothing about a name."""
+    words = [w for w in title.split() if len(w) >= 4 and w[0].isalpha()]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+def judged_name(name: str, group: list[Mention], title_cased: bool) -> str:
+    """The form graph-worthiness judges: the name as the abstract writes it; where only a
+    title-cased title does, with its plain capitalised words lower-cased (`Machine Learning`
+    → `machine learning`, `SegNet` and `BERT` kept)."""
+    in_abstract = [m.text for m in group if m.field == "abstract"]
+    if in_abstract:
+        written = most_common(in_abstract)
+        return written if name_key(written) == name_key(name) else name
+    if not title_cased:
+        return name
+    return " ".join(word.lower() if word[:1].isupper() and word[1:].islower() else word
+                    for word in name.split())
+
+
 def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor: str,
                      version: str, keep_evidence: bool = False) -> dict:
     """The extraction record: mentions with offsets, the paper's entities with their role,
@@ -149,6 +170,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
                 groups[expand.get(key, key)].append(mention)
 
     title_prefix = title_prefix_name(paper.title)
+    title_cased = is_title_cased(paper.title)
     entities, generic, mentions = [], [], []
     for key, group in groups.items():
         surfaces = [m.text for m in group]
@@ -178,7 +200,8 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             coined_abbreviation=bool(coined),
             defined=bool(long_forms) or key in expand.values() or key in expand,
             mentions=len(group), in_title=any(m.field == "title" for m in group))
-        worthiness = judge(name, evidence)
+        judged = judged_name(name, group, title_cased)
+        worthiness = judge(judged, evidence)
         if vague and not worthiness.generic:  # every surface vague: never a node
             worthiness = type(worthiness)(True, min(worthiness.score, 0.1), "vague")
         entity = {
@@ -193,7 +216,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             "worthiness": worthiness.to_dict(),
         }
         if keep_evidence:
-            entity["evidence"] = evidence
+            entity["evidence"], entity["judged_name"] = evidence, judged
         kept = not worthiness.generic
         (entities if kept else generic).append(entity)
         for m in group:

@@ -143,6 +143,9 @@ def features(name: str, evidence: Evidence, phrases: dict, english: dict,
         "all_caps_token": float(any(t.isupper() and sum(c.isalpha() for c in t) >= 2
                                     for t in tokens)),
         "title_case": float(bool(tokens) and all(t[:1].isupper() for t in tokens)),
+        # `Deep Neural Networks` capitalised here, lower case in real abstracts
+        "title_case_usually_lower": float(bool(tokens) and all(t[:1].isupper() for t in tokens))
+        * lowercase_share,
         "lowercase": float(name == name.lower()),
         "words": min(len(words), 6) / 6,
         "generic_head": float(head in GENERIC_HEAD_WORDS),

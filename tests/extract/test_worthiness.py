@@ -118,3 +118,19 @@ def test_promote_generic_makes_generic_entities_nodes_with_their_mentions():
     assert record["mentions"][0]["entity_id"] == "method:deep learning"
     assert record["mentions"][0]["kept"] is True
     assert record["mentions"][1]["entity_id"] is None
+
+
+def test_kg_extract_keep_generic_keeps_generic_entities_marked():
+    import kg.api
+
+    paper = {"title": "Deep learning for weather forecasting",
+             "abstract": "We apply deep learning to weather forecasting on field data from "
+                         "Australia and compare it with neural networks trained on CPU."}
+    default, = kg.api.extract(records=[paper])
+    kept, = kg.api.extract(records=[paper], keep_generic=True)
+    default_names = {e["name"].lower() for e in default["entities"]}
+    kept_names = {e["name"].lower(): e for e in kept["entities"]}
+    assert "deep learning" not in default_names
+    assert "deep learning" in {e["name"].lower() for e in default["generic_entities"]}
+    assert kept_names["deep learning"]["worthiness"]["generic"] is True
+    assert set(default_names) < set(kept_names)
