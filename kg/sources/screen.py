@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from kg.records import CodeLink, Paper, Reject, is_link_url
+from kg.records import CodeLink, Paper, Reject, is_link_url, paper_id
 
 MAX_COUNT = 2**31 - 1
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -77,7 +77,7 @@ def screen_paper(paper: Paper, encoding: str = "UTF-8") -> Paper | Reject:
     source, line = printable(str(paper.source)), paper.line
     if wrong := _wrong_types(paper):
         return Reject(source, line, wrong, _excerpt(paper))
-    for name in TEXT_FIELDS:
+    for name in ("id", *TEXT_FIELDS):
         value = getattr(paper, name)
         if value and (why := invalid_unicode(value, encoding)):
             return Reject(source, line, f"{why} in {name}", _excerpt(paper))
@@ -144,7 +144,7 @@ def whole_count(value: Any) -> tuple[int | None, str | None]:
 
 
 def _wrong_types(paper: Paper) -> str | None:
-    for name in ("title", "abstract"):
+    for name in ("id", "title", "abstract"):
         if not isinstance(getattr(paper, name), str):
             return f"{name} is a {type(getattr(paper, name)).__name__}, not text"
     for name in TEXT_FIELDS[2:]:
@@ -173,6 +173,8 @@ def without_controls(text: str) -> str:
 
 
 def _remove_controls(paper: Paper) -> None:
+    derived_id = (CONTROL.search(paper.title) or CONTROL.search(paper.abstract)) and (
+        paper.id == paper_id(paper.title, paper.arxiv_id, paper.doi, paper.abstract))
     for name in TEXT_FIELDS:
         value = getattr(paper, name)
         if value and CONTROL.search(value):
@@ -186,6 +188,8 @@ def _remove_controls(paper: Paper) -> None:
             cleaned = [without_controls(v) for v in values]
             setattr(paper, name, [v for v in cleaned if v])
             paper.notes.append(f"{name}: control characters removed")
+    if derived_id:  # the id the paper would have had without them
+        paper.id = paper_id(paper.title, paper.arxiv_id, paper.doi, paper.abstract)
 
 
 def _keep_link_urls(paper: Paper) -> None:

@@ -356,3 +356,20 @@ def test_a_symlink_loop_is_named_as_such(tmp_path):
         assert done.returncode == 2, done.stderr
         (line,) = done.stderr.strip().splitlines()
         assert expected + str(tmp_path / name) in line and "Traceback" not in done.stderr
+
+
+def test_records_given_through_the_python_api_are_screened_too():
+    from kg.sources import read_records
+
+    given = [Paper(title="Control\x01 Net", abstract="We use BERT.", url="javascript:x",
+                   upvotes=10**30),
+             Paper(title="Bad id", abstract="We use BERT.", id="x\udcff"),
+             {"title": "Object abstract", "abstract": {"a": 1}},
+             {"title": "Fine", "abstract": "We use BERT.", "upvotes": "12"}]
+    first, bad_id, wrong_type, fine = read_records(given)
+    assert first.title == "Control Net" and first.id == Paper("Control Net", "We use BERT.").id
+    assert first.url is None and first.upvotes is None and len(first.notes) == 3
+    assert isinstance(bad_id, Reject) and bad_id.reason == "undecodable bytes (not UTF-8) in id"
+    assert isinstance(wrong_type, Reject) and wrong_type.line == 3
+    assert wrong_type.reason == "abstract is a JSON object, not text"
+    assert fine.upvotes == 12 and fine.notes == []
