@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.records import Paper, identity_keys, normalise_title, paper_id
+from kg.records import Paper, Reject, identity_keys, normalise_title, paper_id
 
 
 def kg_build(*args, cwd: Path | None = None, timeout: int = 300, **kwargs):
