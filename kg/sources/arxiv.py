@@ -14,7 +14,6 @@ from typing import Any
 import feedparser
 
 from kg.records import Paper, Reject, normalise_arxiv_id
-from kg.sources.screen import SURROGATE
 from kg.sources.fields import (
     array,
     author_names,
@@ -25,6 +24,7 @@ from kg.sources.fields import (
     mapping,
     whole_text,
 )
+from kg.sources.screen import SURROGATE
 
 ENTRY_TAG = re.compile(r"<(?:atom:)?entry[\s>]")
 FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:atom:)?feed[\s>]", re.S)

@@ -49,7 +49,7 @@ MAX_RECORD_CHARS = 64 << 20  # one record larger than this is taken for broken J
 WHITESPACE = re.compile(r"\s*")
 MAX_ARRAY_DEPTH = 4
 # what skip_value steps over: a string, a bracket, or a run of anything else
-VALUE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|[^"\[\]{}]+', re.S)
+VALUE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|[^"\[\]{}]+', re.DOTALL)
 SCALAR_END = re.compile(r'[\s,\]}]')
 
 
