@@ -51,6 +51,7 @@ MAX_ARRAY_DEPTH = 4
 # what skip_value steps over: a string, a bracket, or a run of anything else
 VALUE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|[^"\[\]{}]+', re.DOTALL)
 SCALAR_END = re.compile(r'[\s,\]}]')
+UNDECODED_RUN = re.compile("[\udc00-\udcff]+")  # bytes kept by kg.sources.decoding
 
 
 class Unreadable:
@@ -160,6 +161,17 @@ class _Text:
             if pos < len(self.text) or self.done or not self.more():
                 return pos
 
+    def skip_junk(self, pos: int) -> int:
+        """Skip whitespace and bytes that were not UTF-8 between records (each run of them
+        one Reject), so a stray byte between two records does not end the file."""
+        while True:
+            pos = self.skip_space(pos)
+            if not (run := UNDECODED_RUN.match(self.text, pos)):
+                return pos
+            self.rejects.append(Reject(self.source, self.line_at(pos),
+                                       "undecodable bytes (not UTF-8) between records"))
+            pos = run.end()
+
     def char(self, pos: int) -> str:
         return self.text[pos] if pos < len(self.text) else ""
 
@@ -219,7 +231,7 @@ def _array(text: _Text, pos: int) -> Iterator[tuple[int, Any] | int]:
         yield pos + 1
         return
     while True:
-        pos = text.forget_before(text.skip_space(pos))
+        pos = text.forget_before(text.skip_junk(pos))
         line = text.line_at(pos)
         value, pos = text.value(pos)
         yield line, value
@@ -271,7 +283,7 @@ def read_json_document(lines: Iterable[tuple[int, str | None]], source: str) -> 
     """Records of a whole-file JSON document, each with the line where it starts; broken JSON
     ends the file with one Reject at the line of the error."""
     text = _Text(lines, source)
-    pos = text.skip_space(0)
+    pos = text.skip_junk(0)
     try:
         while pos < len(text.text):
             start = text.char(pos)
@@ -287,7 +299,7 @@ def read_json_document(lines: Iterable[tuple[int, str | None]], source: str) -> 
                 text.rejects.clear()
                 line, value = step
                 yield from items_from_json(value, source, line)
-            pos = text.skip_space(text.forget_before(pos))
+            pos = text.skip_junk(text.forget_before(pos))
     except json.JSONDecodeError as error:
         yield from text.rejects
         yield Reject(source, text.line_at(error.pos), f"broken JSON: {error.msg}",

@@ -159,6 +159,14 @@ def test_an_invalid_byte_in_a_json_array_rejects_only_its_record(tmp_path):
         assert [type(i).__name__ for i in items] == ["Paper", "Paper", "Reject", "Paper", "Paper"]
         assert items[2].reason == "undecodable bytes (not UTF-8) in title"
         assert items[2].line == (10 if indent else 1) and items[2].excerpt == "Paper \ufffdGamma"
+    stray = tmp_path / "stray.json"  # a bad byte between two records rejects no record
+    stray.write_bytes(b"[\n" + b",\n".join(json.dumps(r).encode() for r in RECORDS[:2])
+                      + b",\n\xff\xfe\n" + b",\n".join(json.dumps(r).encode() for r in RECORDS[2:])
+                      + b"\n]\n")
+    items = list(read_path(stray))
+    assert [getattr(i, "title", None) for i in items] == [
+        "Paper Alpha", "Paper Beta", None, "Paper Gamma", "Paper Delta", "Paper Epsilon"]
+    assert (items[2].line, items[2].reason) == (4, "undecodable bytes (not UTF-8) between records")
 
 
 def test_bad_bytes_keep_the_books_through_a_build(tmp_path):
