@@ -191,19 +191,17 @@ def scirex_examples(data: Path, phrases: dict, english: dict, documents: int,
 
 
 def pwc_task_names(data: Path) -> set[str]:
-    """Phrase keys of the Papers with Code task names (task files and hierarchy) of two
-    words or more: single words (`prediction`, `segmentation`) are too general to name a task."""
+    """Phrase keys of the Papers with Code task names of two words or more that have at least
+    one dataset: single words (`prediction`, `segmentation`) are too general to name a task,
+    and tasks without data are areas or stubs (`Data Mining`, `Computational Efficiency`)."""
     import csv
 
     names: set[str] = set()
-    archive = data / "pwc-archive"
-    for path in sorted(archive.glob("*tasks_detailed.csv")):
+    for path in sorted((data / "pwc-archive").glob("*tasks_detailed.csv")):
         with open(path, newline="", encoding="utf-8") as handle:
-            names.update(row["Task Name"] for row in csv.DictReader(handle))
-    with open(archive / "task_hierarchy.csv", newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            names.add(row["Parent Task"])
-            names.update(row["Child Tasks"].rstrip(".").split(";"))
+            names.update(row["Task Name"] for row in csv.DictReader(handle)
+                         if (row.get("Dataset Count") or "0").strip().isdigit()
+                         and int(row["Dataset Count"]) >= 1)
     keys = {phrase_key(name) for name in names}
     return {key for key in keys if len(key.split()) >= 2}
 
@@ -319,6 +317,9 @@ def main() -> None:
                     help="documents (of the corpus) that make a phrase frequent")
     ap.add_argument("--umbrella", type=float, default=0.01,
                     help="share of abstracts above which a task name is an umbrella term")
+    ap.add_argument("--threshold-rule", choices=("f1", "recall"), default="f1",
+                    help="f1: the threshold of the best cross-validated F1 on salient labels; "
+                         "recall: the one that keeps --recall of them")
     ap.add_argument("--rare-df", type=int, default=50,
                     help="an abbreviated long form in fewer abstracts than this is a term")
     ap.add_argument("--abstracts-only", action="store_true", help="train without the full text")
@@ -398,7 +399,14 @@ def main() -> None:
         cv_scores[folds == fold] = predict(beta, z[train[folds == fold]])
     from_scirex = ~np.isin(groups[train], ["catalogue", "corpus"])
     positives = np.sort(cv_scores[y[train] & from_scirex])
-    threshold = float(positives[int((1 - args.recall) * len(positives))])
+    if args.threshold_rule == "recall":
+        threshold = float(positives[int((1 - args.recall) * len(positives))])
+    else:  # the best F1 of salient-or-not over the cross-validated SciREX-train scores
+        scores, labels = cv_scores[from_scirex], y[train][from_scirex]
+        candidates = np.unique(np.round(scores, 4))
+        f1 = [2 * (labels & (scores >= t)).sum() / max((scores >= t).sum() + labels.sum(), 1)
+              for t in candidates]
+        threshold = float(candidates[int(np.argmax(f1))])
     beta = fit(z[train], y[train].astype(float), w[train], args.l2)
 
     # on dev the rules come first, as in `kg.extract.worthiness.judge`
@@ -411,7 +419,7 @@ def main() -> None:
     baseline_p, baseline_r = precision_recall(np.ones(dev.sum(), dtype=bool), y_dev_salient[dev])
     model_p, model_r = precision_recall(model_only, y_dev_salient[dev])
     print(f"model alone on SciREX-dev: precision {model_p:.3f}, recall {model_r:.3f}")
-    print(f"threshold {threshold:.3f} (CV salient recall {args.recall} on train)")
+    print(f"threshold {threshold:.3f} ({args.threshold_rule} rule on SciREX-train, 5-fold CV)")
     print(f"SciREX-dev salient: precision {precision:.3f} [{intervals[0][0]:.3f}, "
           f"{intervals[0][1]:.3f}], recall {recall:.3f} [{intervals[1][0]:.3f}, "
           f"{intervals[1][1]:.3f}], kept {keep_dev.sum()}/{dev.sum()} "

@@ -7,7 +7,8 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
 1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
 2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
    of two words or more;
-3. `abbreviation`: a coined short form the paper defines (`... (ZCore)`), or a long form the
+3. `name`: a coined name by its shape (`SegNet`, `OpenSWI-shallow`, `ResNet8`);
+   `abbreviation`: a coined short form the paper defines (`... (ZCore)`), or a long form the
    paper abbreviates that real abstracts seldom use (`deep research (DR)`; `deep neural
    network (DNN)` is in thousands of abstracts and is left to the model);
 4. `vague`: `kg.link.names.is_vague` (`our approach`, `performance`, single letters);
@@ -165,6 +166,29 @@ def features(name: str, evidence: Evidence, phrases: dict, english: dict,
     }
 
 
+# coined names: CamelCase (`SegNet`, `OpenSWI`, `CoLa`) or letters with a capital then a number
+# (`ResNet8`, `GPT-4`, `FP16`); short forms in capitals (`CPU`, `DNNs`) are left to the model
+CAMEL = re.compile(r"^[A-Za-z]*[a-z][A-Z][A-Za-z0-9]*$|^[A-Z]{2,}[a-z]+[A-Za-z0-9]*$")
+NUMBERED = re.compile(r"^[A-Za-z]*[A-Z][A-Za-z]*-?\d[\w.]*$")
+PLURAL_SHORT_FORM = re.compile(r"^[A-Z]{2,}s$")
+NOT_COINED = frozenset({"IoT", "PhD", "PhDs", "LaTeX", "GitHub", "YouTube", "OpenAI", "DeepMind",
+                        "JavaScript", "PyTorch", "TensorFlow", "iPhone", "McDonald"})
+
+
+def coined_name(name: str) -> bool:
+    """`SegNet`, `OpenSWI-shallow`, `ResNet8`: a token shaped as no English word is."""
+    for token in re.split(r"[\s/]+", fold(name)):
+        token = token.strip("()[],;:")
+        if token in NOT_COINED or token.endswith(("'s", "’s")):
+            continue
+        if NUMBERED.match(token):
+            return True
+        if any(CAMEL.match(part) and not PLURAL_SHORT_FORM.match(part)
+               and part not in NOT_COINED for part in token.split("-")):
+            return True
+    return False
+
+
 @lru_cache(maxsize=2)
 def load_model(path: str = str(MODEL_PATH)) -> WorthinessModel | None:
     """The shipped model, or None when its file is absent (every entity is then kept)."""
@@ -186,6 +210,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(False, max(score, 0.8), "catalogue")
     if evidence.coined_abbreviation:
         return Worthiness(False, max(score, 0.8), "abbreviation")
+    if coined_name(name):
+        return Worthiness(False, max(score, 0.7), "name")
     if evidence.defined and model and " " in name.strip() and \
             model.document_frequency(name) < model.rare_df:
         return Worthiness(False, max(score, 0.7), "abbreviation")

@@ -42,9 +42,15 @@ def test_generic_phrases_are_generic(name, label):
     ("SegNet", "Method"), ("ContextSeisNet", "Method"), ("DeconvNet", "Method"),
     ("OpenSWI-shallow", "Dataset"), ("IndraEye", "Dataset"),
 ])
-def test_coined_names_are_kept_by_the_model(name, label):
+def test_coined_names_are_kept_by_their_shape(name, label):
     verdict = judge(name, evidence(label))
-    assert not verdict.generic and verdict.rule == "model", (name, verdict)
+    assert not verdict.generic and verdict.rule == "name", (name, verdict)
+
+
+@pytest.mark.parametrize("name", ["CPU", "GPUs", "DNNs", "2D Convolution layer",
+                                  "Transformer LLMs", "OpenAI's"])
+def test_short_forms_and_numbers_are_no_coined_names(name):
+    assert judge(name, evidence("Method")).rule != "name"
 
 
 @pytest.mark.parametrize("name,label", [
