@@ -179,7 +179,7 @@ def _remove_controls(paper: Paper) -> None:
         value = getattr(paper, name)
         if value and CONTROL.search(value):
             found = CONTROL.findall(value)
-            setattr(paper, name, without_controls(value) or None)
+            setattr(paper, name, without_controls(value) or ("" if name in TEXT_FIELDS[:2] else None))
             codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
             paper.notes.append(f"{name}: {len(found)} control character(s) removed ({codes})")
     for name in LIST_FIELDS:
@@ -188,7 +188,7 @@ def _remove_controls(paper: Paper) -> None:
             cleaned = [without_controls(v) for v in values]
             setattr(paper, name, [v for v in cleaned if v])
             paper.notes.append(f"{name}: control characters removed")
-    if derived_id:  # the id the paper would have had without them
+    if derived_id and paper.title and paper.abstract:  # the id it would have without them
         paper.id = paper_id(paper.title, paper.arxiv_id, paper.doi, paper.abstract)
 
 

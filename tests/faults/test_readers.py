@@ -382,3 +382,5 @@ def test_records_given_through_the_python_api_are_screened_too():
     assert isinstance(wrong_type, Reject) and wrong_type.line == 3
     assert wrong_type.reason == "abstract is a JSON object, not text"
     assert fine.upvotes == 12 and fine.notes == []
+    (controls_only,) = read_records([{"title": "\x15\x01", "abstract": "We use BERT."}])
+    assert controls_only.reason == "record has no title (control characters only)"
