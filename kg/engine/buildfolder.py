@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -173,8 +174,9 @@ class FolderLock:
             self.descriptor = None
 
 
-def staging_name(out: Path, pid: int | None = None) -> str:
-    return f".{out.name}.kg-build-{os.getpid() if pid is None else pid}"
+def staging_name(out: Path) -> str:
+    """The staging folder of this process's build of `out`, beside it."""
+    return f".{out.name}.kg-build-{os.getpid()}"
 
 
 def clean_leftovers(out: Path) -> None:
@@ -195,14 +197,8 @@ def clean_leftovers(out: Path) -> None:
             pid = int(found.group(1))
             if pid != os.getpid() and not process_alive(pid):
                 _give_back_and_remove(Path(entry.path), real)
-    for folder in (real, real / WORK_FOLDER, real.parent, Path(_temp_root())):
+    for folder in (real, real / WORK_FOLDER, real.parent, Path(tempfile.gettempdir())):
         remove_dead_temps(folder)
-
-
-def _temp_root() -> str:
-    import tempfile
-
-    return tempfile.gettempdir()
 
 
 def _give_back_and_remove(staging: Path, out: Path, remove: bool = True) -> None:

@@ -144,7 +144,8 @@ class _ForkedWriter:
             os._exit(1)
         try:
             pause_for_tests("graph-outputs")
-            sender.send(("done", _feed(self.walk, self.make_sinks(), before_close=self._parent_alive)))
+            seconds = _feed(self.walk, self.make_sinks(), before_close=self._parent_alive)
+            sender.send(("done", seconds))
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
             try:
                 sender.send(("failed", error))
@@ -194,7 +195,8 @@ class StoreLoader:
 
     def __enter__(self):
         self.store = ox.Store(str(self.path))  # fails here, before anything waits on the pipe
-        self.folder = Path(tempfile.mkdtemp(prefix=f".kg-nquads-{temp_prefix()}", dir=self.path.parent))
+        self.folder = Path(tempfile.mkdtemp(prefix=f".kg-nquads-{temp_prefix()}",
+                                            dir=self.path.parent))
         self.pipe = self.folder / "graph.nq"
         os.mkfifo(self.pipe)
         self.thread = threading.Thread(target=self._load, name="oxigraph-bulk-load", daemon=True)
