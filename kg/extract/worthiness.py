@@ -8,6 +8,8 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
 2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
    of two words or more;
 3. `name`: a coined name by its shape (`SegNet`, `OpenSWI-shallow`, `ResNet8`);
+   `metric`: a Metric whose head word heads catalogue metric names (`downstream validation
+   accuracy`, `success rate`; not `robustness`);
    `abbreviation`: a coined short form the paper defines (`... (ZCore)`), or a long form the
    paper abbreviates that real abstracts seldom use (`deep research (DR)`; `deep neural
    network (DNN)` is in thousands of abstracts and is left to the model);
@@ -16,11 +18,12 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
    real abstracts and how often capitalised there (document frequency over 50k arXiv and ACL
    abstracts: `neural networks` is in thousands, `SegNet` in a handful), how common its words
    are in general English (`Australia`, `English`, `CPU`), its shape (capitals, digits,
-   CamelCase), its head noun, label, recogniser and mentions in the paper.
+   CamelCase, a plural or `data` head), its label and recogniser.
 
-The weights and feature statistics are `data/worthiness.json.gz`, rebuilt by
-`scripts/train_worthiness.py` from SciREX train papers' salient entities (positives; other
-mentions are weak negatives). SciREX-dev papers (`int(sha1(id), 16) % 5 == 0`) are kept out.
+The weights, threshold and feature statistics are `data/worthiness.json.gz`, rebuilt by
+`scripts/train_worthiness.py`: a phrase salient in a SciREX-train paper is positive wherever it
+occurs, frequent phrases of real abstracts that no catalogue or salient list names are negatives.
+SciREX-dev papers (`int(sha1(id), 16) % 5 == 0`) are kept out for evaluation.
 """
 
 from __future__ import annotations
@@ -189,6 +192,22 @@ def coined_name(name: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def metric_heads() -> frozenset[str]:
+    """Head words of three or more catalogue metric names (`accuracy`, `score`, `error`,
+    `rate`, `precision`): `downstream validation accuracy` is a measure, `robustness` a quality."""
+    from kg.extract.gazetteer import load_gazetteer
+
+    heads: dict[str, int] = {}
+    for entry in load_gazetteer():
+        if entry["label"] == "Metric":
+            for name in [entry["name"], *entry.get("aliases", ())]:
+                words = phrase_key(name).split()
+                if words and words[-1].isalpha() and len(words[-1]) > 1:
+                    heads[words[-1]] = heads.get(words[-1], 0) + 1
+    return frozenset(word for word, count in heads.items() if count >= 3) - {"test", "lexicon"}
+
+
 @lru_cache(maxsize=2)
 def load_model(path: str = str(MODEL_PATH)) -> WorthinessModel | None:
     """The shipped model, or None when its file is absent (every entity is then kept)."""
@@ -212,6 +231,9 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(False, max(score, 0.8), "abbreviation")
     if coined_name(name):
         return Worthiness(False, max(score, 0.7), "name")
+    if evidence.label == "Metric" and not is_vague(name) and \
+            phrase_key(name).split()[-1:] and phrase_key(name).split()[-1] in metric_heads():
+        return Worthiness(False, max(score, 0.7), "metric")
     if evidence.defined and model and " " in name.strip() and \
             model.document_frequency(name) < model.rare_df:
         return Worthiness(False, max(score, 0.7), "abbreviation")

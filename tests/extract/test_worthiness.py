@@ -64,6 +64,13 @@ def test_established_names_are_kept_by_the_catalogue(name, label):
     assert not verdict.generic and verdict.rule == "catalogue", (name, verdict)
 
 
+def test_measures_are_metrics_and_qualities_are_not():
+    assert judge("downstream validation accuracy", evidence("Metric")).rule == "metric"
+    assert judge("success rate", evidence("Metric")).rule == "metric"
+    for quality in ("robustness", "scalability", "cost reduction"):
+        assert judge(quality, evidence("Metric")).generic, quality
+
+
 def test_task_names_of_the_catalogue_archive_and_rare_abbreviated_terms_are_kept():
     assert judge("dimensionality reduction", evidence("Task")).rule == "catalogue"
     deep_research = judge("deep research", evidence("Task", defined=True))
