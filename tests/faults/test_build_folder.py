@@ -251,3 +251,27 @@ def test_an_internal_error_is_exit_70_with_where_to_report(built, tmp_path):
     saved.unlink()
     debug = run_kg("stats", folder, env=kg_env(KG_DEBUG="1"))
     assert debug.returncode == 70 and "Traceback" in debug.stderr
+
+
+def test_a_mount_point_is_rebuilt_file_by_file_keeping_the_users_files(built, tmp_path):
+    """Where OUT is a mount point, no staging folder can be beside it on its filesystem: the
+    build is staged inside OUT and moved into place file by file, the marker last."""
+    mount = tmp_path / "mounted"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200m", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root?)")
+    try:
+        files = user_files(mount)
+        done = run_kg("build", built[0], "-o", mount, "--force", "--export", "nt")
+        assert done.returncode == 0, done.stderr
+        assert (mount / "graph.nt").is_file()
+        done = run_kg("build", built[0], "-o", mount)
+        assert done.returncode == 0, done.stderr
+        assert_kept(mount, files)
+        assert not (mount / "graph.nt").exists()
+        assert sorted(p.name for p in mount.iterdir() if p.name.startswith(".")) == [
+            ".kg-build.json"]
+        assert json.loads((mount / "summary.json").read_text())["papers_in_graph"] == 44
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
