@@ -146,7 +146,8 @@ def matches_salient(keys: set[str], salient: set[str]) -> bool:
 # decided by rules before the model, and salience-only cues (mentions, title) are left out:
 # a baseline mentioned once is as nameable as the paper's own method.
 MODEL_FEATURES = ("log_df", "df_share", "lowercase_frequent", "capitalised_frequent",
-                  "head_log_df", "specificity", "unseen", "capitalised_in_corpus", "lowercase_in_corpus",
+                  "head_log_df", "specificity", "unseen", "capitalised_in_corpus",
+                  "lowercase_in_corpus",
                   "english_max", "english_min", "english_one_word", "has_digit", "inner_capital",
                   "all_caps_token", "title_case", "title_case_usually_lower", "lowercase",
                   "words", "generic_head", "plural_head", "data_head", "vague",
@@ -302,7 +303,8 @@ def main() -> None:
     ap.add_argument("--min-df", type=int, default=4)
     ap.add_argument("--max-phrases", type=int, default=250_000)
     ap.add_argument("--english-words", type=int, default=40_000)
-    ap.add_argument("--weak", type=float, default=0.3, help="weight of annotated non-salient negatives")
+    ap.add_argument("--weak", type=float, default=0.3,
+                    help="weight of annotated non-salient negatives")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--recall", type=float, default=0.9, help="salient recall the threshold keeps")
     ap.add_argument("--reuse-examples", action="store_true",
@@ -310,7 +312,8 @@ def main() -> None:
     ap.add_argument("--catalogue-weight", type=float, default=0.5,
                     help="weight of catalogue names as positives (0: none)")
     ap.add_argument("--corpus-abstracts", type=int, default=8000,
-                    help="real abstracts whose frequent non-catalogue entities are negatives (0: none)")
+                    help="real abstracts whose frequent non-catalogue entities are negatives "
+                         "(0: none)")
     ap.add_argument("--corpus-weight", type=float, default=30.0,
                     help="weight of each frequent corpus phrase as a negative")
     ap.add_argument("--frequent", type=int, default=100,
@@ -370,7 +373,8 @@ def main() -> None:
         print(f"corpus negatives: {len(frequent)} frequent phrases no catalogue or salient "
               f"list names, of {len(entities)} found in {args.corpus_abstracts} abstracts")
         rows += [(False, features(name, evidence, phrases, english, documents), False,
-                  args.corpus_weight, name, "corpus", phrase_key(name)) for name, evidence in frequent]
+                  args.corpus_weight, name, "corpus", phrase_key(name))
+                 for name, evidence in frequent]
     x = np.array([[r[1][n] for n in names] for r in rows])
     dev = np.array([r[0] for r in rows])
     # a phrase salient in any train paper names a thing wherever it occurs: the label is the
@@ -412,7 +416,8 @@ def main() -> None:
     # on dev the rules come first, as in `kg.extract.worthiness.judge`
     ruled = np.array([r[1]["proposed"] or r[1]["catalogue"] or r[1]["coined_abbreviation"]
                       for r in rows], dtype=bool)
-    keep_dev = ((predict(beta, z[dev]) >= threshold) | ruled[dev]) & (x[dev, names.index("vague")] == 0)
+    not_vague = x[dev, names.index("vague")] == 0
+    keep_dev = ((predict(beta, z[dev]) >= threshold) | ruled[dev]) & not_vague
     model_only = predict(beta, z[dev]) >= threshold
     precision, recall = precision_recall(keep_dev, y_dev_salient[dev])
     intervals = bootstrap(keep_dev, y_dev_salient[dev], groups[dev])
@@ -428,7 +433,8 @@ def main() -> None:
         print(f"  {weight:+.2f} {name}")
 
     model = {"documents": documents, "phrases": phrases, "english": english, "features": names,
-             "weights": [round(float(b), 5) for b in beta], "mean": [round(float(m), 6) for m in mean],
+             "weights": [round(float(b), 5) for b in beta],
+             "mean": [round(float(m), 6) for m in mean],
              "scale": [round(float(s), 6) for s in scale], "threshold": round(threshold, 4),
              "task_names": sorted(task_names), "rare_df": args.rare_df,
              "trained": {"examples": int((~dev).sum()), "positives": int(y[~dev].sum()),
@@ -438,7 +444,8 @@ def main() -> None:
     with gzip.GzipFile(tmp, "wb", mtime=0) as handle:
         handle.write(json.dumps(model, separators=(",", ":")).encode())
     tmp.replace(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) in {time.time() - started:.0f} s")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) in "
+          f"{time.time() - started:.0f} s")
 
     # the shipped decision (rules, then the model) on SciREX-dev, as the pipeline makes it
     from kg.extract.worthiness import WorthinessModel, judge

@@ -18,7 +18,8 @@ DATASET_HEAD = re.compile(rf"(?:\b{DATASET_NOUNS}s?|[a-z0-9](?:Bench|Corpus|DB))
 TITLE_DATASET = re.compile(rf"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,4}}{DATASET_NOUNS}s?\b", re.I)
 AFTER_DATASET = re.compile(
     rf"^(?:\s*(?:,|:|\(|--|—|-)?\s*(?:an?|the|our|which is an?|is an?)\s+(?:[\w-]+,?\s+){{0,4}}"
-    rf"|\s+(?:(?:real|remote sensing|satellite|image|imagery|multispectral)\s+)?){DATASET_NOUNS}s?\b"
+    rf"|\s+(?:(?:real|remote sensing|satellite|image|imagery|multispectral)\s+)?)"
+    rf"{DATASET_NOUNS}s?\b"
     r"|^\s+(?:data|imagery|images)\b", re.I)
 BEFORE_DATASET = re.compile(rf"\b{DATASET_NOUNS}s?\s*,?\s*(?:called|named|dubbed)?\s*$", re.I)
 DATASET_FRAME = re.compile(

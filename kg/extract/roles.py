@@ -27,7 +27,8 @@ NAMING = re.compile(
 DESCRIBED_OBJECT = re.compile(
     r"^\s*(?:an?|the|our|two|three|several)\s+(?:[\w-]+,?\s+){0,5}?"
     r"(?:benchmark|dataset|data set|corpus|suite|model|framework|method|system|architecture|"
-    r"approach|algorithm|toolkit|library|agent|pipeline|network|metric)s?\s*(?:,|:|called|named)?\s*$",
+    r"approach|algorithm|toolkit|library|agent|pipeline|network|metric)s?"
+    r"\s*(?:,|:|called|named)?\s*$",
     re.I)
 NOT_THE_OBJECT = re.compile(r"\b(?:to|for|of|in|on|with|using|via|by|from|than|over|between|"
                             r"against|into|across|and|or|that|which|where|whether)\b|[,;:]", re.I)

@@ -91,7 +91,8 @@ def test_dataset_types_from_head_noun_apposition_frame_and_title():
     sentence = "To bridge this gap, we present OpenSWI, a comprehensive benchmark dataset generated"
     start = sentence.index("OpenSWI")
     assert type_vote("OpenSWI", sentence[:start], sentence[start + 7:]) == "Dataset"
-    assert type_vote("Sentinel-2", "the combination of stacked autoencoders with ", " data yields") == "Dataset"
+    before = "the combination of stacked autoencoders with "
+    assert type_vote("Sentinel-2", before, " data yields") == "Dataset"
     assert type_vote("CoNLL-03", "models trained on ", " reach") == "Dataset"
     assert type_vote("GPUs", "models trained on ", " reach") is None  # a plural short form
     assert type_vote("SegNet", "we present ", ", a deep convolutional network") is None

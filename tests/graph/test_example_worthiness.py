@@ -91,7 +91,8 @@ def test_keep_generic_brings_deep_learning_back_marked_generic(keep_generic_buil
 
     # RDF (Turtle file and the Oxigraph store)
     rows = keep_generic_build.sparql(
-        "PREFIX kg: <https://w3id.org/kg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX kg: <https://w3id.org/kg/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT ?name ?confidence ?generic WHERE { ?e skos:prefLabel ?name ; "
         "kg:entityConfidence ?confidence ; kg:generic ?generic }", as_frame=False)[1]
     found = {str(name): (float(str(conf)), str(generic).lower()) for name, conf, generic in rows}
@@ -119,7 +120,8 @@ def test_keep_generic_brings_deep_learning_back_marked_generic(keep_generic_buil
         rows = {tuple(row) for row in reader}
     assert "confidence:double" in header and "generic:boolean" in header
     generic_column, name_column = header.index("generic:boolean"), header.index("name:string")
-    assert any(row[name_column] == "deep learning" and row[generic_column] == "true" for row in rows)
+    assert any(row[name_column] == "deep learning" and row[generic_column] == "true"
+               for row in rows)
 
     # the page's node details
     page = (keep_generic_build.out / "graph.html").read_text()
