@@ -8,7 +8,7 @@ Steps: (1) document frequency of every 1-4 word phrase (lower-case, singular wor
 abstracts of `corpus/arxiv-ml.jsonl.gz` and `corpus/acl-anthology.jsonl.gz`, with how many of
 those documents write it capitalised mid-sentence; phrases in at least `--min-df` documents are
 kept (cached in build/worthiness/); (2) general-English Zipf frequencies of the 40,000 most
-common English words (wordfreq, a training-time dependency: `pip install wordfreq==3.1.1`);
+common English words (wordfreq, the [train] extra: `pip install -e .[train]`);
 (3) every SciREX abstract is extracted by the shipped pipeline; a paper-level entity is positive
 when it matches one of the paper's `salient` entities (name key, initials or whole-word
 containment), else negative: weight 1 where no annotated mention overlaps it, `--weak` where an
