@@ -618,8 +618,8 @@ def trends(
         (f"{trend}: the {top} that changed most ({judged.get(trend, 0)} in all)",
          movers(result.ranking, trend, top)) for trend in ("rising", "falling")]
     for title, rows in tables:
-        ranking = Table("rank", "name", "papers", "share", "former half", "latter half", "trend",
-                        title=title)
+        ranking = Table("rank", "name", "papers", "share", "earlier share", "recent share",
+                        "trend", title=title)
         for row in rows.itertuples():
             ranking.add_row(str(row.rank), Text(row.name), str(row.papers), _percent(row.share),
                             _percent(row.former_share), _percent(row.latter_share), row.trend)

@@ -10,11 +10,13 @@ without a date is *undated*, one whose date does not start with a year (and a mo
 is *unparseable*; both are counted in `attrs` and in the rows of `entity_trends`, never
 dropped silently.
 
-Rising and falling (`RULE`): the periods from the first to the last dated one are cut into a
-former and a latter half (the middle one of an odd number goes to neither); an entity's share
-in a half is its papers there over all dated papers there. With at least `min_papers` dated
-papers, it *rises* when its latter share is at least 1.5 times its former share and at least
-one point higher, *falls* the other way round, and is *steady* otherwise.
+Rising and falling (`RULE`): the recent periods are compared with as many periods before them,
+counting only periods with papers: the latter half of them, at most RECENT[by] (5 years or 12
+months), against the same number just before (earlier periods, and the first of an odd number,
+are in neither). An entity's share of a window is its papers there over all papers there. With at
+least `min_papers` dated papers, it *rises* when its recent share is at least 1.5 times its
+earlier share and at least one point higher, *falls* the other way round, and is *steady*
+otherwise. A long build (1994 to 2026, say) is so judged on its last years, not on its halves.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ import pandas as pd
 from kg.graph.model import ENTITY_TYPES
 from kg.views.store import ViewError, opened_store, stream_rows
 
-RULE = ("rising: share of the papers in the latter half of the periods >= 1.5 x the former "
-        "half's and >= 1 point higher; falling: the reverse; judged with >= {min_papers} dated "
-        "papers")
+RULE = ("rising: share of the papers in {latter} >= 1.5 x the share in {former} and >= 1 point "
+        "higher; falling: the reverse; judged with >= {min_papers} dated papers")
+RECENT = {"year": 5, "month": 12}  # the most periods in the recent window
 UNDATED, UNPARSEABLE = "no date", "unparseable date"
 MONTHLY_BELOW_MONTHS = 36
 FIRST_YEAR, LAST_YEAR = 1800, 2200
@@ -39,7 +41,8 @@ PERIOD = re.compile(r"(\d{4})(?:[-/.](\d{1,2}))?")
 
 class Trends(NamedTuple):
     periods: pd.DataFrame  # period, papers
-    ranking: pd.DataFrame  # rank, name, id, papers, share, former_share, latter_share, trend
+    ranking: pd.DataFrame  # rank, name, id, papers, share, former_share (earlier window),
+    # latter_share (recent window), trend
     series: pd.DataFrame  # period, name, id, papers, period_papers, share (top entities)
 
 
@@ -129,7 +132,9 @@ def trends(out: str | Path, entity_type: str = "Method", top: int = 10, by: str 
         periods, by = _period_counts(connection, by)
         cut = _nth_papers(connection, entity_type, top)
         counts = _entity_counts(connection, entity_type, by, min(cut, min_papers))
-    attrs = {**periods.attrs, "type": entity_type, "rule": RULE.format(min_papers=min_papers)}
+    former, latter = windows(periods)
+    attrs = {**periods.attrs, "type": entity_type, "rule": RULE.format(
+        min_papers=min_papers, former=_span(former), latter=_span(latter))}
     ranking = _ranking(counts, periods, min_papers)
     series = _series(counts, periods, ranking.head(top))
     for frame in (periods, ranking, series):
@@ -163,9 +168,19 @@ def _entity_counts(connection, entity_type: str, by: str, floor: int) -> pd.Data
                         columns=["id", "name", "period", "papers"])
 
 
-def _halves(periods: list[str]) -> tuple[list[str], list[str]]:
-    half = len(periods) // 2
-    return periods[:half], periods[len(periods) - half:]
+def windows(periods: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The earlier and the recent window of `RULE`: periods with papers."""
+    filled = list(periods.loc[periods["papers"] > 0, "period"])
+    size = min(len(filled) // 2, RECENT[periods.attrs["by"]])
+    if not size:
+        return [], []
+    return filled[len(filled) - 2 * size:len(filled) - size], filled[len(filled) - size:]
+
+
+def _span(window: list[str]) -> str:
+    if len(window) < 2:
+        return window[0] if window else "no period"
+    return f"{window[0]}–{window[-1]}"
 
 
 def _ranking(counts: pd.DataFrame, periods: pd.DataFrame, min_papers: int) -> pd.DataFrame:
@@ -174,7 +189,7 @@ def _ranking(counts: pd.DataFrame, periods: pd.DataFrame, min_papers: int) -> pd
     if counts.empty:
         return pd.DataFrame(columns=columns)
     total = periods.attrs["papers"]
-    former, latter = _halves(list(periods["period"]))
+    former, latter = windows(periods)
     in_period = periods.set_index("period")["papers"]
     former_papers, latter_papers = in_period.reindex(former).sum(), in_period.reindex(latter).sum()
     table = counts.pivot_table(index=["id", "name"], columns="period", values="papers",

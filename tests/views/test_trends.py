@@ -14,7 +14,7 @@ import pytest
 from kg.views.charts import draw_trends, write_trends
 from kg.views.store import ViewError
 from kg.views.trends import (UNDATED, UNPARSEABLE, Trends, movers, papers_per_period, period_of,
-                             trends)
+                             trends, windows)
 from tests.views.conftest import run_kg
 
 # the dates of examples/hf-daily-papers.txt, by year
@@ -59,7 +59,8 @@ def test_ranking_counts_papers_and_shares_and_follows_the_stated_rule(example_bu
             assert row.trend == "falling"
         else:
             assert row.trend == "steady"
-    assert ranking.attrs["rule"].startswith("rising: share of the papers in the latter half")
+    assert ranking.attrs["rule"].startswith(  # five years with papers against the five before
+        "rising: share of the papers in 2021–2025 >= 1.5 x the share in 2014–2020")
 
 
 def test_series_gives_each_top_entity_its_papers_and_share_per_year(example_build):
@@ -183,3 +184,20 @@ def test_movers_lists_the_largest_changes_of_a_trend_first():
                             "trend": ["rising", "rising", "falling", "rising"]})
     assert movers(ranking, "rising", 2)["name"].tolist() == ["b", "a"]
     assert movers(ranking, "falling")["name"].tolist() == ["c"]
+
+
+def test_windows_compare_the_recent_periods_with_papers_with_as_many_before():
+    def frame(papers: dict, by: str = "year") -> pd.DataFrame:
+        result = pd.DataFrame({"period": list(papers), "papers": list(papers.values())})
+        result.attrs["by"] = by
+        return result
+
+    years = {str(y): 0 if 2020 <= y <= 2024 else 10 for y in range(1994, 2027)}
+    assert windows(frame(years)) == (["2012", "2013", "2014", "2015", "2016"],
+                                     ["2017", "2018", "2019", "2025", "2026"])  # empty years skipped
+    assert windows(frame({"2020": 1, "2021": 0, "2022": 4, "2023": 2})) == (["2022"], ["2023"])
+    assert windows(frame({"2020": 1, "2021": 5, "2022": 4})) == (["2021"], ["2022"])  # 2020 left out
+    assert windows(frame({"2020": 3})) == ([], [])
+    months = {f"2024-{m:02d}": 1 for m in range(1, 13)} | {f"2025-{m:02d}": 1 for m in range(1, 13)}
+    earlier, recent = windows(frame({"2023-12": 1} | months, "month"))
+    assert (earlier[0], earlier[-1], recent[0], recent[-1]) == ("2024-01", "2024-12", "2025-01", "2025-12")
