@@ -68,6 +68,8 @@ def answers(out: Path, scratch: Path) -> dict:
     ask("html nodes", ["html", out, "-o", scratch / "p.html"],
         lambda d: int(d.stderr.split(" nodes")[0]))
     ask("entities", ["entities", out, "--format", "json"], lambda d: len(json.loads(d.stdout)))
+    ask("stats nodes", ["stats", out, "--json"],
+        lambda d: sum(json.loads(d.stdout)["nodes"].values()))
     found["nodes (summary)"] = summary.get("papers_in_graph", 0) + sum(
         summary.get("entities", {}).values()) if summary else "missing"
     return found
@@ -76,6 +78,8 @@ def answers(out: Path, scratch: Path) -> dict:
 def one_build(found: dict) -> int | None:
     """The paper count every reader agrees on, or None where they disagree."""
     papers = {found[k] for k in ("summary", "extractions", "sparql", "cypher", "stats", "export")}
+    if found["stats nodes"] != found["nodes (summary)"]:  # entities of another build
+        return None
     return papers.pop() if len(papers) == 1 and isinstance(next(iter(papers)), int) else None
 
 
@@ -145,10 +149,9 @@ def main() -> None:
         done = kg(*build, "-o", victim)
         again = answers(victim, work / "scratch")
         nodes = clean_found["nodes (summary)"]
-        same = one_build(again) == new and again["nodes (summary)"] == nodes
-        row(f"kill -9 #{number}: rerun", f"exit 0, {new} papers, {clean_found['nodes (summary)']} "
-            f"nodes (clean)", f"exit {done.returncode}, {one_build(again)} papers, "
-            f"{again['nodes (summary)']} nodes", done.returncode == 0 and same)
+        row(f"kill -9 #{number}: rerun", f"exit 0, all readers {new} papers (clean: {nodes} "
+            f"nodes)", f"exit {done.returncode}, {one_build(again) or json.dumps(again)} papers, "
+            f"{again['nodes (summary)']} nodes", done.returncode == 0 and one_build(again) == new)
 
     for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
         victim = work / f"signal-{sig.name}"
@@ -156,7 +159,9 @@ def main() -> None:
         process = subprocess.Popen([*KG, *map(str, build), "-o", str(victim)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                    env=ENV)
-        time.sleep(seconds * rng.uniform(0.2, 0.8))
+        deadline = time.monotonic() + seconds
+        while not list(victim.glob(".work/batch-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # during extraction: a batch finished, the rest to do
         process.send_signal(sig)
         error = process.communicate()[1].strip()
         papers = one_build(answers(victim, work / "scratch"))
