@@ -49,7 +49,7 @@ from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
 LABELS = ("Method", "Dataset", "Metric", "Task")
 # meta.json "version" of the model this script trains (part of kg's extractor version, which
 # keys resumable builds): bump it when the training data or recipe changes
-MODEL_VERSION = "0.1.0"
+MODEL_VERSION = "0.2.0"
 SCIERC_KEEP = {"Method": "Method", "Task": "Task", "Metric": "Metric"}
 SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
 # SciERC OtherScientificTerm: "outside", or "missing" (not trained on either way): SciREX
@@ -282,7 +282,7 @@ def mark_methods_missing(record: dict, index: dict[str, list[str]]) -> dict:
 def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk_tokens: int = 120,
                 tdmsci: bool = True, tdmsci_folds: int = 5,
                 heldout_fold: int | None = None,
-                tdmsci_methods: str = "missing") -> dict[str, list[tuple[str, dict]]]:
+                tdmsci_methods: str = "missing", tdmsci_copies: int = 3) -> dict[str, list[tuple[str, dict]]]:
     """`scirex_copies`: how many times each SciREX-train abstract is trained on (SciERC's
     annotation guidelines differ, and it has four times as many abstracts). `fulltext`: the
     fraction of SciREX-train full-text chunks trained on. `heldout_fold`: the TDMSci fold held out
@@ -303,7 +303,7 @@ def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk
             if heldout_fold is not None and tdmsci_fold(r["id"], tdmsci_folds) == heldout_fold:
                 heldout.append(("tdmsci", r))
             else:
-                train.append(("tdmsci", mark_methods_missing(r, lexicon)))
+                train += [("tdmsci", mark_methods_missing(r, lexicon))] * tdmsci_copies
     splits = {
         "train": train,
         "scirex_dev": [("scirex", r) for r in scirex if is_scirex_dev(r["id"])],
@@ -431,6 +431,7 @@ def main() -> None:
     ap.add_argument("--no-tdmsci", dest="tdmsci", action="store_false", help="do not train on TDMSci train")
     ap.add_argument("--tdmsci-methods", choices=("missing", "outside"), default="missing",
                     help="known method names in TDMSci sentences (which annotate no Method): not trained on, or outside")
+    ap.add_argument("--tdmsci-copies", type=int, default=3, help="train on each TDMSci sentence this many times")
     ap.add_argument("--tdmsci-folds", type=int, default=5)
     ap.add_argument("--tdmsci-heldout", type=int, default=None, metavar="FOLD",
                     help="cross-validation: hold out TDMSci sentences with sha1(id) %% folds == FOLD and score them")
@@ -439,7 +440,7 @@ def main() -> None:
     global OTHER_TERMS
     OTHER_TERMS = args.other_terms
     splits = load_splits(args.data, args.scirex_copies, args.fulltext, args.chunk_tokens, args.tdmsci,
-                         args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods)
+                         args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods, args.tdmsci_copies)
     print({k: len(v) for k, v in splits.items()}, flush=True)
     paths = build_docbins(splits, args.build, args.material, args.detok)
 
@@ -474,6 +475,7 @@ def main() -> None:
     nlp.meta["kg_training"] = {"material": args.material, "detok": args.detok, "seed": args.seed,
                                "fulltext": args.fulltext, "chunk_tokens": args.chunk_tokens, "tdmsci": args.tdmsci,
                                "tdmsci_methods": args.tdmsci_methods, "tdmsci_heldout": args.tdmsci_heldout,
+                               "tdmsci_copies": args.tdmsci_copies,
                                "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "config": args.config.name,
                                "epochs": args.epochs, "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
     if args.out.exists():
