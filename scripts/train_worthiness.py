@@ -41,7 +41,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.extract.worthiness import MODEL_PATH, WORD, features, phrase_key  # noqa: E402
+from kg.extract.worthiness import (  # noqa: E402
+    GENERIC_HEAD_WORDS, MODEL_PATH, WORD, features, phrase_key)
 from kg.link.names import fold, initials, looks_like_a_name, name_key, singular  # noqa: E402
 
 STOP = set("a an the of for and or in on to with by via from at as is are be we our this that "
@@ -207,6 +208,37 @@ def pwc_task_names(data: Path) -> set[str]:
     return {key for key in keys if len(key.split()) >= 2}
 
 
+def established_terms(data: Path, min_papers: int, documents: int, phrases: dict,
+                      umbrella: float, labels: set[str]) -> dict[str, list[str]]:
+    """label → phrase keys of two words or more annotated with that label in the full text of
+    at least `min_papers` SciREX-train papers (`max pooling`, `stochastic gradient descent`,
+    `beam search`): techniques many papers use and name alike. Left out: a generic head word
+    (`convolutional layer`, `attention mechanism`, `deep learning`), coordinations, and umbrella
+    phrases in more than `umbrella` of real abstracts."""
+    papers: dict[tuple[str, str], set[str]] = {}
+    with open(data / "scirex" / "fulltext.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            section = json.loads(line)
+            if is_dev(section["doc_id"]):
+                continue
+            for entity in section["entities"]:
+                if entity["label"] not in labels:
+                    continue
+                key = phrase_key(entity["text"])
+                papers.setdefault((entity["label"], key), set()).add(section["doc_id"])
+    found: dict[str, list[str]] = {}
+    for (label, key), seen in sorted(papers.items()):
+        words = key.split()
+        # `approaches` is `approache` to `singular`
+        if len(seen) < min_papers or len(words) < 2 or \
+                words[-1] in GENERIC_HEAD_WORDS | {"approache"} or \
+                not words[-1].isalpha() or {"and", "or", "of"} & set(words) or \
+                phrases.get(key, (0,))[0] >= umbrella * documents:
+            continue
+        found.setdefault(label, []).append(key)
+    return found
+
+
 def corpus_entities(data: Path, count: int) -> dict[str, tuple[str, object, int]]:
     """phrase key → (name, evidence, papers) of the entities the pipeline finds in `count`
     real abstracts: arXiv outside 2017-2019 (kept for the top-entities check) and ACL, half
@@ -325,6 +357,12 @@ def main() -> None:
                          "recall: the one that keeps --recall of them")
     ap.add_argument("--rare-df", type=int, default=50,
                     help="an abbreviated long form in fewer abstracts than this is a term")
+    ap.add_argument("--established-papers", type=int, default=3,
+                    help="SciREX-train papers whose full text must annotate a phrase with its "
+                         "label for the `established` rule (0: no such rule)")
+    ap.add_argument("--established-labels", default="Method",
+                    help="labels the `established` rule covers, comma-separated (full-text "
+                         "Metric and Task phrases include qualities such as `computational cost`)")
     ap.add_argument("--abstracts-only", action="store_true", help="train without the full text")
     args = ap.parse_args()
 
@@ -375,6 +413,11 @@ def main() -> None:
         rows += [(False, features(name, evidence, phrases, english, documents), False,
                   args.corpus_weight, name, "corpus", phrase_key(name))
                  for name, evidence in frequent]
+    established = (established_terms(args.data, args.established_papers, documents, phrases,
+                                     args.umbrella, set(args.established_labels.split(",")))
+                   if args.established_papers else {})
+    print("established terms: " + ", ".join(f"{label} {len(keys)}"
+                                             for label, keys in sorted(established.items())))
     x = np.array([[r[1][n] for n in names] for r in rows])
     dev = np.array([r[0] for r in rows])
     # a phrase salient in any train paper names a thing wherever it occurs: the label is the
@@ -437,6 +480,7 @@ def main() -> None:
              "mean": [round(float(m), 6) for m in mean],
              "scale": [round(float(s), 6) for s in scale], "threshold": round(threshold, 4),
              "task_names": sorted(task_names), "rare_df": args.rare_df,
+             "umbrella": args.umbrella, "established": established,
              "trained": {"examples": int((~dev).sum()), "positives": int(y[~dev].sum()),
                          "dev_precision": round(precision, 3), "dev_recall": round(recall, 3)}}
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,13 @@ DATASET_FRAME = re.compile(
     r"(?:\s+\w+){0,2}\s+(?:on|over|using)|experiments?\s+on|results\s+on|performance\s+on|"
     r"accuracy\s+on)\s+(?:the\s+|both\s+|several\s+)?$", re.I)
 TASK_HEAD = re.compile(r"\b(?:task|tasks|problem|problems)$", re.I)
+# hardware and vehicles: things a method runs on or steers, none of the four types
+# (`GPUs`, `CPU`, `MCU-class devices`, `AUV`, `autonomous vehicles`); the head word decides, so
+# `UAV-based Perception Dataset` and `GPU kernel fusion` keep their own heads
+DEVICE_HEAD = re.compile(
+    r"(?:^|[\s/-])(?:[GCTN]PUs?|FPGAs?|ASICs?|MCUs?|A?UAVs?|AUVs?|SoCs?|(?:micro)?controllers?"
+    r"|(?:micro)?processors?|chips?|hardware|vehicles?|drones?|smartphones?|phones?|laptops?"
+    r"|servers?|devices?)$", re.I)
 
 
 def name_shaped(text: str) -> bool:
@@ -35,6 +42,12 @@ def name_shaped(text: str) -> bool:
     if re.fullmatch(r"[A-Z]{2,}s", text):  # `GPUs`, `LLMs`: a class of things
         return False
     return any(c.isdigit() for c in text) or any(c.isupper() for c in text[1:])
+
+
+def is_device(name: str) -> bool:
+    """`GPUs`, `MCU`, `autonomous vehicles`, `edge devices`: hardware or a vehicle by its head
+    word."""
+    return bool(DEVICE_HEAD.search(name.strip()))
 
 
 def type_vote(text: str, before: str, after: str) -> str | None:

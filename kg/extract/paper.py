@@ -204,6 +204,8 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         worthiness = judge(judged, evidence)
         if vague and not worthiness.generic:  # every surface vague: never a node
             worthiness = type(worthiness)(True, min(worthiness.score, 0.1), "vague")
+        if worthiness.core and not worthiness.generic:  # `knowledge distillation techniques`
+            long_forms, name = [*long_forms, name], worthiness.core
         entity = {
             "id": f"{label.lower()}:{key}",
             "label": label,

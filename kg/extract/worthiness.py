@@ -4,9 +4,14 @@
 look up; `deep learning`, `encoder network`, `field data`, `Australia` do not. The call is made
 per paper-level entity by rules where the evidence is decisive, else by a logistic regression:
 
+0. `possessive`: a name ending in `'s` names an owner (`OpenAI's`, `Feature Finding Team's`);
+   `device`: hardware or a vehicle by its head word (`GPUs`, `MCU`, `autonomous vehicles`,
+   `kg.extract.entity_types.is_device`): none of the four types;
 1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
 2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
-   of two words or more;
+   of two words or more; a catalogue Method with a generic head word in more than 1% of real
+   abstracts (`large language model`) is an umbrella term and goes to the model, judged as
+   the recogniser alone would see it;
 3. `name`: a coined name by its shape (`SegNet`, `OpenSWI-shallow`, `ResNet8`);
    `metric`: a Metric whose head word heads catalogue metric names (`downstream validation
    accuracy`, `success rate`; not `robustness`);
@@ -14,6 +19,11 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
    paper abbreviates that real abstracts seldom use (`deep research (DR)`; `deep neural
    network (DNN)` is in thousands of abstracts and is left to the model);
 4. `vague`: `kg.link.names.is_vague` (`our approach`, `performance`, single letters);
+   `established`: a Method phrase of two words or more annotated as a Method in the full text
+   of three or more SciREX-train papers, head word not generic, no umbrella term (`gradient
+   descent`, `max pooling`, `k-means clustering`); a name whose generic head words
+   (`algorithm`, `layer`, `techniques`) leave a catalogue name or such a technique is kept
+   under that shorter name (`knowledge distillation techniques` → `knowledge distillation`);
 5. `model`: the regression over the features of `features()`: how often the phrase occurs in
    real abstracts and how often capitalised there (document frequency over 50k arXiv and ACL
    abstracts: `neural networks` is in thousands, `SegNet` in a handful), how common its words
@@ -32,10 +42,11 @@ import gzip
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from kg.extract.entity_types import is_device
 from kg.link.names import fold, is_vague, singular
 
 MODEL_PATH = Path(__file__).parent / "data" / "worthiness.json.gz"
@@ -62,7 +73,8 @@ def phrase_key(text: str) -> str:
 class Worthiness:
     generic: bool
     score: float  # probability that the entity names a specific thing
-    rule: str  # proposed | catalogue | abbreviation | vague | model
+    rule: str  # proposed | catalogue | abbreviation | vague | model | ...
+    core: str | None = None  # the name without generic head words, where that name decided
 
     def to_dict(self) -> dict:
         return {"generic": self.generic, "score": round(self.score, 3), "rule": self.rule}
@@ -99,6 +111,18 @@ class WorthinessModel:
         # `gaussian process`): the gazetteer matches only the unambiguous ones
         self.task_names: frozenset[str] = frozenset(data.get("task_names", ()))
         self.rare_df: int = data.get("rare_df", 50)
+        # a catalogue Method with a generic head in more than this share of real abstracts is an
+        # umbrella term (`large language model`), judged by the model like any phrase
+        self.umbrella: float = data.get("umbrella", 0.01)
+        # label → phrase keys annotated with that label in the full text of several SciREX-train
+        # papers, head word not generic: established techniques (`max pooling`, `beam search`)
+        self.established: dict[str, frozenset[str]] = {
+            label: frozenset(keys) for label, keys in data.get("established", {}).items()}
+
+    def umbrella_term(self, name: str) -> bool:
+        words = phrase_key(name).split()
+        return bool(words) and words[-1] in GENERIC_HEAD_WORDS and \
+            self.document_frequency(name) >= self.umbrella * self.documents
 
     def document_frequency(self, name: str) -> int:
         return self.phrases.get(phrase_key(name), (0, 0, 0))[0]
@@ -192,6 +216,47 @@ def coined_name(name: str) -> bool:
     return False
 
 
+POSSESSIVE = re.compile(r"['’]s$")
+
+
+def unnamed_contribution(name: str) -> bool:
+    """`a lightweight approach`, `sampling strategies`, `unified framework`: what a paper
+    proposes without naming it, lower case words under a generic head; the other rules and
+    the model judge it like any phrase."""
+    words = phrase_key(name).split()
+    return name == name.lower() and len(words) > 0 and words[-1] in GENERIC_HEAD_WORDS
+
+
+@lru_cache(maxsize=1)
+def catalogue_name_keys() -> frozenset[str]:
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.link.names import name_key
+
+    return frozenset(name_key(name) for entry in load_gazetteer()
+                     for name in [entry["name"], *entry.get("aliases", ())]) - {""}
+
+
+def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[str, str] | None:
+    """(the name without its generic head words, `catalogue` or `established`) when that is a
+    catalogue name or an established technique (`Back-Propagation training algorithm` →
+    `Back-Propagation`) and no umbrella term; else None."""
+    from kg.link.names import name_key
+
+    words = name.split()
+    while len(words) > 1 and phrase_key(words[-1]) in GENERIC_HEAD_WORDS:
+        words.pop()
+    if len(words) == len(name.split()) or model is None:
+        return None
+    core = " ".join(words)
+    if model.document_frequency(core) >= model.umbrella * model.documents:
+        return None
+    if name_key(core) in catalogue_name_keys():
+        return core, "catalogue"
+    if phrase_key(core) in model.established.get(label, ()):
+        return core, "established"
+    return None
+
+
 @lru_cache(maxsize=1)
 def metric_heads() -> frozenset[str]:
     """Head words of three or more catalogue metric names (`accuracy`, `score`, `error`,
@@ -221,8 +286,19 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
     """Rules first (proposed, catalogue, abbreviation, vague), then the model."""
     model = model or load_model()
     score = model.probability(name, evidence) if model else 1.0
-    if evidence.proposed:
+    if POSSESSIVE.search(name):  # `OpenAI's`, `Feature Finding Team's (FFT)`: an owner
+        return Worthiness(True, min(score, 0.1), "possessive")
+    if is_device(name):
+        return Worthiness(True, min(score, 0.1), "device")
+    if evidence.proposed and not unnamed_contribution(name):
         return Worthiness(False, max(score, 0.9), "proposed")
+    if evidence.in_catalogue and evidence.label == "Method" and model and \
+            model.umbrella_term(name):
+        # an umbrella term the catalogue lists (`large language model`, in 6% of abstracts) is
+        # judged as the recogniser alone would see it, as catalogue names are in training
+        evidence = replace(evidence, in_catalogue=False, source=(
+            "ner" if evidence.source == "gazetteer" else evidence.source))
+        score = model.probability(name, evidence)
     if evidence.in_catalogue:
         return Worthiness(False, max(score, 0.9), "catalogue")
     if model and phrase_key(name) in model.task_names:
@@ -239,6 +315,11 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(False, max(score, 0.7), "abbreviation")
     if is_vague(name):
         return Worthiness(True, min(score, 0.1), "vague")
+    if model and phrase_key(name) in model.established.get(evidence.label, ()):
+        return Worthiness(False, max(score, 0.7), "established")
+    found = named_core(name, evidence.label, model)
+    if found:  # `backpropagation algorithm`, `max pooling layer`: a known name, a generic head
+        return Worthiness(False, max(score, 0.7), found[1], found[0])
     if model is None:
         return Worthiness(False, score, "no-model")
     return Worthiness(score < model.threshold, score, "model")
