@@ -24,6 +24,8 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
    descent`, `max pooling`, `k-means clustering`); a name whose generic head words
    (`algorithm`, `layer`, `techniques`) leave a catalogue name or such a technique is kept
    under that shorter name (`knowledge distillation techniques` → `knowledge distillation`);
+   `title-task`: a Task of two words or more the title names, head word not generic, no
+   umbrella term (`Solar Event Tracking with Deep Regression Networks`);
 5. `model`: the regression over the features of `features()`: how often the phrase occurs in
    real abstracts and how often capitalised there (document frequency over 50k arXiv and ACL
    abstracts: `neural networks` is in thousands, `SegNet` in a handful), how common its words
@@ -219,6 +221,15 @@ def coined_name(name: str) -> bool:
 POSSESSIVE = re.compile(r"['’]s$")
 
 
+def title_task(name: str, evidence: Evidence, model: WorthinessModel) -> bool:
+    """A Task of two words or more that the title names (`Solar Event Tracking`, `Geological
+    Mapping`): what the paper is about, unless a generic head or an umbrella term."""
+    words = phrase_key(name).split()
+    return evidence.label == "Task" and evidence.in_title and len(words) >= 2 and \
+        words[-1] not in GENERIC_HEAD_WORDS and \
+        model.document_frequency(name) < model.umbrella * model.documents
+
+
 def unnamed_contribution(name: str) -> bool:
     """`a lightweight approach`, `sampling strategies`, `unified framework`: what a paper
     proposes without naming it, lower case words under a generic head; the other rules and
@@ -317,6 +328,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(True, min(score, 0.1), "vague")
     if model and phrase_key(name) in model.established.get(evidence.label, ()):
         return Worthiness(False, max(score, 0.7), "established")
+    if model and title_task(name, evidence, model):
+        return Worthiness(False, max(score, 0.7), "title-task")
     found = named_core(name, evidence.label, model)
     if found:  # `backpropagation algorithm`, `max pooling layer`: a known name, a generic head
         return Worthiness(False, max(score, 0.7), found[1], found[0])

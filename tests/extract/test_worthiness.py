@@ -222,3 +222,14 @@ def test_an_unnamed_contribution_is_judged_like_any_phrase(name):
     verdict = judge(name, evidence("Method", proposed=True))
     assert verdict.rule != "proposed" and verdict.generic, (name, verdict)
     assert judge("Unified Framework", evidence("Method", proposed=True)).rule == "proposed"
+
+
+def test_a_task_the_title_names_is_kept():
+    """`Solar Event Tracking with Deep Regression Networks`: the model alone scores the task
+    below its threshold; the title says it is what the paper is about. Generic heads and
+    umbrella terms are not kept this way."""
+    verdict = judge("solar event tracking", evidence("Task", in_title=True))
+    assert not verdict.generic and verdict.rule == "title-task", verdict
+    assert judge("solar event tracking", evidence("Task")).generic
+    assert judge("machine learning", evidence("Task", in_title=True)).generic
+    assert judge("sequence learning", evidence("Task", in_title=True)).rule != "title-task"
