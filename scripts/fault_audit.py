@@ -96,11 +96,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep the folders here")
     options = parser.parse_args()
     rng = random.Random(options.seed)
-    work = options.work or Path(tempfile.mkdtemp(prefix="kg-fault-audit."))
+    work = (options.work or Path(tempfile.mkdtemp(prefix="kg-fault-audit."))).resolve()
     work.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "kg", work / "snapshot" / "kg", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     ENV["PYTHONPATH"] = str(work / "snapshot")
+    os.chdir(work)  # `python -m` puts the current folder first on sys.path: not the tree's kg
     rows: list[tuple[str, str, str, bool]] = []
 
     def row(case, expected, observed, ok) -> None:
@@ -149,9 +150,10 @@ def main() -> None:
         done = kg(*build, "-o", victim)
         again = answers(victim, work / "scratch")
         nodes = clean_found["nodes (summary)"]
-        row(f"kill -9 #{number}: rerun", f"exit 0, all readers {new} papers (clean: {nodes} "
-            f"nodes)", f"exit {done.returncode}, {one_build(again) or json.dumps(again)} papers, "
-            f"{again['nodes (summary)']} nodes", done.returncode == 0 and one_build(again) == new)
+        row(f"kill -9 #{number}: rerun", f"exit 0, all readers {new} papers, {nodes} nodes "
+            f"(clean)", f"exit {done.returncode}, {one_build(again) or json.dumps(again)} papers, "
+            f"{again['nodes (summary)']} nodes", done.returncode == 0 and one_build(again) == new
+            and again["nodes (summary)"] == nodes)
 
     for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
         victim = work / f"signal-{sig.name}"
