@@ -233,3 +233,18 @@ def test_a_task_the_title_names_is_kept():
     assert judge("solar event tracking", evidence("Task")).generic
     assert judge("machine learning", evidence("Task", in_title=True)).generic
     assert judge("sequence learning", evidence("Task", in_title=True)).rule != "title-task"
+
+
+def test_a_long_form_whose_short_form_is_a_device_is_no_entity():
+    """`Micro-Controller Units (MCUs)` in the example listing: the rare-long-form rule kept it as
+    a Method; the short form names a device."""
+    import kg.api
+    from tests.conftest import EXAMPLE
+
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Reduced Precision"))
+    record, = kg.api.extract(records=[{"title": lines[start], "abstract": lines[start + 2]}])
+    units = [e for e in record["entities"] + record["generic_entities"]
+             if e["name"] == "Micro-Controller Units"]
+    assert units and all(e["worthiness"]["rule"] == "device" for e in units), units
+    assert not [e for e in record["entities"] if e["name"] == "Micro-Controller Units"]
