@@ -27,13 +27,14 @@ DATASET_FRAME = re.compile(
     r"(?:\s+\w+){0,2}\s+(?:on|over|using)|experiments?\s+on|results\s+on|performance\s+on|"
     r"accuracy\s+on)\s+(?:the\s+|both\s+|several\s+)?$", re.I)
 TASK_HEAD = re.compile(r"\b(?:task|tasks|problem|problems)$", re.I)
-# hardware and vehicles: things a method runs on or steers, none of the four types
-# (`GPUs`, `CPU`, `MCU-class devices`, `AUV`, `autonomous vehicles`); the head word decides, so
-# `UAV-based Perception Dataset` and `GPU kernel fusion` keep their own heads
+# hardware, sensors and vehicles: things a method runs on, reads or steers, none of the four
+# types (`GPUs`, `CPU`, `MCU-class devices`, `AUV`, `autonomous vehicles`, `LiDAR`); the head
+# word decides, so `UAV-based Perception Dataset` and `GPU kernel fusion` keep their own heads
+# (a `PID controller` or `parameter server` is a method: no bare controller or server here)
 DEVICE_HEAD = re.compile(
-    r"(?:^|[\s/-])(?:[GCTN]PUs?|FPGAs?|ASICs?|MCUs?|A?UAVs?|AUVs?|SoCs?|(?:micro)?controllers?"
+    r"(?:^|[\s/-])(?:[GCTN]PUs?|FPGAs?|ASICs?|MCUs?|A?UAVs?|AUVs?|SoCs?|microcontrollers?"
     r"|(?:micro)?processors?|chips?|hardware|vehicles?|drones?|smartphones?|phones?|laptops?"
-    r"|servers?|devices?)$", re.I)
+    r"|devices?|LiDARs?|radars?|sensors?|cameras?)$", re.I)
 
 
 def name_shaped(text: str) -> bool:

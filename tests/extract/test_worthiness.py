@@ -151,7 +151,7 @@ def test_kg_extract_keep_generic_keeps_generic_entities_marked():
     assert set(default_names) < set(kept_names)
 
 
-@pytest.mark.parametrize("name", ["GPUs", "CPU", "AUV", "autonomous vehicles", "MCU",
+@pytest.mark.parametrize("name", ["GPUs", "CPU", "AUV", "autonomous vehicles", "MCU", "LiDAR",
                                   "MicroControllers", "edge devices"])
 def test_hardware_and_vehicles_are_no_entities(name):
     """A device head word decides, before the shape rules (`MicroControllers` is CamelCase)."""
@@ -159,7 +159,8 @@ def test_hardware_and_vehicles_are_no_entities(name):
     assert verdict.generic and verdict.rule == "device", (name, verdict)
 
 
-@pytest.mark.parametrize("name", ["UAV-based Perception Dataset", "GPU kernel fusion"])
+@pytest.mark.parametrize("name", ["UAV-based Perception Dataset", "GPU kernel fusion",
+                                  "PID controller", "parameter server"])
 def test_a_device_word_before_the_head_is_no_device(name):
     assert judge(name, evidence("Method")).rule != "device"
 
