@@ -39,6 +39,8 @@ from pathlib import Path
 
 import psutil
 
+from kg.engine.buildfolder import write_marker
+
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]
 EXPORTS = ["--export", "nt", "--export", "neo4j-csv"]  # in the build's own walk
@@ -168,6 +170,7 @@ def after_extraction(n: int, source: Path, folder: Path, authors: int) -> dict:
     subprocess.run([sys.executable, str(ROOT / "scripts" / "replicate_extractions.py"), str(source),
                     str(n), "-o", str(out / "extractions.jsonl"), "--authors", str(authors)],
                    check=True, capture_output=True)
+    write_marker(out, ["extractions.jsonl"])  # a folder kg owns: --update refuses any other
     row = measure_build([*KG, "build", "--update", str(out)], out, n)
     print("after extraction", flush=True)
     print_row(row)

@@ -37,7 +37,8 @@ def test_the_streamed_walk_is_the_networkx_graph(example_build, in_memory):
     streamed = walk_graph(example_build.walk())
     assert list(streamed.nodes(data=True)) == list(in_memory.nodes(data=True))
     assert list(streamed.edges(keys=True, data=True)) == list(in_memory.edges(keys=True, data=True))
-    assert in_memory.number_of_nodes() > 300 and in_memory.number_of_edges() > 500
+    # not a trivial graph (since generic phrases are no nodes: about 250 nodes, 445 edges)
+    assert in_memory.number_of_nodes() > 200 and in_memory.number_of_edges() > 400
 
 
 def test_graph_ttl_and_the_store_hold_the_in_memory_statements(example_build, in_memory):
