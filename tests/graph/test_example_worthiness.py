@@ -142,3 +142,16 @@ def test_generic_variants_are_one_node_when_kept(keep_generic_build):
     aliases = {node for node, data in graph.nodes(data=True) if data["type"] == "Method"
                and {"DNNs", "deep neural networks"} & set(data.get("aliases") or [])}
     assert len(found | aliases) == 1
+
+
+def test_large_language_model_is_one_generic_node_when_kept(keep_generic_build):
+    """An umbrella term (the catalogue's `large language model`, in over 1% of real abstracts)
+    is judged by the model and is generic; kept, its variants are one node that counts the
+    papers of every variant."""
+    graph = keep_generic_build.graph
+    found = {node for surface in ("LLMs", "LLM", "large language models", "Large Language Models")
+             for node, _ in nodes_named(graph, surface)}
+    assert len(found) == 1
+    (node,) = found
+    data = graph.nodes[node]
+    assert data["type"] == "Method" and data["generic"] is True and data["papers"] >= 5
