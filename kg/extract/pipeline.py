@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +30,7 @@ import kg.extract.span_edges  # noqa: F401
 import kg.extract.tokenizer  # noqa: F401
 from kg.extract.blas_ops import use_blas_ops
 from kg.extract.paper import paper_extraction
+from kg.io import die_with_parent
 from kg.records import Paper
 
 MODEL_PATH = Path(__file__).parent / "models" / "ner"
@@ -91,8 +93,8 @@ def extract_batches(batches: Iterable[list[Paper]], n_process: int = 1,
             yield batch, extract(batch, model)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=load_pipeline,
-                             initargs=(model,)) as pool:
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=start_worker,
+                             initargs=(model, os.getpid())) as pool:
         pending = []
         for batch in batches:
             pending.append((batch, pool.submit(extract, batch, model)))
@@ -101,6 +103,16 @@ def extract_batches(batches: Iterable[list[Paper]], n_process: int = 1,
                 yield batch, future.result()
         for batch, future in pending:
             yield batch, future.result()
+
+
+def start_worker(model: str | None, parent: int) -> None:
+    """A worker dies with the build that forked it: a worker left behind by a killed build
+    would hold the output folder's lock (inherited with the fork) and keep the next build
+    waiting for ever."""
+    die_with_parent()
+    if os.getppid() != parent:  # the build died before the worker could ask
+        os._exit(1)
+    load_pipeline(model)
 
 
 def extract_batch(papers: list[Paper], model: str | None = None) -> list[dict]:

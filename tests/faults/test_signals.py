@@ -80,3 +80,22 @@ def test_a_signal_in_the_output_phase_keeps_the_previous_build(previous, tmp_pat
         assert (tmp_path / f".out.kg-build-{process.pid}" / "summary.json").is_file()
     os.kill(process.pid, sig)
     assert_stopped_cleanly(process, code, name, out, before)
+
+
+def test_kill_9_during_extraction_leaves_no_worker_behind(previous, tmp_path):
+    """Workers die with a killed build: a worker left behind held the folder's lock (inherited
+    with the fork), so the next build of the folder waited for ever."""
+    import psutil
+
+    out, before = over_previous(previous, tmp_path)
+    process = start_kg("build", previous[1], "-o", out, "--batch-size", "20", "-p", "2")
+    wait_for_batches(out, process)
+    workers = psutil.Process(process.pid).children(recursive=True)
+    assert workers
+    process.kill()
+    process.wait(timeout=60)
+    gone, alive = psutil.wait_procs(workers, timeout=30)
+    assert alive == []
+    assert snapshot(out) == before
+    rerun = run_kg("build", previous[1], "-o", out, "--batch-size", "20", "-p", "2", timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
