@@ -1,4 +1,5 @@
-"""The interactive HTML page: one self-contained file drawn with vis-network (from pyvis).
+"""The interactive HTML page: one self-contained file with four views (Overview, Leaderboards,
+Trends, Graph) and a details panel; the graph is drawn with vis-network (vendored in pyvis).
 
 Every script and style is inlined and a Content-Security-Policy forbids any fetch, so the page
 works offline. Input text (titles, abstracts, names, URLs) reaches the page only as JSON data and
@@ -8,6 +9,9 @@ Positions always come from Python (igraph's Fruchterman-Reingold with a grid, se
 nodes where networkx's spring layout takes minutes). Up to `PHYSICS_LIMIT` nodes the browser's
 physics then polishes them and stops by itself; above it physics is off, so the page is usable
 at once.
+
+The Overview, Leaderboards and Trends views read `kg.export.page_views` data, gathered from the
+whole build's walk (the graph drawn may be a part of it).
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from kg.export.page_views import ViewFacts, result_label, view_facts
 from kg.graph import select
 from kg.graph.select import FocusError  # noqa: F401 - raised by write_html, caught by callers
 from kg.graph.stream import graph_walk
 from kg.io import atomic_path
+from kg.views.trends import period_of
 
 PHYSICS_LIMIT = 1500
 
@@ -43,6 +49,7 @@ RELATION_COLOURS = {
 }
 OTHER_COLOUR = "#999999"
 LABEL_LENGTH = 40
+LABELLED = 30  # nodes named at every zoom: the entities in most papers
 PLACEHOLDER = re.compile(r"<!--TITLE-->|/\*VIS_CSS\*/|/\*VIS_JS\*/|/\*GRAPH_DATA\*/null")
 # node attributes shown in the details panel (the rest stay in the RDF/GraphML exports)
 DETAIL_FIELDS = ("title", "date", "abstract", "authors_count", "upvotes", "arxiv_id", "doi",
@@ -95,6 +102,8 @@ def _links(data: dict) -> list[dict]:
     if data.get("doi"):
         found.append({"label": "DOI", "url": f"https://doi.org/{data['doi']}"})
     found += [{"label": "link", "url": url} for url in data.get("links") or []]
+    if data.get("type") != "Paper":  # a paper's same_as is its arXiv and DOI links above
+        found += [{"label": "Linked Papers With Code", "url": url} for url in data.get("same_as") or []]
     return [{"label": link["label"], "url": safe_url(link["url"]), "text": str(link["url"])}
             for link in found]
 
@@ -144,47 +153,73 @@ def most_connected(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[nx.MultiDiGr
     return (graph, None) if note is None else (part, note)
 
 
-def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None) -> dict:
-    """What the page draws, as plain JSON-able data."""
+def _result_labels(graph: nx.MultiDiGraph) -> dict:
+    """`accuracy 53.99% (ZCore, ImageNet)` for each Result node."""
+    labels = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("type") == "Result":
+            named = {key: graph.nodes[target].get("name")
+                     for _, target, key in graph.out_edges(node, keys=True)}
+            labels[node] = result_label(named.get("WITH_METRIC"), data.get("value") or data.get("name"),
+                                        named.get("OF_METHOD"), named.get("ON_DATASET"))
+    return labels
+
+
+def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None,
+              views: dict | None = None) -> dict:
+    """What the page draws, as plain JSON-able data; `views`: `kg.export.page_views` data
+    (of `graph` when not given)."""
+    views = views if views is not None else view_facts(graph_walk(graph))
     positions = layout(graph)
     physics = 0 < graph.number_of_edges() and graph.number_of_nodes() <= PHYSICS_LIMIT
+    results = _result_labels(graph)
     nodes = []
     for node_id, data in graph.nodes(data=True):
         node_type = data.get("type", "?")
-        name = str(data.get("name") or data.get("title") or node_id)
+        name = results.get(node_id) or str(data.get("name") or data.get("title") or node_id)
         papers = _paper_count(graph, node_id, data)
         x, y = positions[node_id]
         size = 12 if node_type == "Paper" else round(8 + 6 * math.sqrt(min(papers, 50)), 1)
         item = {"id": node_id, "label": _short(name), "name": name, "type": node_type,
                 "size": size, "x": x, "y": y, "papers": papers,
+                "period": period_of(data.get("date"), views["by"]) if node_type == "Paper" else None,
                 "aliases": [str(a) for a in data.get("aliases") or []],
                 "details": {k: data[k] for k in DETAIL_FIELDS if data.get(k) not in (None, "", [])},
                 "links": _links(data)}
-        nodes.append({k: v for k, v in item.items() if v not in ([], {})})
+        nodes.append({k: v for k, v in item.items() if v not in ([], {}, None)})
     edges = []
+    extractors = Counter()
     for source, target, data in graph.edges(data=True):
         edge = {"from": source, "to": target, "type": data.get("type", "?")}
         if data.get("sentence"):
             edge["sentence"] = data["sentence"]
+        if data.get("extractor"):
+            extractors[f"{data['extractor']} {data.get('extractor_version') or ''}".strip()] += 1
         edges.append(edge)
     types = Counter(n["type"] for n in nodes)
     relations = Counter(e["type"] for e in edges)
     type_order = [t for t in [*COLOURS, *sorted(set(types) - set(COLOURS))] if types[t]]
+    degree = Counter({n: graph.degree(n) for n in graph if graph.nodes[n].get("type") != "Paper"})
     return {
         "nodes": nodes, "edges": edges, "physics": physics, "notes": notes or [],
         "types": [{"type": t, "count": types[t], "colour": COLOURS.get(t, OTHER_COLOUR),
                    "shape": SHAPES.get(t, "dot")} for t in type_order],
         "relations": [{"type": r, "count": relations[r],
                        "colour": RELATION_COLOURS.get(r, OTHER_COLOUR)} for r in sorted(relations)],
+        "labelled": sorted(n for n, _ in degree.most_common(LABELLED)),
+        "extractors": [name for name, _ in extractors.most_common()],
+        "views": views,
     }
 
 
 def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "kg graph", *,
                focus: str | None = None, depth: int = 2,
-               max_nodes: int | None = None, notes: list[str] | None = None) -> nx.MultiDiGraph:
+               max_nodes: int | None = None, notes: list[str] | None = None,
+               views: dict | None = None) -> nx.MultiDiGraph:
     """Write the page for `graph` (or the ego graph around `focus`, or its `max_nodes` most
     connected entities and their papers) to `path`, atomically; return the graph drawn.
-    `notes`: sentences shown above the graph (what was left out)."""
+    `notes`: sentences shown above the graph (what was left out); `views`: the Overview,
+    Leaderboards and Trends data (`kg.export.page_views`), else of the graph drawn."""
     notes = list(notes or [])
     if focus:
         graph, note = ego_subgraph(graph, focus, depth)
@@ -195,7 +230,7 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "kg graph"
     template = (files("kg.export") / "templates" / "graph.html").read_text(encoding="utf-8")
     values = {"<!--TITLE-->": html.escape(title), "/*VIS_CSS*/": _vis_asset("vis-network.css"),
               "/*VIS_JS*/": _vis_asset("vis-network.min.js"),
-              "/*GRAPH_DATA*/null": _safe_json(page_data(graph, notes))}
+              "/*GRAPH_DATA*/null": _safe_json(page_data(graph, notes, views))}
     # one pass over the template: nothing inserted is read again as a placeholder
     page = PLACEHOLDER.sub(lambda match: values[match.group(0)], template)
     with atomic_path(path) as temp:
@@ -226,9 +261,11 @@ class PageSink:
         self.top_papers = top_papers
         self.candidates: list = []  # heap of (kept entities linked, paper id, data, edges)
         self.papers = 0
+        self.facts = ViewFacts()  # the views are of the whole build, whatever is drawn
 
     def add(self, node: str, data: dict, out: list) -> None:
         self.count += 1
+        self.facts.add(node, data, out)
         if self.graph is not None:
             self.graph.add_node(node, **data)
             self.edges += [(node, target, key, edge) for target, key, edge in out]
@@ -250,7 +287,7 @@ class PageSink:
 
         if self.graph is not None:
             self.graph.add_edges_from(self.edges)
-            return write_html(self.graph, self.path, title=self.title)
+            return write_html(self.graph, self.path, title=self.title, views=self.facts.data())
         graph = nx.MultiDiGraph(name="kg")
         for entity_id, entity in self.kept.items():
             graph.add_node(entity_id, **entity_data(entity))
@@ -261,7 +298,8 @@ class PageSink:
                 f"and the {len(self.candidates):,} papers linked to most of them (of "
                 f"{self.papers:,}); the graph has {self.count:,} nodes. Draw another part with "
                 "`kg html OUT --focus NAME` or `--max-nodes N`.")
-        return write_html(graph, self.path, title=self.title, notes=[note])
+        return write_html(graph, self.path, title=self.title, notes=[note],
+                          views=self.facts.data())
 
 
 def write_build_page(walk, path: str | Path, title: str, *, focus: str | None = None,

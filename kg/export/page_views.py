@@ -1,0 +1,219 @@
+"""What the page's Overview, Leaderboards and Trends views show, gathered from a walk of the
+graph (`kg.graph.stream`) while the build writes its outputs, so the page needs no store.
+
+The rules are the views' own (`kg.views`): leaderboards ranked by `kg.views.leaderboard.ranked`
+with each metric's direction, the result's sentence found as `kg leaderboard` finds it; periods,
+rankings and rising/falling as `kg trends` decides them. Memory: counts per entity and month,
+and the results with the abstracts of the papers reporting them; never the graph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import pandas as pd
+
+from kg.views.leaderboard import COLUMNS as LEADERBOARD_COLUMNS
+from kg.views.leaderboard import NO_METRIC, UNKNOWN_DIRECTION, ranked, result_sentence
+from kg.views.metrics import metric_direction
+from kg.views.trends import (
+    RULE,
+    UNDATED,
+    UNPARSEABLE,
+    _ranking,  # the CLI's ranking and trend rule, on counts gathered here
+    choose_period,
+    period_of,
+    period_range,
+    windows,
+)
+
+TREND_TYPES = ("Method", "Dataset", "Task", "Metric")
+RANKED = 100  # entities of each type whose papers per period the page carries
+BOARDS = 300  # leaderboards of each kind (datasets, tasks) with most results
+MIN_PAPERS = 3
+BOARD_FIELDS = ["rank", "metric", "direction", "method", "value", "unit", "paper", "date",
+                "sentence", "dataset", "paper_id", "result_id", "direction_basis"]
+
+
+def result_label(metric: str | None, value: str | None, method: str | None,
+                 dataset: str | None) -> str:
+    """`accuracy 53.99% (ZCore, ImageNet)`: what a Result node is called on the page."""
+    head = " ".join(part for part in (metric, value) if part) or "result"
+    context = ", ".join(part for part in (method, dataset) if part)
+    return f"{head} ({context})" if context else head
+
+
+class ViewFacts:
+    """Walk items in, the views' data out (`data()`)."""
+
+    def __init__(self) -> None:
+        self.types: Counter = Counter()
+        self.names: dict[str, tuple[str, str]] = {}  # entity id -> (type, name)
+        self.months: Counter = Counter()  # papers by the month (or year) of their date
+        self.entity_months: dict[str, Counter] = defaultdict(Counter)
+        self.results: dict[str, tuple[dict, dict]] = {}  # result id -> (data, relation: target)
+        self.reporter: dict[str, str] = {}  # result id -> paper id
+        self.papers: dict[str, dict] = {}  # papers that report results: title, date, abstract
+        self.tasks: dict[str, list[str]] = {}  # those papers' tasks
+
+    def add(self, node: str, data: dict, out: list) -> None:
+        node_type = data.get("type", "?")
+        self.types[node_type] += 1
+        if node_type in TREND_TYPES:
+            self.names[node] = (node_type, str(data.get("name") or node))
+        elif node_type == "Paper":
+            self._paper(node, data, out)
+        elif node_type == "Result":
+            self.results[node] = (data, {key: target for target, key, _ in out})
+
+    def _paper(self, node: str, data: dict, out: list) -> None:
+        date = data.get("date")
+        month = str(date).strip()[:7] if date not in (None, "") else None
+        self.months[month] += 1
+        for target in {target for target, key, _ in out if key not in ("REPORTS", "HAS_CODE",
+                                                                        "AUTHORED_BY")}:
+            self.entity_months[target][month] += 1
+        reported = [target for target, key, _ in out if key == "REPORTS"]
+        if reported:
+            self.papers[node] = {"title": data.get("title") or data.get("name"), "date": date,
+                                 "abstract": data.get("abstract") or ""}
+            self.tasks[node] = [target for target, key, _ in out if key == "ADDRESSES"]
+            self.reporter.update((result, node) for result in reported)
+
+    def _name(self, node: str | None) -> str | None:
+        return self.names[node][1] if node in self.names else None
+
+    # ---- periods and trends -------------------------------------------------------------
+    def periods(self) -> pd.DataFrame:
+        """Papers per period, as `kg.views.trends.papers_per_period` counts them."""
+        by = choose_period(dict(self.months))
+        counts: Counter = Counter()
+        for month, papers in self.months.items():
+            counts[period_of(month, by)] += papers
+        undated, unparseable = counts.pop(UNDATED, 0), counts.pop(UNPARSEABLE, 0)
+        periods = period_range(min(counts), max(counts), by) if counts else []
+        frame = pd.DataFrame({"period": periods, "papers": [counts.get(p, 0) for p in periods]})
+        frame.attrs.update(by=by, papers=sum(self.months.values()), dated=sum(counts.values()),
+                           undated=undated, unparseable=unparseable)
+        return frame
+
+    def _entity_periods(self, by: str) -> dict[str, Counter]:
+        found = {}
+        for entity, months in self.entity_months.items():
+            if entity in self.names:
+                periods: Counter = Counter()
+                for month, papers in months.items():
+                    periods[period_of(month, by)] += papers
+                found[entity] = periods
+        return found
+
+    def trends(self, periods: pd.DataFrame) -> dict:
+        """Per type: the RANKED entities in most papers with rank, papers, share, the earlier and
+        recent shares and trend (`kg.views.trends.RULE`), and their papers in each period."""
+        by = periods.attrs["by"]
+        entity_periods = self._entity_periods(by)
+        found = {}
+        for entity_type in TREND_TYPES:
+            rows = [(entity, self.names[entity][1], period, papers)
+                    for entity, counts in entity_periods.items()
+                    if self.names[entity][0] == entity_type for period, papers in counts.items()]
+            counts = pd.DataFrame(rows, columns=["id", "name", "period", "papers"])
+            ranking = _ranking(counts, periods, MIN_PAPERS).head(RANKED)
+            found[entity_type] = {
+                "total": sum(1 for t, _ in self.names.values() if t == entity_type),
+                "rows": [{"id": row.id, "name": row.name, "rank": int(row.rank),
+                          "papers": int(row.papers), "share": _number(row.share),
+                          "former": _number(row.former_share), "latter": _number(row.latter_share),
+                          "trend": row.trend,
+                          "series": [entity_periods[row.id].get(p, 0) for p in periods["period"]],
+                          "undated": entity_periods[row.id].get(UNDATED, 0)
+                          + entity_periods[row.id].get(UNPARSEABLE, 0)}
+                         for row in ranking.itertuples()]}
+        return found
+
+    # ---- leaderboards -------------------------------------------------------------------
+    def result_rows(self) -> pd.DataFrame:
+        rows = []
+        for result, (data, targets) in self.results.items():
+            paper_id = self.reporter.get(result)
+            paper = self.papers.get(paper_id, {})
+            metric, method, dataset = (self._name(targets.get(key)) for key in
+                                       ("WITH_METRIC", "OF_METHOD", "ON_DATASET"))
+            direction = metric_direction(metric) if metric else UNKNOWN_DIRECTION
+            rows.append({
+                "dataset": dataset, "metric": metric or NO_METRIC, "direction": direction.direction,
+                "method": method, "value": data.get("value"), "number": data.get("number"),
+                "unit": data.get("unit"), "paper": paper.get("title"), "date": paper.get("date"),
+                "sentence": data.get("sentence") or result_sentence(
+                    paper.get("abstract", ""), data.get("value"), [metric, dataset, method]),
+                "task": None, "paper_id": paper_id, "result_id": result,
+                "direction_basis": direction.basis, "_dataset_id": targets.get("ON_DATASET")})
+        return pd.DataFrame(rows, columns=[*[c for c in LEADERBOARD_COLUMNS if c != "rank"],
+                                           "_dataset_id"])
+
+    def leaderboards(self, by: str) -> dict:
+        """The leaderboard of every dataset with results and of every task whose papers report
+        results (as `kg leaderboard --dataset/--task` ranks them), BOARDS of each at most."""
+        rows = self.result_rows()
+        boards: dict[str, list] = {"Dataset": [], "Task": []}
+        if rows.empty:
+            return {**boards, "without_dataset": 0}
+        for dataset_id, part in rows[rows["_dataset_id"].notna()].groupby("_dataset_id"):
+            boards["Dataset"].append(self._board(dataset_id, part, by))
+        task_results = defaultdict(list)
+        for index, paper_id in rows["paper_id"].items():
+            for task in self.tasks.get(paper_id, []):
+                if task in self.names:
+                    task_results[task].append(index)
+        for task, indices in task_results.items():
+            boards["Task"].append(self._board(task, rows.loc[indices], by))
+        for kind in boards:
+            boards[kind] = sorted(boards[kind], key=lambda b: (-len(b["rows"]), b["name"]))[:BOARDS]
+        return {**boards, "without_dataset": int(rows["_dataset_id"].isna().sum())}
+
+    def _board(self, entity: str, part: pd.DataFrame, by: str) -> dict:
+        table = ranked(part.drop(columns="_dataset_id"))
+        return {"id": entity, "name": self._name(entity), "rows": [
+            {**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": period_of(row["date"], by)}
+            for row in table.to_dict("records")]}
+
+    def data(self) -> dict:
+        periods = self.periods()
+        attrs = periods.attrs
+        former, latter = windows(periods)
+        return {
+            "by": attrs["by"], "periods": list(periods["period"]),
+            "papers_per_period": [int(p) for p in periods["papers"]],
+            "papers": attrs["papers"], "undated": attrs["undated"],
+            "unparseable": attrs["unparseable"], "counts": dict(self.types),
+            "rule": RULE.format(min_papers=MIN_PAPERS, former=_span(former), latter=_span(latter)),
+            "trends": self.trends(periods), "leaderboards": self.leaderboards(attrs["by"]),
+        }
+
+
+def _span(window: list[str]) -> str:
+    if len(window) < 2:
+        return window[0] if window else "no period"
+    return f"{window[0]}–{window[-1]}"
+
+
+def _number(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 4)
+
+
+def _plain(value):
+    """A JSON value: NaN and pandas' missing values become None, numpy numbers Python ones."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def view_facts(walk) -> dict:
+    """The views' data for a whole walk."""
+    facts = ViewFacts()
+    for item in walk:
+        facts.add(*item)
+    return facts.data()
