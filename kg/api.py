@@ -331,7 +331,7 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     walk = BuildWalk(extractions.by_id, index, shared_nodes(extractions.path))
     pause_for_tests("outputs")
     written = write_outputs(
-        walk, stage, base=base_iri, title=f"kg: {papers} papers",
+        walk, stage, base=base_iri, title=f"kg: {papers} paper{'' if papers == 1 else 's'}",
         ntriples=stage / BUILD_EXPORTS["nt"] if "nt" in exports else None,
         neo4j_csv=stage / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None)
     summary.steps.update(written.seconds)
