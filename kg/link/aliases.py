@@ -8,7 +8,9 @@
       large language model: Large Language Model
 
 Names are matched by their name key (`kg.link.names.name_key`), so case, plural, hyphen and
-spacing variants of a name all match.
+spacing variants of a name all match. Names follow the text rule of every input
+(`kg.characters.clean_text`): a YAML escape such as "\x07" cannot put a character that XML
+forbids into the outputs.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from kg.characters import clean_text
 from kg.link.names import name_key
 
 SECTIONS = ("merge", "keep_apart", "rename")
@@ -54,9 +57,9 @@ def _name_groups(value, section: str, source: str) -> list[list[str]]:
     groups = []
     for number, group in enumerate(value, start=1):
         if not isinstance(group, list) or len(group) < 2 or not all(
-                isinstance(name, str | int | float) and str(name).strip() for name in group):
+                isinstance(name, str | int | float) and _name(name) for name in group):
             raise AliasesError(f"{source}: `{section}` item {number} must list two or more names")
-        groups.append([str(name).strip() for name in group])
+        groups.append([_name(name) for name in group])
     return groups
 
 
@@ -71,11 +74,15 @@ def parse_aliases(data, source: str = "aliases file") -> UserAliases:
         raise AliasesError(f"{source}: unknown section {unknown[0]!r}; use {', '.join(SECTIONS)}")
     rename = data.get("rename") or {}
     if not isinstance(rename, dict) or not all(
-            isinstance(v, str | int | float) and str(v).strip() for v in rename.values()):
+            isinstance(v, str | int | float) and _name(v) for v in rename.values()):
         raise AliasesError(f"{source}: `rename` must map names to new names")
     return UserAliases(merge=_name_groups(data.get("merge"), "merge", source),
                        keep_apart=_name_groups(data.get("keep_apart"), "keep_apart", source),
-                       rename={str(k).strip(): str(v).strip() for k, v in rename.items()})
+                       rename={_name(k): _name(v) for k, v in rename.items()})
+
+
+def _name(value) -> str:
+    return clean_text(str(value)).strip()
 
 
 def load_aliases(path: str | Path) -> UserAliases:

@@ -42,7 +42,8 @@ from kg.sources.hf_listing import looks_like_hf_listing, read_hf_listing
 from kg.sources.json_records import read_json_document
 from kg.sources.jsonl import read_jsonl
 from kg.sources.pwc import CodeLinkIndex, looks_like_pwc_links_file
-from kg.sources.screen import printable, screened
+from kg.characters import clean_text
+from kg.sources.screen import screened
 
 FORMATS = ("hf-listing", "jsonl", "json", "csv", "tsv", "arxiv-atom", "bibtex")
 JSON_ARRAY_START = re.compile(r'\s*\[\s*(?:[{\["\]]|$)')  # not a listing title like "[Re] ..."
@@ -96,7 +97,7 @@ def _json_kind(first_line: str) -> str:
 def read_stream(stream, name: str, fmt: str | None = None) -> Iterator[Paper | Reject | CodeLink]:
     """Read one binary stream; `fmt` overrides detection. Every record the reader gives is
     screened (`kg.sources.screen`); a stream with no record at all is one Reject."""
-    name = printable(name)
+    name = clean_text(name)
     head, stream = with_head(stream)
     encoding = sniff_encoding(head)
     if not head.strip() or not head_text(head, encoding).strip():

@@ -5,7 +5,8 @@ stage could store becomes a Reject (with its file and line) or is left out with 
   `kg.sources.decoding`) or a lone surrogate from a JSON escape (`"\\ud800"`) rejects the
   record: no output could be written with it.
 - Control characters (C0 but tab and newlines) and the noncharacters U+FFFE and U+FFFF are
-  removed from text, with a note: no XML output (GraphML, the page) can hold them.
+  removed from text, with a note: no XML output (GraphML, RDF/XML, the page) can hold them.
+  The rule is `kg.characters.clean_text`, the one every text that reaches an output follows.
 - Counts (`upvotes`, `authors_count`) are whole numbers from 0 to `MAX_COUNT`; any other
   value (1e400, Infinity, 10**20, "many", true) is left out, with a note.
 - URL values (`url`, the code links a source names) keep only the link schemes of
@@ -23,21 +24,15 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from kg.characters import CONTROL, SURROGATE, clean_text, forbidden_codes, printable
+from kg.characters import FORBIDDEN as SUSPECT
 from kg.records import CodeLink, Paper, Reject, is_link_url, paper_id
 
 MAX_COUNT = 2**31 - 1
-SURROGATE = re.compile("[\ud800-\udfff]")
 UNDECODED = re.compile("[\udc00-\udcff]")  # bytes kept by kg.sources.decoding
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 TEXT_FIELDS = ("title", "abstract", "date", "url", "arxiv_id", "doi", "source_id")
 LIST_FIELDS = ("authors", "categories")
 COUNT_FIELDS = ("upvotes", "authors_count")
-
-
-def printable(text: str) -> str:
-    """`text` with each lone surrogate replaced by U+FFFD, so it can be written as UTF-8."""
-    return SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def screened(items: Iterable[Paper | Reject | CodeLink], encoding: str = "UTF-8",
@@ -58,7 +53,7 @@ def screen_reject(reject: Reject) -> Reject:
         if not isinstance(value, str):
             setattr(reject, name, str(value))
         elif SUSPECT.search(value):
-            setattr(reject, name, CONTROL.sub(" ", printable(value)))
+            setattr(reject, name, clean_text(value))
     if not isinstance(reject.line, int) or isinstance(reject.line, bool):
         reject.line = 0
     return reject
@@ -74,7 +69,7 @@ def invalid_unicode(text: str, encoding: str) -> str | None:
 
 
 def screen_paper(paper: Paper, encoding: str = "UTF-8") -> Paper | Reject:
-    source, line = printable(str(paper.source)), paper.line
+    source, line = clean_text(str(paper.source)), paper.line
     if wrong := _wrong_types(paper):
         return Reject(source, line, wrong, _excerpt(paper))
     for name in ("id", *TEXT_FIELDS):
@@ -91,7 +86,7 @@ def screen_paper(paper: Paper, encoding: str = "UTF-8") -> Paper | Reject:
     paper.source = source
     for note in paper.notes:
         if not isinstance(note, str) or SUSPECT.search(note):
-            paper.notes = [CONTROL.sub(" ", printable(str(n))) for n in paper.notes]
+            paper.notes = [clean_text(str(n)) for n in paper.notes]
             break
     _keep_link_urls(paper)
     _remove_controls(paper)
@@ -109,14 +104,14 @@ def screen_paper(paper: Paper, encoding: str = "UTF-8") -> Paper | Reject:
 
 
 def screen_code_link(link: CodeLink, encoding: str = "UTF-8") -> CodeLink | Reject:
-    source = printable(str(link.source))
+    source = clean_text(str(link.source))
     for name in ("url", "arxiv_id", "title", "paper_url"):
         value = getattr(link, name)
         if value and (why := invalid_unicode(value, encoding)):
-            return Reject(source, link.line, f"{why} in a code link's {name}", printable(value)[:200])
+            return Reject(source, link.line, f"{why} in a code link's {name}", clean_text(value)[:200])
     if not is_link_url(link.url):
         return Reject(source, link.line, "code link is not a link URL (only "
-                      "http, https, ftp, doi and arxiv)", CONTROL.sub(" ", link.url)[:200])
+                      "http, https, ftp, doi and arxiv)", clean_text(link.url)[:200])
     link.source = source
     return link
 
@@ -167,9 +162,9 @@ def _wrong_types(paper: Paper) -> str | None:
 
 
 def without_controls(text: str) -> str:
-    """`text` without control characters (vertical tab and form feed become spaces), its
-    whitespace folded."""
-    return " ".join(CONTROL.sub(lambda c: " " if c.group() in "\x0b\x0c" else "", text).split())
+    """`text` by the rule of `kg.characters.clean_text` (control characters removed, vertical
+    tab and form feed as spaces), its whitespace folded."""
+    return " ".join(clean_text(text).split())
 
 
 def _remove_controls(paper: Paper) -> None:
@@ -180,7 +175,7 @@ def _remove_controls(paper: Paper) -> None:
         if value and CONTROL.search(value):
             found = CONTROL.findall(value)
             setattr(paper, name, without_controls(value) or ("" if name in TEXT_FIELDS[:2] else None))
-            codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
+            codes = ", ".join(forbidden_codes(value))
             paper.notes.append(f"{name}: {len(found)} control character(s) removed ({codes})")
     for name in LIST_FIELDS:
         values = getattr(paper, name)
@@ -208,9 +203,9 @@ def _keep_link_urls(paper: Paper) -> None:
 
 
 def _shown(url: str) -> str:
-    return " ".join(CONTROL.sub(" ", url).split())[:500]
+    return " ".join(clean_text(url).split())[:500]
 
 
 def _excerpt(paper: Paper) -> str:
     title = paper.title if isinstance(paper.title, str) else ""
-    return CONTROL.sub(" ", printable(title))[:200]
+    return clean_text(title)[:200]
