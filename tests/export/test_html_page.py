@@ -84,6 +84,7 @@ def hostile(tmp_path_factory):
 
 def test_example_page_loads_offline_without_errors(page, example_page, artifacts):
     page.open(example_page)
+    page.tab.click("#tab-graph")
     assert page.errors == []
     assert page.requests and all(url.startswith("file://") for url in page.requests), page.requests
     assert page.js("document.querySelectorAll('script[src], link[href], img[src]').length") == 0
@@ -110,15 +111,18 @@ def test_drawn_nodes_and_edges_are_the_graphs(page, example_build, example_page)
 def test_search_focuses_the_node_and_shows_its_papers(page, example_build, example_page, artifacts):
     segnet = node_named(example_build.graph, "SegNet", "Method")
     page.open(example_page)
+    page.tab.click("#tab-graph")
     page.tab.fill("#search", "segnet")
     assert page.js("document.querySelector('#matches button').textContent") == "SegNet"
     page.tab.press("#search", "Enter")
     assert page.js("window.kgFocused") == segnet
     assert page.js("kg.network.getSelectedNodes()") == [segnet]
-    # the view moves onto the node
-    page.tab.wait_for_function("""id => { const v = kg.network.getViewPosition(),
-        p = kg.network.getPosition(id); return Math.hypot(v.x - p.x, v.y - p.y) < 5; }""",
-                            arg=segnet)
+    # the view moves so that the node and its whole neighbourhood are in sight
+    around = [segnet, *nx.all_neighbors(example_build.graph, segnet)]
+    page.tab.wait_for_function("""ids => { const box = kg.network.canvas.frame.getBoundingClientRect();
+        return ids.every(id => { const p = kg.network.canvasToDOM(kg.network.getPosition(id));
+            return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height; }); }""",
+                            arg=around)
     page.tab.screenshot(path=str(artifacts / "graph-search-segnet.png"))
     details = page.js("document.getElementById('details').innerText")
     assert details.splitlines()[0] == "SegNet"
@@ -143,6 +147,7 @@ def test_click_highlights_the_neighbourhood(page, example_build, example_page):
     graph = example_build.graph
     segnet = node_named(graph, "SegNet", "Method")
     page.open(example_page)
+    page.tab.click("#tab-graph")
     box = page.tab.locator("#graph canvas").bounding_box()
     point = page.js("id => kg.network.canvasToDOM(kg.network.getPosition(id))", segnet)
     page.tab.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
@@ -157,6 +162,7 @@ def test_click_highlights_the_neighbourhood(page, example_build, example_page):
 
 def test_physics_stops_by_itself_and_the_button_toggles_it(page, example_page):
     page.open(example_page)
+    page.tab.click("#tab-graph")
     assert page.js("kg.network.physics.physicsEnabled") is False
     page.tab.click("#physics")
     assert page.js("kg.network.physics.physicsEnabled") is True
@@ -169,6 +175,7 @@ def test_hostile_text_stays_text(page, hostile):
     result, path, drawn = hostile
     paper = node_named(result.graph, HOSTILE_TITLE, "Paper")
     page.open(path)
+    page.tab.click("#tab-graph")
     assert page.js("document.title") == '<script>window.__xss=4</script> "title" & more'
     page.tab.fill("#search", "<img src=x")
     page.tab.press("#search", "Enter")

@@ -1,0 +1,72 @@
+"""The page's Overview, Leaderboards and Trends data, gathered from the build's walk: the same
+figures as `kg leaderboard` and `kg trends` read from the store."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kg.export.html import page_data
+from kg.export.page_views import result_label, view_facts
+from kg.views.leaderboard import leaderboard
+from kg.views.trends import papers_per_period, trends
+
+
+def plain(*values):
+    return tuple(None if not isinstance(v, str) and pd.isna(v) else v for v in values)
+
+
+def test_result_label_names_metric_value_method_and_dataset():
+    assert result_label("accuracy", "53.99%", "ZCore", "ImageNet") == "accuracy 53.99% (ZCore, ImageNet)"
+    assert result_label(None, "10%", None, "ImageNet") == "10% (ImageNet)"
+    assert result_label("BLEU", "41.0", None, None) == "BLEU 41.0"
+    assert result_label(None, None, None, None) == "result"
+
+
+def test_leaderboards_match_kg_leaderboard(example_build):
+    facts = view_facts(example_build.walk())
+    boards = {board["name"]: board for board in facts["leaderboards"]["Dataset"]}
+    cli = leaderboard(example_build.out)
+    assert set(boards) == set(cli["dataset"])
+    for name, board in boards.items():
+        expected = cli[cli["dataset"] == name]
+        assert [plain(r["metric"], r["rank"], r["value"], r["method"], r["sentence"])
+                for r in board["rows"]] == [plain(r.metric, r.rank, r.value, r.method, r.sentence)
+                                            for r in expected.itertuples()]
+    zcore = boards["ImageNet"]["rows"][0]
+    assert (zcore["value"], zcore["method"], zcore["direction"], zcore["period"]) == (
+        "53.99%", "ZCore", "higher", "2024")
+    assert "downstream validation accuracy of 53.99%" in zcore["sentence"]
+    assert facts["leaderboards"]["without_dataset"] == cli.attrs["results_without_dataset"]
+
+
+def test_task_leaderboards_match_kg_leaderboard(example_build):
+    facts = view_facts(example_build.walk())
+    assert facts["leaderboards"]["Task"]
+    for board in facts["leaderboards"]["Task"]:
+        expected = leaderboard(example_build.out, task=board["name"])
+        assert sorted(r["result_id"] for r in board["rows"]) == sorted(expected["result_id"])
+
+
+def test_periods_and_rankings_match_kg_trends(example_build):
+    facts = view_facts(example_build.walk())
+    periods = papers_per_period(example_build.out)
+    assert facts["by"] == "year" and facts["periods"] == list(periods["period"])
+    assert facts["periods"][0] == "2014" and facts["periods"][-1] == "2025"
+    assert facts["papers_per_period"] == list(periods["papers"])
+    assert facts["papers"] == 44 == sum(facts["papers_per_period"])
+    for entity_type in ("Method", "Dataset", "Task", "Metric"):
+        ranking = trends(example_build.out, entity_type, top=10).ranking
+        rows = facts["trends"][entity_type]["rows"]
+        assert [(r["name"], r["papers"], r["trend"]) for r in rows[:10]] == [
+            (r.name, r.papers, r.trend) for r in ranking.head(10).itertuples()]
+        for row in rows:
+            assert sum(row["series"]) + row["undated"] == row["papers"]
+
+
+def test_result_nodes_are_named_by_metric_value_method_and_dataset(example_build):
+    data = page_data(example_build.graph)
+    names = {n["name"] for n in data["nodes"] if n["type"] == "Result"}
+    assert "downstream validation accuracy 53.99% (ZCore, ImageNet)" in names
+    assert len(data["labelled"]) == 30
+    papers = [n for n in data["nodes"] if n["type"] == "Paper"]
+    assert all(n["period"] == n["details"]["date"][:4] for n in papers)
