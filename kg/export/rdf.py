@@ -315,6 +315,9 @@ def _node_statements(node_id, data, out, terms: _Terms, g) -> list[tuple]:
     for link in data.get("links") or ():
         if iri := safe_iri(link):
             found.append((subject, terms[KG + "link"], f"<{iri}>", g))
+    for same in data.get("same_as") or ():  # arXiv, DOI, Linked Papers With Code
+        if iri := safe_iri(same):
+            found.append((subject, terms[SKOS + "exactMatch"], f"<{iri}>", g))
     for target, key, _ in out:
         found.append((subject, terms[relation_predicate(key)], node_term(target), g))
     return found
@@ -544,7 +547,7 @@ def jsonld_context(base: str = DEFAULT_BASE) -> dict:
     context["label"] = {"@id": "rdfs:label"}
     context["prefLabel"] = {"@id": "skos:prefLabel"}
     context["altLabel"] = {"@id": "skos:altLabel"}
-    for predicate in (SCHEMA + "url", SCHEMA + "codeRepository", KG + "link"):
+    for predicate in (SCHEMA + "url", SCHEMA + "codeRepository", KG + "link", SKOS + "exactMatch"):
         context[_short(predicate)] = {"@id": _compact(predicate), "@type": "@id"}
     for name, iri, kind in PROVENANCE_TERMS:
         context[name] = ({"@id": _compact(iri), "@type": kind} if kind and kind != "class"

@@ -13,6 +13,7 @@ import networkx as nx
 from kg.graph.model import RESULT_RELATION, paper_relation
 from kg.link.aliases import UserAliases
 from kg.link.canonical import CanonicalIndex, slug
+from kg.link.identifiers import catalogue_iri, paper_iris
 from kg.link.names import name_key
 
 PAPER_FIELDS = ("title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id", "doi",
@@ -50,10 +51,16 @@ def build_graph(extractions: Iterable[dict], index: CanonicalIndex | None = None
         graph.add_node(entity.id, type=entity.label, name=entity.name, aliases=entity.aliases,
                        catalogue_id=entity.catalogue_id, papers=entity.papers,
                        mentions=entity.mentions, confidence=entity.confidence,
-                       generic=entity.generic)
+                       generic=entity.generic, same_as=entity_same_as(entity))
     for record in extractions:
         add_paper(graph, record, index)
     return graph
+
+
+def entity_same_as(entity) -> list[str]:
+    """The entity's Linked Papers With Code IRI, if its catalogue entry has one."""
+    iri = catalogue_iri(entity.catalogue_id)
+    return [iri] if iri else []
 
 
 def mention_provenance(record: dict, mention: dict) -> dict:
@@ -99,7 +106,8 @@ def paper_part(record: dict, index: CanonicalIndex) -> tuple[list[tuple[str, dic
     nodes.append((paper, {"type": "Paper", "name": record["title"],
                           **{k: record.get(k) for k in PAPER_FIELDS},
                           "source_file": source.get("file"), "source_line": source.get("line"),
-                          "links": [link["url"] for link in record["links"] if link["kind"] != "code"]}))
+                          "links": [link["url"] for link in record["links"] if link["kind"] != "code"],
+                          "same_as": paper_iris(record.get("arxiv_id"), record.get("doi"))}))
     extractor = record.get("extractor") or {}
     mentions = _first_mentions(record)
 

@@ -18,6 +18,7 @@ import networkx as nx
 
 from kg.graph.build import (
     author_node_id,
+    entity_same_as,
     paper_node_id,
     paper_part,
     repository_name,
@@ -168,7 +169,7 @@ def entity_data(entity) -> dict:
     return {"type": entity.label, "name": entity.name, "aliases": entity.aliases,
             "catalogue_id": entity.catalogue_id, "papers": entity.papers,
             "mentions": entity.mentions, "confidence": entity.confidence,
-            "generic": entity.generic}
+            "generic": entity.generic, "same_as": entity_same_as(entity)}
 
 
 def walk_graph(walk: Walk) -> nx.MultiDiGraph:
