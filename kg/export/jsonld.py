@@ -1,7 +1,8 @@
-"""Compact JSON-LD written as a stream: one node object per subject, with the context of
-`kg.export.rdf.jsonld_context`, so a graph of any size is written without holding it (a
-JSON-LD library's compaction reads the whole graph first). Each value is written in the
-shortest form that the context expands back to the same statement."""
+"""Compact JSON-LD written as a stream: one node object per subject, with the context it is
+given (`kg.export.rdf` passes its `jsonld_context`, and this module imports nothing of it), so a
+graph of any size is written without holding it (a JSON-LD library's compaction reads the whole
+graph first). Each value is written in the shortest form that the context expands back to the
+same statement."""
 
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from typing import BinaryIO
 import msgspec
 import pyoxigraph as ox
 
-from kg.export.rdf import RDF, XSD, jsonld_context
-
-RDF_TYPE = RDF + "type"
-XSD_STRING = XSD + "string"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class JsonldCompactor:
@@ -104,10 +103,9 @@ class JsonldCompactor:
         return found
 
 
-def write_jsonld(triples: Iterable[ox.Triple], output: BinaryIO, base: str) -> None:
+def write_jsonld(triples: Iterable[ox.Triple], output: BinaryIO, context: dict) -> None:
     """Write the triples as one JSON-LD document (`@context`, then `@graph` with a node object
     for each run of statements about one subject), node object by node object."""
-    context = jsonld_context(base)
     compactor = JsonldCompactor(context)
     output.write(b'{\n "@context": ' + _dumps(context, 1) + b',\n "@graph": [')
     subject, statements, first = None, [], True

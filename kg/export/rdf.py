@@ -30,6 +30,7 @@ from urllib.parse import quote
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.export.jsonld import write_jsonld
 from kg.graph.stream import Walk, graph_walk
 from kg.io import atomic_path
 
@@ -594,9 +595,7 @@ def serialize_rdf(graph: nx.MultiDiGraph | Walk, output: BinaryIO, fmt: str = "t
 
     statements = graph_quads(graph, base) if fmt in QUAD_FORMATS else graph_triples(graph, base)
     if fmt == "jsonld":
-        from kg.export.jsonld import write_jsonld
-
-        write_jsonld(counted(statements), output, base)
+        write_jsonld(counted(statements), output, jsonld_context(base))
         return count
     prefixes = {**PREFIXES, "res": base}
     if fmt == "xml":  # XML parsers read a raw carriage return as a newline: write it as &#13;
