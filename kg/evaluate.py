@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.link.names import name_key
+from kg.names import name_key
 from kg.records import Paper
 
 LABELS = ("Method", "Dataset", "Metric", "Task")
@@ -265,7 +265,7 @@ _LETTER_DIGIT = re.compile(r"(?<=[a-z])[- ](?=\d)")
 def match_key(name: str) -> str:
     """The form two names are compared in: case, dashes, quotes, brackets and a final plural
     folded (`CIFAR-10` = `CIFAR10`, `U-Nets` = `U-Net`, `WMT'14` = `WMT14`). Kept here, apart from
-    kg.link.names, so that the yardstick does not move when the extractor's own keys change."""
+    kg.names, so that the yardstick does not move when the extractor's own keys change."""
     text = unicodedata.normalize("NFKC", name).casefold().translate(_DASHES)
     text = _LETTER_DIGIT.sub("", _DROP.sub("", text))
     words = text.replace("-", " ").replace("_", " ").split()

@@ -39,7 +39,7 @@ def read_abstracts(paths: list[Path], limit: int | None) -> list[dict]:
 
 def duplicate_rate(entities: list[tuple[str, str, list[str]]]) -> tuple[float, list]:
     """entities: (id, name, aliases). Share whose name key is another entity's alias key."""
-    from kg.link.names import name_key
+    from kg.names import name_key
 
     owners: dict[str, set[str]] = defaultdict(set)
     for entity_id, name, aliases in entities:

@@ -60,7 +60,7 @@ def is_dev(paper_id: str) -> bool:
 # names ------------------------------------------------------------------------------------
 
 def words(name: str) -> list[str]:
-    from kg.link.names import singular
+    from kg.names import singular
 
     text = re.sub(r"[_\-/]+", " ", name).lower()
     text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)

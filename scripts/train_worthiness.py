@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.extract.worthiness import (  # noqa: E402
     GENERIC_HEAD_WORDS, MODEL_PATH, WORD, features, phrase_key)
-from kg.link.names import fold, initials, looks_like_a_name, name_key, singular  # noqa: E402
+from kg.names import fold, initials, looks_like_a_name, name_key, singular  # noqa: E402
 
 STOP = set("a an the of for and or in on to with by via from at as is are be we our this that "
            "these those it its their which than then into over under using based can".split())

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.names import find_long_form
+
 if not Doc.has_extension("abbreviations"):
     Doc.set_extension("abbreviations", default=[])
 
@@ -34,29 +36,6 @@ def is_short_form(text: str) -> bool:
         and text[0].isalnum()
         and any(c.isupper() for c in text)
     )
-
-
-def find_long_form(short: str, candidate: str) -> int | None:
-    """Return the start index in `candidate` of the long form that `short` abbreviates,
-    scanning both right to left (Schwartz & Hearst's `findBestLongForm`), or None."""
-    s_index = len(short) - 1
-    l_index = len(candidate) - 1
-    while s_index >= 0:
-        char = short[s_index].lower()
-        if not char.isalnum():
-            s_index -= 1
-            continue
-        while l_index >= 0 and (
-            candidate[l_index].lower() != char
-            or (s_index == 0 and l_index > 0 and candidate[l_index - 1].isalnum())
-        ):
-            l_index -= 1
-        if l_index < 0:
-            return None
-        l_index -= 1
-        s_index -= 1
-    start = candidate.rfind(" ", 0, l_index + 1) + 1
-    return start
 
 
 def digit_variants(short: str) -> list[str]:

@@ -22,7 +22,7 @@ from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
 from kg.extract.worthiness import Evidence, judge
-from kg.link.names import is_vague, name_key
+from kg.names import is_vague, name_key
 from kg.records import Paper
 
 

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from kg.link.names import is_vague
+from kg.names import is_vague
 
 UNIT_ALIASES = {"%": "%", "percent": "%", "times": "x", "x": "x", "×": "x", "fold": "x",
                 "-fold": "x", "pp": "pp", "points": "pp", "ms": "ms", "db": "dB"}

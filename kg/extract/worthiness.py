@@ -18,7 +18,7 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
    `abbreviation`: a coined short form the paper defines (`... (ZCore)`), or a long form the
    paper abbreviates that real abstracts seldom use (`deep research (DR)`; `deep neural
    network (DNN)` is in thousands of abstracts and is left to the model);
-4. `vague`: `kg.link.names.is_vague` (`our approach`, `performance`, single letters);
+4. `vague`: `kg.names.is_vague` (`our approach`, `performance`, single letters);
    `established`: a Method phrase of two words or more annotated as a Method in the full text
    of three or more SciREX-train papers, head word not generic, no umbrella term (`gradient
    descent`, `max pooling`, `k-means clustering`); a name whose generic head words
@@ -49,7 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.extract.entity_types import is_device
-from kg.link.names import fold, is_vague, singular
+from kg.names import fold, is_vague, singular
 
 MODEL_PATH = Path(__file__).parent / "data" / "worthiness.json.gz"
 WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
@@ -241,7 +241,7 @@ def unnamed_contribution(name: str) -> bool:
 @lru_cache(maxsize=1)
 def catalogue_name_keys() -> frozenset[str]:
     from kg.extract.gazetteer import load_gazetteer
-    from kg.link.names import name_key
+    from kg.names import name_key
 
     return frozenset(name_key(name) for entry in load_gazetteer()
                      for name in [entry["name"], *entry.get("aliases", ())]) - {""}
@@ -251,7 +251,7 @@ def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[st
     """(the name without its generic head words, `catalogue` or `established`) when that is a
     catalogue name or an established technique (`Back-Propagation training algorithm` →
     `Back-Propagation`) and no umbrella term; else None."""
-    from kg.link.names import name_key
+    from kg.names import name_key
 
     words = name.split()
     while len(words) > 1 and phrase_key(words[-1]) in GENERIC_HEAD_WORDS:

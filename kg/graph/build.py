@@ -14,7 +14,7 @@ from kg.graph.model import RESULT_RELATION, paper_relation
 from kg.link.aliases import UserAliases
 from kg.link.canonical import CanonicalIndex, slug
 from kg.link.identifiers import catalogue_iri, paper_iris
-from kg.link.names import name_key
+from kg.names import name_key
 
 PAPER_FIELDS = ("title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id", "doi",
                 "categories")

@@ -7,7 +7,7 @@
     rename:                     # any name of an entity → its preferred name
       large language model: Large Language Model
 
-Names are matched by their name key (`kg.link.names.name_key`), so case, plural, hyphen and
+Names are matched by their name key (`kg.names.name_key`), so case, plural, hyphen and
 spacing variants of a name all match. Names follow the text rule of every input
 (`kg.characters.clean_text`): a YAML escape such as "\x07" cannot put a character that XML
 forbids into the outputs.
@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from kg.characters import clean_text
-from kg.link.names import name_key
+from kg.names import name_key
 
 SECTIONS = ("merge", "keep_apart", "rename")
 

@@ -1,6 +1,6 @@
 """Canonical entities across all papers of a build: one node per real-world thing.
 
-Surface forms are grouped by their name key (`kg.link.names.name_key`: case, plural, hyphen,
+Surface forms are grouped by their name key (`kg.names.name_key`: case, plural, hyphen,
 spacing and dash variants fold together). Keys are then joined by evidence, strongest first:
 
 1. the user's aliases file (`merge`),
@@ -32,10 +32,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.extract.abbreviations import find_long_form
 from kg.link.aliases import UserAliases
 from kg.link.catalogue import EMPTY, Catalogue
-from kg.link.names import (
+from kg.names import (
+    find_long_form,
     head_variant_core,
     initials,
     is_short_form,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract.gazetteer import GAZETTEER_PATH, load_gazetteer
-from kg.link.names import name_key
+from kg.names import name_key
 
 
 @dataclass(frozen=True)

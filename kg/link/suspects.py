@@ -18,7 +18,7 @@ from kg.link.canonical import (
     CanonicalIndex,
     numbers,
 )
-from kg.link.names import initials, is_short_form
+from kg.names import initials, is_short_form
 
 SIMILARITY = 86  # rapidfuzz ratio (0–100) from which two unmerged names are listed
 KINDS = ("low-confidence merge", "ambiguous abbreviation", "refused merge",

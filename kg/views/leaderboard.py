@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kg.link.names import name_key
+from kg.names import name_key
 from kg.views.metrics import Direction, metric_direction
 from kg.views.store import ViewError, opened_store, stream_rows, table_columns
 

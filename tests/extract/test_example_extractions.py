@@ -6,7 +6,7 @@ import pytest
 
 from kg.extract.links import URL
 from kg.extract.pipeline import extract_papers
-from kg.link.names import is_vague
+from kg.names import is_vague
 from kg.records import Paper
 from tests.conftest import EXAMPLE, paper_titled
 

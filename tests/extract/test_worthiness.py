@@ -8,7 +8,7 @@ from kg.extract.entity_types import title_type, type_vote
 from kg.extract.paper import _catalogue_keys, promote_generic
 from kg.extract.roles import is_proposed
 from kg.extract.worthiness import Evidence, judge, load_model, phrase_key
-from kg.link.names import name_key
+from kg.names import name_key
 
 
 def evidence(label: str, source: str = "ner", **flags) -> Evidence:

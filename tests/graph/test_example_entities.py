@@ -3,7 +3,7 @@
 import pytest
 
 from kg.graph.model import ENTITY_TYPES
-from kg.link.names import name_key
+from kg.names import name_key
 
 
 def nodes_named(graph, *surfaces):

@@ -10,7 +10,7 @@ import json
 import networkx as nx
 import pytest
 
-from kg.link.names import name_key
+from kg.names import name_key
 from tests.conftest import EXAMPLE, paper_titled
 
 GENERIC = ("deep learning", "decoder", "CPU", "Australia", "field data")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.link.names import name_key
+from kg.names import name_key
 
 
 def entity(label: str, name: str, *aliases: str, role: str = "used", catalogue_id=None) -> dict:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.link.names import initials, is_vague, name_key
+from kg.names import initials, is_vague, name_key
 
 
 @pytest.mark.parametrize("variants", [
@@ -58,7 +58,7 @@ def test_vague_phrases():
     ("our models", None), ("BERT", None),
 ])
 def test_head_word_variant_cores(surface, core):
-    from kg.link.names import head_variant_core
+    from kg.names import head_variant_core
 
     assert head_variant_core(surface) == core
 
@@ -69,6 +69,6 @@ def test_head_word_variant_cores(surface, core):
     ("imagenet", "imagenet"[::-1], None),
 ])
 def test_misspelling_distance(a, b, distance):
-    from kg.link.names import misspelling_distance
+    from kg.names import misspelling_distance
 
     assert misspelling_distance(a, b) == distance
