@@ -9,6 +9,8 @@ server, and with neither, Neo4j when NEO4J_URI is set, else the Ladybug store
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ import pandas as pd
 from kg.graph.model import NODE_TYPES, RELATIONS
 from kg.graph.stream import Walk, graph_walk
 from kg.io import RowSpills, atomic_path, release_free_memory
+from kg.query.cypher_dialect import to_ladybug
 from kg.query.cypher_guard import check_cypher
 from kg.query.sparql import QueryError
 
@@ -27,24 +30,28 @@ STORE_NAME = "store.lbdb"
 COLUMN_TYPES = {"upvotes": "INT64", "authors_count": "INT64", "source_line": "INT64",
                 "papers": "INT64", "mentions": "INT64", "number": "DOUBLE",
                 "confidence": "DOUBLE", "generic": "BOOLEAN",
-                "aliases": "STRING[]", "links": "STRING[]"}
+                "aliases": "STRING[]", "links": "STRING[]", "same_as": "STRING[]",
+                "categories": "STRING[]"}
 NODE_COLUMNS = {
     "Paper": ["name", "title", "abstract", "date", "upvotes", "authors_count", "url", "arxiv_id",
-              "doi", "source_file", "source_line", "links"],
+              "doi", "source_file", "source_line", "links", "categories", "same_as"],
     "Repository": ["name", "url", "kind"],
     "Result": ["name", "value", "number", "unit", "condition"],
     "Author": ["name"],
 }
-ENTITY_COLUMNS = ["name", "aliases", "catalogue_id", "papers", "mentions", "confidence", "generic"]
+ENTITY_COLUMNS = ["name", "aliases", "catalogue_id", "papers", "mentions", "confidence", "generic",
+                  "same_as"]
 # Relationships are stored from their source only: a COPY into a table stored both ways
 # rewrites the target side's lists for every chunk (each method's papers), so a large load
 # grew in time and memory with the table (at 400k papers the USES chunks took 2.3 → 10.1 s and
 # the peak rose to 2.0 GiB); stored forwards, every chunk costs the same. Hops against the
 # arrow are still answered, by a scan of the relationship table (23 ms for a method's 5,155
 # papers at 100k, against 2 ms).
-REL_STORAGE = "fwd"
+REL_STORAGE = "both"
 EDGE_COLUMNS = {"role": "STRING", "field": "STRING", "start": "INT64", "end": "INT64",
-                "text": "STRING", "sentence": "STRING", "score": "DOUBLE",
+                "text": "STRING", "sentence": "STRING", "sentence_start": "INT64",
+                "sentence_end": "INT64", "confidence": "DOUBLE", "score": "DOUBLE",
+                "source": "STRING", "mentions": "INT64", "official": "BOOLEAN",
                 "extractor": "STRING", "extractor_version": "STRING"}
 
 
@@ -160,13 +167,15 @@ class LadybugSink:
 
 def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
     """An object-typed frame of rows of values in `columns` (Ladybug reads Python ints,
-    floats, strings, lists and None), built column by column."""
+    floats, strings, lists and None), built column by column. Nothing ("" or an empty list)
+    is stored as null, as Neo4j stores it (no property), so both answer `IS NULL` alike."""
     data = {}
     for i, column in enumerate(columns):
         kind = COLUMN_TYPES.get(column) or EDGE_COLUMNS.get(column)
         values = [row[i] for row in rows]
         if kind == "STRING[]":
-            values = [list(value or []) for value in values]
+            values = [[str(v) for v in value if v is not None and v != ""] or None
+                      if value else None for value in values]
         elif kind == "INT64":
             values = [None if value is None else int(value) for value in values]
         elif kind == "DOUBLE":
@@ -174,41 +183,68 @@ def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:
         elif kind == "BOOLEAN":
             values = [None if value is None else bool(value) for value in values]
         else:
-            values = [value if value is None or type(value) is str else str(value)
-                      for value in values]
+            values = [None if value is None or value == "" else
+                      value if type(value) is str else str(value) for value in values]
         data[column] = values
     return pd.DataFrame(data, columns=columns, dtype=object)
 
 
 def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
     """Run a read-only Cypher query on the embedded store (opened read-only; file access,
-    writes and other calls refused first, `kg.query.cypher_guard`); returns (column names,
-    rows)."""
+    writes and other calls refused first, `kg.query.cypher_guard`), translated from Neo4j's
+    dialect (`kg.query.cypher_dialect`); returns (column names, rows) as Neo4j would give them."""
     import ladybug
 
     check_cypher(query, "ladybug")
+    translation = to_ladybug(query)
     path = Path(out) / STORE_NAME
     if not path.exists():
         raise QueryError(f"no Cypher store at {path}: run `kg build ... -o {out}` first")
     database = ladybug.Database(str(path), read_only=True)
     connection = ladybug.Connection(database)
     try:
-        result = connection.execute(query)
+        if not translation.optimizer:
+            connection.execute("CALL enable_plan_optimizer=false")
+        try:
+            result = connection.execute(translation.query)
+        except RuntimeError as error:
+            if "LIST_REVERSE did not receive" not in str(error):
+                raise
+            result = connection.execute(to_ladybug(query, string_reverse=True).query)
         columns = result.get_column_names()
+        shown = [i for i, column in enumerate(columns) if not column.startswith("_kg_")]
         rows = []
         while result.has_next():
-            rows.append([_plain(v) for v in result.get_next()])
+            row = result.get_next()
+            rows.append([_plain(row[i]) for i in shown])
     except RuntimeError as error:
         raise QueryError(f"Cypher error: {' '.join(str(error).split())}") from None
     finally:
         connection.close()
         database.close()
-    return columns, rows
+    return [columns[i] for i in shown], rows
 
 
 def _plain(value):
+    """A Ladybug value as Neo4j's driver gives it (`_neo4j_plain`): a node or relationship as
+    its property map (no nulls), a path as its nodes and relationships (each with its `type`),
+    a variable-length relationship as its list of relationships, dates as ISO text, an
+    integral DECIMAL (`sum`) as an int."""
     if isinstance(value, dict):
-        return {k: v for k, v in value.items() if not k.startswith("_")}
+        if "_NODES" in value and "_RELS" in value:
+            relationships = [{"type": r.get("_LABEL"), **_plain(r)} for r in value["_RELS"]]
+            if len(value["_NODES"]) != len(value["_RELS"]) + 1:  # a relationship variable
+                return [_plain(r) for r in value["_RELS"]]
+            return {"nodes": [_plain(n) for n in value["_NODES"]], "relationships": relationships}
+        entity = "_LABEL" in value or "_ID" in value
+        return {k: _plain(v) for k, v in value.items()
+                if not k.startswith("_") and not (entity and v is None)}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
     return value
 
 
@@ -254,7 +290,8 @@ def _neo4j_plain(value):
     if isinstance(value, (Node, Relationship)):
         return dict(value.items())
     if isinstance(value, GraphPath):
-        return [dict(n.items()) for n in value.nodes]
+        return {"nodes": [dict(n.items()) for n in value.nodes],
+                "relationships": [{"type": r.type, **r} for r in value.relationships]}
     if isinstance(value, list):
         return [_neo4j_plain(v) for v in value]
     if isinstance(value, dict):
