@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 import time
 from collections import Counter
@@ -20,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
-from types import SimpleNamespace
 
 import networkx as nx
 
@@ -38,8 +36,9 @@ from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
 from kg.query.cypher import cypher_rows
 from kg.query.sparql import sparql_rows
-from kg.records import Paper, Reject, identity_keys
+from kg.records import Paper, Reject
 from kg.sources import check_inputs, read_inputs, read_records
+from kg.sources.dedup import deduplicate
 
 
 # formats `build(exports=...)` writes in the build's own walk, and where (`kg export`'s defaults)
@@ -65,51 +64,6 @@ class Summary:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def years_apart(paper, other) -> bool:
-    """Same title but publication years more than a year apart: two papers (a preprint and its
-    publication a year later are still one)."""
-    years = [re.match(r"\d{4}", getattr(p, "date", None) or "") for p in (paper, other)]
-    return all(years) and abs(int(years[0].group(0)) - int(years[1].group(0))) > 1
-
-
-def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> Iterable[Paper | Reject]:
-    """Drop repeated papers (same id, arXiv id, DOI, or normalised title and year), turning each repeat
-    into a Reject that names the first occurrence. `known`: extraction records already in the
-    build."""
-    first_seen: dict = {}
-    for record in known:
-        source = record.get("source") or {}
-        earlier = SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"),
-                                  date=record.get("date"), known=True)
-        for key in identity_keys(record["title"], record["id"], record.get("arxiv_id"),
-                                 record.get("doi")):
-            first_seen.setdefault(key, earlier)
-    for item in items:
-        if isinstance(item, Reject):
-            yield item
-            continue
-        keys = identity_keys(item.title, item.id, item.arxiv_id, item.doi)
-        original = next((first_seen[k] for k in keys if k in first_seen
-                         and not (k.startswith("title:") and years_apart(item, first_seen[k]))),
-                        None)
-        if original is not None and getattr(original, "known", False) and (
-                original.source, original.line) == (item.source, item.line):
-            continue  # this very record is in the build already (an input given again)
-        if original is not None:
-            for key in keys:  # a third copy known only by this one's DOI is a repeat too
-                first_seen.setdefault(key, original)
-            yield Reject(item.source, item.line,
-                         f"duplicate of paper {original.id} ({original.source}:{original.line})",
-                         item.title[:200])
-            continue
-        if item.id in first_seen:  # the same title years apart: keep both, ids apart
-            item.id = f"{item.id}-{(item.date or '')[:4]}"
-            keys = [item.id, *keys[1:]]
-        for key in keys:
-            first_seen[key] = item
-        yield item
 
 
 def ensure_writable(out: Path) -> None:

@@ -33,7 +33,7 @@ def test_one_paper_for_three_sources(build):
 
 
 def test_third_copy_known_only_by_doi_is_a_duplicate():
-    from kg.api import deduplicate
+    from kg.sources.dedup import deduplicate
     from kg.records import Paper
 
     first = Paper(title="A Title", abstract="x", arxiv_id="2401.00001")
