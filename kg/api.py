@@ -39,6 +39,7 @@ from kg.query.sparql import sparql_rows
 from kg.records import Paper, Reject
 from kg.sources import check_inputs, read_inputs, read_records
 from kg.sources.dedup import deduplicate
+from kg.views.previous import PREVIOUS_BUILD, record_previous_build
 
 
 # formats `build(exports=...)` writes in the build's own walk, and where (`kg export`'s defaults)
@@ -163,6 +164,15 @@ class Build:
 
         return trends(self.out, entity_type, top=top, by=by, min_papers=min_papers)
 
+    def report(self, output: str | os.PathLike | None = None, fmt: str = "html", top: int = 10,
+               rows: int = 10) -> Path:
+        """Write the report on this build (`kg.views.report`): one self-contained HTML page
+        (`fmt="html"`) or Markdown (`"md"`), by default `report.html` or `report.md` in the
+        current folder. Returns its path."""
+        from kg.views.report import write_report
+
+        return write_report(self.out, output or f"report.{fmt}", fmt, top=top, rows=rows)
+
     def to_rdflib(self):
         return to_rdflib(self.out)
 
@@ -241,11 +251,13 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
         user_aliases = load_aliases(aliases) if aliases else (
             stored_aliases(out) if update else None)
         files = BUILD_FILES + (["aliases.yaml"] if user_aliases else []) + [
-            BUILD_EXPORTS[fmt] for fmt in exports]
+            BUILD_EXPORTS[fmt] for fmt in exports] + ([PREVIOUS_BUILD] if update else [])
         owned = check_output(out, files, force)
         check_inputs_outside(inputs if records is None else (), out, owned | set(files))
         ensure_writable(out)
         with Staging(out) as staging:
+            if update:  # what the build held before, for `kg report`'s new entities
+                record_previous_build(out, staging.path / PREVIOUS_BUILD)
             result = _build_into(staging.path, out, inputs, records, previous, rejects,
                                  user_aliases, files, started, processes=processes,
                                  base_iri=base_iri, on_paper=on_paper, update=update,

@@ -640,6 +640,42 @@ def trends(
         console.print(f"→ {output}", soft_wrap=True, markup=False)
 
 
+REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+@app.command()
+def report(
+    out: OutDir,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="File to write (default report.html or report.md).")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="html (one self-contained page) or md (default: from -o, else "
+                         "html).")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Entities per ranking.")] = 10,
+    rows: Annotated[int, typer.Option("--rows", min=1, help="Results per leaderboard.")] = 10,
+) -> None:
+    """What the build holds, the entities its last --update added, rankings by papers,
+    leaderboards and trend charts, in one file to mail or put on a web page (no script, no
+    external resource)."""
+    from kg.views.report import REPORT_FORMATS, write_report
+    from kg.views.store import ViewError
+
+    fmt = fmt or (REPORT_SUFFIXES.get(output.suffix.lower(), "html") if output else "html")
+    if fmt not in REPORT_FORMATS:
+        raise Failure(f"unknown --format {fmt!r}: use {', '.join(REPORT_FORMATS)}")
+    output = output or Path(f"report.{fmt}")
+    if output.is_dir():
+        raise Failure(f"cannot write {output}: it is a folder")
+    _check_build(out)
+    try:
+        write_report(out, output, fmt, top=top, rows=rows)
+    except ViewError as error:
+        raise Failure(str(error)) from None
+    except OSError as error:
+        raise Failure(f"cannot write {output}: {error.strerror or error}") from None
+    console.print(f"→ {output}", soft_wrap=True, markup=False)
+
+
 def _percent(value) -> str:
     from kg.views.text import missing
 
