@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import signal
@@ -190,40 +188,50 @@ def _query_text(query: str | None, file: Path | None) -> str:
 
 
 def print_rows(columns: list[str], rows: list[list], fmt: str) -> None:
+    """Query rows in a --format (the value conventions of `kg.query.formats`)."""
+    from rich.text import Text
+
+    from kg.query.formats import cell_text, delimited_rows, json_rows
+
     if fmt == "json":
-        print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, indent=1))
+        print(json_rows(columns, rows))
     elif fmt in ("csv", "tsv"):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(delimited_rows(columns, rows, "," if fmt == "csv" else "\t"))
     elif fmt == "table":
         table = Table(*columns)
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(Text(cell_text(v)) for v in row))  # values as text, not markup
         Console().print(table)
         console.print(f"{len(rows)} row(s)")
     else:
         raise Failure(f"unknown --format {fmt!r}: use table, csv, tsv or json")
 
 
+SPARQL_FORMATS = ("table", "csv", "tsv", "json", "ttl", "nt")
+
+
 @app.command()
 def sparql(out: OutDir, query: QueryText = None, file: QueryFile = None,
-           fmt: OutputFormat = "table",
+           fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json (W3C "
+                                            "SPARQL 1.1 results formats); ttl or nt for "
+                                            "CONSTRUCT and DESCRIBE.")] = "table",
            allow_service: Annotated[bool, typer.Option(
                "--allow-service", help="Allow SERVICE clauses, which query other SPARQL "
                "endpoints over the network (refused by default).")] = False) -> None:
     """Run a SPARQL query on the build's embedded store (prefixes kg, schema, dcterms, skos,
-    rdfs, xsd, mls, oa, prov are predeclared). --format json writes W3C SPARQL results JSON.
-    A query with a SERVICE clause is refused unless --allow-service."""
-    from kg.query.sparql import sparql_results_json, sparql_rows
+    rdfs, xsd, mls, oa, prov are predeclared). csv, tsv and json are the W3C SPARQL 1.1
+    results formats (tsv writes RDF terms in N-Triples syntax); CONSTRUCT and DESCRIBE write
+    Turtle (ttl) or N-Triples (nt). A query with a SERVICE clause is refused unless
+    --allow-service."""
+    from kg.query.sparql import sparql_rows, write_sparql_results
 
+    if fmt not in SPARQL_FORMATS:
+        raise Failure(f"unknown --format {fmt!r}: use {', '.join(SPARQL_FORMATS)}")
     text = _query_text(query, file)
-    if fmt == "json" and (document := sparql_results_json(out, text, allow_service)) is not None:
-        print(document)
+    if write_sparql_results(out, text, fmt, sys.stdout.buffer, allow_service):
+        sys.stdout.buffer.flush()
         return
-    print_rows(*sparql_rows(out, text, allow_service), fmt)
+    print_rows(*sparql_rows(out, text, allow_service, exact=True), fmt)
 
 
 @app.command()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
@@ -21,6 +23,7 @@ from kg.export.rdf import DEFAULT_BASE, PREFIXES, VOID, nquads_stream
 from kg.io import atomic_path
 
 STORE_NAME = "store.oxigraph"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
 class QueryError(Exception):
@@ -140,19 +143,21 @@ def _one_line(error: Exception, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def sparql_rows(out: str | Path, query: str,
-                allow_service: bool = False) -> tuple[list[str], list[list]]:
+def sparql_rows(out: str | Path, query: str, allow_service: bool = False,
+                exact: bool = False) -> tuple[list[str], list[list]]:
     """Run a query; returns (column names, rows of Python values): SELECT variables, `ask` for
-    ASK, subject/predicate/object for CONSTRUCT and DESCRIBE."""
+    ASK, subject/predicate/object for CONSTRUCT and DESCRIBE. xsd:decimal values are floats,
+    or with `exact` Decimals (`kg sparql` prints them as stored)."""
     result = run_query(out, query, allow_service)
+    python = _exact_python if exact else _python
     with query_failures():
         if isinstance(result, ox.QueryBoolean):
             return ["ask"], [[bool(result)]]
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
-            return columns, [[_python(solution[c]) for c in columns] for solution in result]
+            return columns, [[python(solution[c]) for c in columns] for solution in result]
         return ["subject", "predicate", "object"], [
-            [_python(t.subject), _python(t.predicate), _python(t.object)] for t in result]
+            [python(t.subject), python(t.predicate), python(t.object)] for t in result]
 
 
 def sparql_results_json(out: str | Path, query: str, allow_service: bool = False) -> str | None:
@@ -165,6 +170,61 @@ def sparql_results_json(out: str | Path, query: str, allow_service: bool = False
     return None
 
 
+RESULTS_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                   "tsv": ox.QueryResultsFormat.TSV}
+GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+
+
+def write_sparql_results(out: str | Path, query: str, fmt: str, output: BinaryIO,
+                         allow_service: bool = False) -> bool:
+    """Write a query's results to `output` in a standard format; False (nothing written) where
+    its kind has none in `fmt` (a table, or CONSTRUCT as JSON: rows then, `sparql_rows`).
+
+    SELECT and ASK: the W3C SPARQL 1.1 results formats, json, csv (values as plain text) and
+    tsv (RDF terms in N-Triples/Turtle syntax: `<iri>`, `"text"@en`, `"300"^^xsd:decimal`).
+    CONSTRUCT and DESCRIBE: ttl (Turtle, with kg's prefixes) or nt (N-Triples), or csv and tsv
+    rows of subject, predicate, object written as the SELECT formats write terms."""
+    if fmt not in RESULTS_FORMATS and fmt not in GRAPH_FORMATS:
+        return False
+    result = run_query(out, query, allow_service)
+    with query_failures():
+        if isinstance(result, ox.QueryTriples):
+            if fmt in GRAPH_FORMATS:
+                ox.serialize(result, output=output, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
+                return True
+            if fmt == "json":
+                return False
+            output.write(_triple_rows(result, fmt).encode("utf-8"))
+            return True
+        if fmt in GRAPH_FORMATS:
+            raise QueryError(f"--format {fmt} writes the graph of a CONSTRUCT or DESCRIBE "
+                             f"query; for SELECT and ASK use table, csv, tsv or json")
+        result.serialize(output=output, format=RESULTS_FORMATS[fmt])
+        return True
+
+
+def _triple_rows(triples, fmt: str) -> str:
+    """CONSTRUCT triples as SPARQL CSV or TSV rows of ?subject ?predicate ?object."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    if fmt == "tsv":
+        buffer.write("?subject\t?predicate\t?object\n")
+        for t in triples:
+            buffer.write(f"{t.subject}\t{t.predicate}\t{t.object}\n")
+        return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180, as SPARQL CSV
+    writer.writerow(["subject", "predicate", "object"])
+    for t in triples:
+        writer.writerow([_csv_term(t.subject), _csv_term(t.predicate), _csv_term(t.object)])
+    return buffer.getvalue()
+
+
+def _csv_term(term) -> str:
+    return str(term) if isinstance(term, ox.BlankNode) else term.value
+
+
 def stored_base_iri(out: str | Path) -> str | None:
     """The base IRI a build used (its `void:uriSpace`), or None."""
     try:
@@ -172,6 +232,15 @@ def stored_base_iri(out: str | Path) -> str | None:
     except QueryError:
         return None
     return rows[0][0] if rows else None
+
+
+def _exact_python(term):
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_DECIMAL:
+        try:
+            return Decimal(term.value)
+        except ArithmeticError:
+            return term.value
+    return _python(term)
 
 
 def _python(term):

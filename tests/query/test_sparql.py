@@ -113,7 +113,7 @@ def test_csv_tsv_and_ask(example_build):
     assert done.stdout.splitlines()[0] == "title,code"
     assert "https://github.com/voxel51/zcore" in done.stdout
     done = kg_sparql(example_build.out, "SELECT ?m WHERE { ?m skos:prefLabel \"SegNet\" }", "--format", "tsv")
-    assert done.stdout.splitlines() == ["m", "https://w3id.org/kg/resource/method/segnet"]
+    assert done.stdout.splitlines() == ["?m", "<https://w3id.org/kg/resource/method/segnet>"]
     assert sparql_rows(example_build.out, "ASK { ?r a mls:ModelEvaluation ; mls:hasValue ?v }") == (["ask"], [[True]])
 
 
