@@ -149,8 +149,11 @@ class ViewFacts:
                     paper.get("abstract", ""), data.get("value"), [metric, dataset, method]),
                 "task": None, "paper_id": paper_id, "result_id": result,
                 "direction_basis": direction.basis, "_dataset_id": targets.get("ON_DATASET")})
-        return pd.DataFrame(rows, columns=[*[c for c in LEADERBOARD_COLUMNS if c != "rank"],
-                                           "_dataset_id"])
+        frame = pd.DataFrame(rows, columns=[*[c for c in LEADERBOARD_COLUMNS if c != "rank"],
+                                            "_dataset_id"])
+        # a result without a number is ranked last (an all-empty column would be of objects)
+        frame["number"] = pd.to_numeric(frame["number"], errors="coerce")
+        return frame
 
     def leaderboards(self, by: str) -> dict:
         """The leaderboard of every dataset with results and of every task whose papers report

@@ -70,3 +70,21 @@ def test_result_nodes_are_named_by_metric_value_method_and_dataset(example_build
     assert len(data["labelled"]) == 30
     papers = [n for n in data["nodes"] if n["type"] == "Paper"]
     assert all(n["period"] == n["details"]["date"][:4] for n in papers)
+
+
+def test_results_without_a_number_are_ranked_last():
+    import networkx as nx
+
+    from kg.graph.stream import graph_walk
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("paper/1", type="Paper", title="P", date="2024-01-01", abstract="It scores high.")
+    graph.add_node("dataset/d", type="Dataset", name="D")
+    for i, number in enumerate((None, 3.0, None)):
+        graph.add_node(f"result/{i}", type="Result", name="high", value="high", number=number)
+        graph.add_edge("paper/1", f"result/{i}", key="REPORTS", type="REPORTS")
+        graph.add_edge(f"result/{i}", "dataset/d", key="ON_DATASET", type="ON_DATASET")
+    rows = view_facts(graph_walk(graph))["leaderboards"]["Dataset"][0]["rows"]
+    assert [r["result_id"] for r in rows][0] == "result/1"
+    only_words = nx.MultiDiGraph(graph.subgraph(["paper/1", "dataset/d", "result/0"]))
+    assert len(view_facts(graph_walk(only_words))["leaderboards"]["Dataset"][0]["rows"]) == 1
