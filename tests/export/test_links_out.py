@@ -89,3 +89,13 @@ def test_graphml_neo4j_files_and_page_carry_same_as(example_extractions, tmp_pat
 
     page = {n["id"]: n for n in page_data(graph)["nodes"]}
     assert {"label": "Linked Papers With Code", "url": IMAGENET, "text": IMAGENET} in page[imagenet]["links"]
+
+
+def test_the_embedded_cypher_store_answers_same_as(example_build):
+    from kg.query.cypher import cypher_rows
+
+    columns, rows = cypher_rows(example_build.out, "MATCH (d:Dataset {name: 'ImageNet'}) "
+                                                   "RETURN d.same_as AS same_as")
+    assert columns == ["same_as"] and rows == [[[IMAGENET]]]
+    columns, rows = cypher_rows(example_build.out, "MATCH (p:Paper) RETURN p.same_as LIMIT 1")
+    assert rows == [[None]]  # no arXiv id or DOI in the example listing: null, as in Neo4j
