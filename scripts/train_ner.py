@@ -435,6 +435,9 @@ def main() -> None:
     ap.add_argument("--tdmsci-folds", type=int, default=5)
     ap.add_argument("--tdmsci-heldout", type=int, default=None, metavar="FOLD",
                     help="cross-validation: hold out TDMSci sentences with sha1(id) %% folds == FOLD and score them")
+    ap.add_argument("--vectors", type=Path, default=None,
+                    help="static word vectors (a spaCy vectors folder from scripts/train_vectors.py) added to the "
+                         "tok2vec's input; they ship inside the model")
     args = ap.parse_args()
 
     global OTHER_TERMS
@@ -450,6 +453,9 @@ def main() -> None:
                  "system.seed": args.seed}
     if args.epochs is not None:
         overrides["training.max_epochs"] = args.epochs
+    if args.vectors is not None:
+        overrides["paths.vectors"] = str(args.vectors)
+        overrides["components.tok2vec.model.embed.include_static_vectors"] = True
     run_dir = args.build / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     t0 = time.time()
@@ -466,6 +472,8 @@ def main() -> None:
     cfg = nlp.config.copy()
     cfg["paths"]["train"] = None
     cfg["paths"]["dev"] = None
+    cfg["paths"]["vectors"] = None  # the vectors are in the model's vocab
+    cfg["initialize"]["vectors"] = None
     nlp.meta["name"] = "kg_ner"
     nlp.meta["version"] = MODEL_VERSION
     nlp.meta["description"] = ("Method/Dataset/Metric/Task NER for ML abstracts, trained on SciREX abstracts and full "
@@ -477,7 +485,8 @@ def main() -> None:
                                "tdmsci_methods": args.tdmsci_methods, "tdmsci_heldout": args.tdmsci_heldout,
                                "tdmsci_copies": args.tdmsci_copies,
                                "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "config": args.config.name,
-                               "epochs": args.epochs, "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
+                               "epochs": args.epochs, "vectors": args.vectors.name if args.vectors else None,
+                               "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,97 @@
+#!/usr/bin/env python
+"""Train static word vectors for the NER model on the unannotated corpus (no annotation read).
+
+    python scripts/train_vectors.py [--data ../shared/data] [--out build/vectors]
+
+Title + abstract of every record of `corpus/arxiv-ml.jsonl.gz` and `corpus/acl-anthology.jsonl.gz`
+(about 51k papers, about 9M tokens) are tokenised with kg's scientific tokenizer and lowercased;
+gensim word2vec (skip-gram, one worker, fixed seed and hash: reproducible) learns --dim dimensions;
+the --vocab most frequent words are written in word2vec text format and converted by
+`spacy init vectors --attr LOWER` into a spaCy pipeline folder `OUT/spacy` that
+`scripts/train_ner.py --vectors OUT/spacy` reads (the vector table then ships inside the model).
+Needs the [train] extra (gensim).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import gzip  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import zlib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
+
+CORPORA = ("arxiv-ml.jsonl.gz", "acl-anthology.jsonl.gz")
+
+
+def stable_hash(word: str) -> int:
+    """gensim seeds each word's initial vector with hashfxn(word + str(seed)); Python's own str
+    hash changes between runs, this one does not."""
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def corpus_texts(data: Path):
+    for name in CORPORA:
+        with gzip.open(data / "corpus" / name, "rt", encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    r = json.loads(line)
+                    text = " ".join(x for x in (r.get("title"), r.get("abstract")) if x)
+                    if text:
+                        yield text
+
+
+def tokenised(data: Path) -> list[list[str]]:
+    nlp = make_blank_nlp()
+    return [[t.lower_ for t in doc if not t.is_space] for doc in nlp.tokenizer.pipe(corpus_texts(data), batch_size=256)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=ROOT / "build" / "vectors")
+    ap.add_argument("--dim", type=int, default=100)
+    ap.add_argument("--vocab", type=int, default=20000, help="keep the vectors of this many most frequent words")
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--window", type=int, default=5)
+    ap.add_argument("--min-count", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+
+    from gensim.models import Word2Vec
+
+    t0 = time.time()
+    sents = tokenised(args.data)
+    print(f"[corpus] {len(sents)} texts, {sum(map(len, sents))} tokens ({time.time() - t0:.0f}s)", flush=True)
+    t0 = time.time()
+    w2v = Word2Vec(sents, vector_size=args.dim, window=args.window, min_count=args.min_count, sg=1,
+                   negative=5, epochs=args.epochs, workers=1, seed=args.seed, hashfxn=stable_hash)
+    print(f"[word2vec] {len(w2v.wv)} words ({time.time() - t0:.0f}s)", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    txt = args.out / "vectors.txt"
+    words = w2v.wv.index_to_key[: args.vocab]  # sorted by frequency, most frequent first
+    with open(txt, "w", encoding="utf-8") as f:
+        f.write(f"{len(words)} {args.dim}\n")
+        for w in words:
+            f.write(w + " " + " ".join(f"{x:.5f}" for x in w2v.wv[w]) + "\n")
+    subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "en", str(txt), str(args.out / "spacy"),
+                    "--attr", "LOWER", "--name", "kg_corpus_w2v"], check=True)
+    for w in ("bleu", "imagenet", "summarization"):
+        if w in w2v.wv:
+            print(w, [x for x, _ in w2v.wv.most_similar(w, topn=6)])
+    print(f"[out] {args.out / 'spacy'}")
+
+
+if __name__ == "__main__":
+    main()
