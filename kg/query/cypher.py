@@ -210,7 +210,12 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
         except RuntimeError as error:
             if "LIST_REVERSE did not receive" not in str(error):
                 raise
-            result = connection.execute(to_ladybug(query, string_reverse=True).query)
+            try:
+                result = connection.execute(to_ladybug(query, string_reverse=True).query)
+            except RuntimeError:
+                raise QueryError("reverse() of a list and of a text in one query cannot be "
+                                 "told apart on the embedded store: write list_reverse(xs) "
+                                 "for the list") from None
         columns = result.get_column_names()
         shown = [i for i, column in enumerate(columns) if not column.startswith("_kg_")]
         rows = []

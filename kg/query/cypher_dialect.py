@@ -11,7 +11,8 @@ at all. `to_ladybug` rewrites a query's tokens so that it gives Neo4j's answer, 
   variable-length ones the TRAIL semantics (the connection's setting is not applied to them);
 - `labels(n)`, `type(r)`, `n:Label` in an expression, `EXISTS { (p)-->() }`, `COUNT { ... }`,
   `shortestPath`, list comprehensions, `split`, `toString`, `toInteger`, `toFloat`, `head`,
-  `last`, `tail`, `datetime`, argument-less `date()`, `round(x)` become Ladybug's forms;
+  `last`, `tail`, `reverse`, `datetime`, argument-less `date()`, `round(x)`, `collect(DISTINCT)`
+  (first-seen order) and `sum` (0 over no rows) become Ladybug's forms;
 - `WITH ... ORDER BY ... LIMIT` followed by an aggregate loses its ORDER BY in Ladybug's plan
   optimizer (the aggregate gets the first rows scanned, not the top ones: an upstream bug), so
   a query that orders in a WITH runs with the optimizer off (`Translation.optimizer`), and a
@@ -307,8 +308,9 @@ def _functions(found: list[Tok], string_reverse: bool = False) -> list[Tok]:
         call = (tok.kind == "word" and i + 1 < len(found) and found[i + 1].text == "("
                 and not (i and found[i - 1].text == "."))
         name = tok.text.lower() if call else ""
-        if not name or name not in _REWRITES and name not in RENAMED or (
-                name == "reverse" and string_reverse):
+        if name == "reverse" and string_reverse:
+            name = "string_reverse"
+        if not name or name not in _REWRITES and name not in RENAMED:
             out.append(tok)
             i += 1
             continue
@@ -369,6 +371,8 @@ _REWRITES = {
                          "to_string({0}), '0+$', ''), '[.]$', '.0') WHEN 'BOOL' THEN "
                          "lower(to_string({0})) ELSE to_string({0}) END"),
     "reverse": lambda args: _words(f"list_reverse({_text(args[0])})"),
+    # the text form: `+ ''` keeps a list from being cast to its text silently
+    "string_reverse": lambda args: _words(f"reverse(({_text(args[0])}) + '')"),
     "tointeger": _rewrite("to_int64(CASE WHEN cast({0}, 'DOUBLE') >= 0 THEN floor(cast({0}, "
                           "'DOUBLE')) ELSE ceil(cast({0}, 'DOUBLE')) END)"),
     "head": _rewrite("list_extract({0}, 1)"),
@@ -379,6 +383,8 @@ _REWRITES = {
     "datetime": _no_argument("current_timestamp", "timestamp"),
     "localdatetime": _no_argument("current_timestamp", "timestamp"),
     "round": _round,
+    # Neo4j's sum of no rows (or of nulls only) is 0, Ladybug's null
+    "sum": _rewrite("coalesce(sum({0}), 0)"),
 }
 
 
@@ -579,8 +585,9 @@ def _distinct(relationships) -> list[str]:
                 continue
             if var_a and var_b:
                 raise CypherRefused("two variable-length relationships in one MATCH are not "
-                                    "kept apart on the embedded store: split them into two "
-                                    "MATCH clauses (or query Neo4j)")
+                                    "kept apart on the embedded store: write them in two "
+                                    "MATCH clauses (which may then share a relationship), or "
+                                    "query Neo4j")
             if var_a or var_b:
                 one, many = (b, a) if var_a else (a, b)
                 checks.append(f"none(_kg_x IN rels({many}) WHERE id(_kg_x) = id({one}))")
@@ -639,8 +646,8 @@ def _relationship_lists(found: list[Tok]) -> list[Tok]:
 def to_ladybug(query: str, string_reverse: bool = False) -> Translation:
     """The query in Ladybug's dialect, and whether it needs the plan optimizer off.
     `reverse(x)` becomes `list_reverse(x)` (Ladybug's `reverse` turns a list into the text of
-    its reversal), or with `string_reverse` stays `reverse`: the caller tries the list form
-    first and, when Ladybug says x is no list, the text form."""
+    its reversal), or with `string_reverse` `reverse((x) + '')`, which a list does not bind to:
+    the caller tries the list form first and, when Ladybug says x is no list, the text form."""
     found = tokenize(query)
     _refuse_unsupported(found)
     found = _relationship_patterns(found)
