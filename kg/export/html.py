@@ -37,6 +37,9 @@ from kg.io import atomic_path
 from kg.views.trends import period_of
 
 PHYSICS_LIMIT = 1500
+# above this many nodes the page draws plain squares while the view is dragged (measured: vis-
+# network's own drawing pans 5,000 nodes at 7 fps in headless Chromium; scripts/bench_html.py)
+SIMPLE_DRAG_ABOVE = 1500
 
 COLOURS = {"Paper": "#4e79a7", "Method": "#f28e2b", "Dataset": "#59a14f", "Metric": "#e15759",
            "Task": "#b07aa1", "Repository": "#76b7b2", "Result": "#edc948", "Author": "#9c755f"}
@@ -202,6 +205,7 @@ def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None,
     degree = Counter({n: graph.degree(n) for n in graph if graph.nodes[n].get("type") != "Paper"})
     return {
         "nodes": nodes, "edges": edges, "physics": physics, "notes": notes or [],
+        "simple_drag": graph.number_of_nodes() > SIMPLE_DRAG_ABOVE,
         "types": [{"type": t, "count": types[t], "colour": COLOURS.get(t, OTHER_COLOUR),
                    "shape": SHAPES.get(t, "dot")} for t in type_order],
         "relations": [{"type": r, "count": relations[r],
