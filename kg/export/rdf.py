@@ -142,7 +142,10 @@ def paper_graph_iri(paper_node: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
 
 
 def decimal_text(value) -> str | None:
-    """The xsd:decimal lexical form of a number (`0.95`, `1e-07` → `0.0000001`), or None."""
+    """The canonical xsd:decimal form of a number (`0.95`, `300.0` → `300`, `1e-07` →
+    `0.0000001`), or None. Canonical (XSD 1.1: no trailing zeros, no point for a whole
+    number) because the SPARQL store keeps only that form: every file then says what the store
+    says."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -152,8 +155,8 @@ def decimal_text(value) -> str | None:
 
 @lru_cache(maxsize=4096)  # confidences take few values: each is formatted once
 def _decimal_text(number: str) -> str:
-    text = format(Decimal(number), "f")
-    return text if "." in text else text + ".0"
+    text = format(Decimal(number).normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 _ESCAPES = {**{code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]},
@@ -370,7 +373,7 @@ def _annotation(paper, target, relation, paper_data, edge, terms: _Terms, g,
     out.append((selection, terms[OA + "hasSelector"], position, g))
     if exact:
         out.append((selection, terms[OA + "hasSelector"], quote_selector, g))
-    integer = XSD + "nonNegativeInteger"
+    integer = XSD + "integer"  # not nonNegativeInteger, which the store keeps as integer
     out.append((position, rdf_type, terms[OA + "TextPositionSelector"], g))
     out.append((position, terms[OA + "start"], nt_literal(str(start), integer), g))
     out.append((position, terms[OA + "end"], nt_literal(str(end), integer), g))
@@ -521,8 +524,8 @@ PROVENANCE_TERMS = (  # short JSON-LD name, IRI, value type
     ("Annotation", OA + "Annotation", "class"), ("hasBody", OA + "hasBody", "@id"),
     ("hasTarget", OA + "hasTarget", "@id"), ("hasSource", OA + "hasSource", "@id"),
     ("hasSelector", OA + "hasSelector", "@id"), ("motivatedBy", OA + "motivatedBy", "@id"),
-    ("start", OA + "start", "xsd:nonNegativeInteger"),
-    ("end", OA + "end", "xsd:nonNegativeInteger"), ("exact", OA + "exact", None),
+    ("start", OA + "start", "xsd:integer"),
+    ("end", OA + "end", "xsd:integer"), ("exact", OA + "exact", None),
     ("assertsRelation", KG + "assertsRelation", "@id"),
     ("confidence", KG + "confidence", "xsd:decimal"), ("sentence", KG + "sentence", None),
     ("field", KG + "field", None), ("wasAttributedTo", PROV + "wasAttributedTo", "@id"),
