@@ -157,29 +157,38 @@ class ViewFacts:
 
     def leaderboards(self, by: str) -> dict:
         """The leaderboard of every dataset with results and of every task whose papers report
-        results (as `kg leaderboard --dataset/--task` ranks them), BOARDS of each at most."""
+        results (as `kg leaderboard --dataset/--task` ranks them), BOARDS of each at most.
+        Ranked in one call for all datasets, and one for all tasks (ranks within a task's
+        results: the task is put in front of the dataset for the call)."""
         rows = self.result_rows()
         boards: dict[str, list] = {"Dataset": [], "Task": []}
         if rows.empty:
             return {**boards, "without_dataset": 0}
-        for dataset_id, part in rows[rows["_dataset_id"].notna()].groupby("_dataset_id"):
-            boards["Dataset"].append(self._board(dataset_id, part, by))
-        task_results = defaultdict(list)
-        for index, paper_id in rows["paper_id"].items():
-            for task in self.tasks.get(paper_id, []):
-                if task in self.names:
-                    task_results[task].append(index)
-        for task, indices in task_results.items():
-            boards["Task"].append(self._board(task, rows.loc[indices], by))
-        for kind in boards:
-            boards[kind] = sorted(boards[kind], key=lambda b: (-len(b["rows"]), b["name"]))[:BOARDS]
+        dataset_of = dict(zip(rows["result_id"], rows["_dataset_id"]))
+        on_datasets = ranked(rows[rows["_dataset_id"].notna()].drop(columns="_dataset_id"))
+        on_datasets["_board"] = on_datasets["result_id"].map(dataset_of)
+        boards["Dataset"] = self._boards(on_datasets, by)
+        task_rows = [(task, index) for index, paper_id in rows["paper_id"].items()
+                     for task in self.tasks.get(paper_id, []) if task in self.names]
+        if task_rows:
+            tasks, indices = zip(*task_rows)
+            on_tasks = rows.loc[list(indices)].drop(columns="_dataset_id").reset_index(drop=True)
+            on_tasks["dataset"] = [f"{task}\x00{dataset if isinstance(dataset, str) else ''}"
+                                   for task, dataset in zip(tasks, on_tasks["dataset"])]
+            on_tasks = ranked(on_tasks)
+            split = on_tasks["dataset"].str.split("\x00", n=1)
+            names = split.str[1]
+            on_tasks["_board"], on_tasks["dataset"] = split.str[0], names.where(names != "", None)
+            boards["Task"] = self._boards(on_tasks, by)
         return {**boards, "without_dataset": int(rows["_dataset_id"].isna().sum())}
 
-    def _board(self, entity: str, part: pd.DataFrame, by: str) -> dict:
-        table = ranked(part.drop(columns="_dataset_id"))
-        return {"id": entity, "name": self._name(entity), "rows": [
-            {**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": period_of(row["date"], by)}
-            for row in table.to_dict("records")]}
+    def _boards(self, table: pd.DataFrame, by: str) -> list[dict]:
+        found = []
+        for entity, part in table.groupby("_board", sort=False):
+            found.append({"id": entity, "name": self._name(entity), "rows": [
+                {**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": period_of(row["date"], by)}
+                for row in part.to_dict("records")]})
+        return sorted(found, key=lambda b: (-len(b["rows"]), b["name"] or ""))[:BOARDS]
 
     def data(self) -> dict:
         periods = self.periods()
