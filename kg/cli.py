@@ -423,6 +423,16 @@ def _check_build(out: Path) -> None:
     require_build(out)
 
 
+def _check_view_build(out: Path) -> None:
+    """`_check_build` for the views, which read the stores: without importing `kg.api`."""
+    from kg.views.store import ViewError, require_build
+
+    try:
+        require_build(out)
+    except ViewError as error:
+        raise Failure(str(error)) from None
+
+
 @app.command()
 def entities(
     out: OutDir,
@@ -543,7 +553,7 @@ def leaderboard(
         raise Failure(f"unknown --format {fmt!r}: use {', '.join(LEADERBOARD_FORMATS)}")
     if dataset is not None and task is not None:
         raise Failure("give --dataset or --task, not both")
-    _check_build(out)
+    _check_view_build(out)
     try:
         frame = results_leaderboard(out, dataset=dataset, task=task)
     except ViewError as error:
@@ -610,7 +620,7 @@ def trends(
         raise Failure(f"unknown --by {by!r}: use year or month")
     if output is not None and output.suffix.lower().lstrip(".") not in (*CHART_FORMATS, "csv"):
         raise Failure(f"cannot write {output}: give a .png, .svg or .csv file")
-    _check_build(out)
+    _check_view_build(out)
     try:
         result = entity_trends(out, types[entity_type.lower()], top=top, by=by,
                                min_papers=min_papers)
@@ -674,7 +684,7 @@ def report(
     output = output or Path(f"report.{fmt}")
     if output.is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
-    _check_build(out)
+    _check_view_build(out)
     try:
         write_report(out, output, fmt, top=top, rows=rows)
     except ViewError as error:
@@ -758,8 +768,9 @@ INTERRUPTED = ("interrupted ({name}, exit {code}); a build stopped before its en
                "the previous one in place, and the same command resumes it")
 
 
-def main() -> None:
-    """Entry point: every failure becomes one line on stderr and an exit code (`EXIT_CODES`)."""
+def _one_line_errors() -> tuple[type, ...]:
+    """The errors said in one line. Imported only when one is raised: their modules import the
+    extraction pipeline (spaCy: seconds), which the views and queries never need."""
     from kg.api import OutputError
     from kg.engine import EngineError
     from kg.export.neo4j_bolt import Neo4jError
@@ -768,6 +779,12 @@ def main() -> None:
     from kg.query.sparql import QueryError
     from kg.sources import InputError
 
+    return (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError, Neo4jError,
+            EngineError)
+
+
+def main() -> None:
+    """Entry point: every failure becomes one line on stderr and an exit code (`EXIT_CODES`)."""
     _MAIN_PID[0] = os.getpid()
     signal.signal(signal.SIGINT, signal.default_int_handler)  # also where started with it ignored
     signal.signal(signal.SIGTERM, _raise_terminated)
@@ -779,9 +796,8 @@ def main() -> None:
             if code == 130:
                 _fail(INTERRUPTED.format(name="SIGINT", code=130), 130)
             sys.exit(code)
-    except (Failure, InputError, OutputError, QueryError, BaseIriError, AliasesError,
-            Neo4jError, EngineError) as error:
-        _fail(" ".join(str(error).split()), getattr(error, "code", 2))
+    except Failure as error:
+        _fail(" ".join(str(error).split()), error.code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except (typer.Abort, KeyboardInterrupt) as error:
@@ -793,6 +809,8 @@ def main() -> None:
     except OSError as error:  # the environment: a full disk, a path too long, no permission
         _fail(_os_error_line(error), 2)
     except Exception as error:
+        if isinstance(error, _one_line_errors()):  # none is an OSError or one of typer's
+            _fail(" ".join(str(error).split()), getattr(error, "code", 2))
         if isinstance(error, _click_exceptions()):  # usage errors: exit 2
             error.show()
             sys.exit(error.exit_code)

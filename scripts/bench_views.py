@@ -1,6 +1,6 @@
 #!/usr/bin/env python
-"""Time and peak memory of `kg leaderboard` and `kg trends` on a build: each command run
-`--runs` times in a fresh process (as a user runs it), wall seconds and the peak RSS of the
+"""Time and peak memory of `kg leaderboard`, `kg trends` and `kg report` on a build: each
+command run `--runs` times in a fresh process (as a user runs it), wall seconds and the peak RSS of the
 process (the child's `ru_maxrss`, from `os.wait4`); then the views' functions alone (the
 seconds of the call in a fresh process, its imports not counted).
 
@@ -27,6 +27,7 @@ IN_PROCESS = """
 import sys, time
 from kg.views.leaderboard import leaderboard
 from kg.views.trends import trends
+from kg.views.report import build_report
 started = time.perf_counter()
 {call}
 print(time.perf_counter() - started)
@@ -75,11 +76,16 @@ def main() -> None:
             f"kg trends OUT --type {args.type} -o trends.png": [
                 *kg, "trends", str(args.out), "--type", args.type, "-o", f"{scratch}/trends.png"],
         }
+        commands["kg report OUT -o report.html"] = [*kg, "report", str(args.out), "-o",
+                                                    f"{scratch}/report.html"]
+        commands["kg report OUT -o report.md"] = [*kg, "report", str(args.out), "-o",
+                                                  f"{scratch}/report.md"]
         if args.dataset:
             commands[f"kg leaderboard OUT --dataset {args.dataset!r}"] = [
                 *kg, "leaderboard", str(args.out), "--dataset", args.dataset]
         for call in (f"leaderboard({str(args.out)!r})",
-                     f"trends({str(args.out)!r}, {args.type!r})"):
+                     f"trends({str(args.out)!r}, {args.type!r})",
+                     f"build_report({str(args.out)!r})"):
             commands[f"{call.split('(')[0]}() alone, imports not counted"] = [
                 sys.executable, "-c", IN_PROCESS.format(call=call)]
         print(f"{args.out}: {build_size(args.out)}; {args.runs} runs each, fresh processes")

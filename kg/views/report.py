@@ -135,7 +135,8 @@ EXTRACTOR_FIELD = re.compile(rb'"extractor":\s*(\{[^{}]*\})')
 
 def extractor_versions(path: Path) -> dict[str, int]:
     """Papers per extractor version (an update keeps the extractions of earlier versions),
-    read line by line, decoding only each record's `extractor` object."""
+    read line by line, decoding only each record's `extractor` object (a text field cannot
+    hold `"extractor":` unescaped, so the key's last occurrence is the record's own)."""
     counts: dict[str, int] = {}
     try:
         handle = open(path, "rb")
@@ -143,18 +144,17 @@ def extractor_versions(path: Path) -> dict[str, int]:
         return counts
     with handle:
         for line in handle:
-            found = None
-            for found in EXTRACTOR_FIELD.finditer(line):  # the record's own is the last one
-                pass
+            if not line.strip():
+                continue
+            found = EXTRACTOR_FIELD.match(line, max(line.rfind(b'"extractor":'), 0))
             version = "unknown"
             if found is not None:
                 try:
                     extractor = json.loads(found.group(1))
                     version = f"{extractor.get('name', '?')} {extractor.get('version', '?')}"
-                except ValueError:
+                except (ValueError, AttributeError):
                     pass
-            if line.strip():
-                counts[version] = counts.get(version, 0) + 1
+            counts[version] = counts.get(version, 0) + 1
     return counts
 
 

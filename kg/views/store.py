@@ -19,6 +19,18 @@ class ViewError(Exception):
     """A view that cannot be answered (no store, an unknown name): one line for the user."""
 
 
+def require_build(out: str | Path) -> None:
+    """Refuse a folder that holds no complete build, as `kg.api.require_build` does, without
+    importing `kg.api` (and through it spaCy: seconds a view does not need)."""
+    out = Path(out)
+    if not (out / "extractions.jsonl").is_file():
+        raise ViewError(f"no build at {out}: extractions.jsonl not found (run `kg build ... "
+                        f"-o {out}` first)")
+    if not (out / "summary.json").is_file():
+        raise ViewError(f"no complete build at {out}: summary.json not found (an interrupted "
+                        f"build? run `kg build ... -o {out}` again)")
+
+
 @contextmanager
 def opened_store(out: str | Path) -> Iterator:
     """A read-only connection to the build's Cypher store, closed afterwards."""

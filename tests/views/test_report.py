@@ -267,3 +267,43 @@ def test_command_writes_html_or_md_and_fails_in_one_line(example_build, tmp_path
 def test_api_report(example_build, tmp_path):
     path = example_build.report(tmp_path / "api.md", fmt="md")
     assert path.read_text(encoding="utf-8").count("| ZCore | 53.99% |") == 1
+
+
+def test_extractor_versions_are_counted_from_each_records_own_field(tmp_path):
+    from kg.views.report import extractor_versions
+
+    records = [{"id": "a", "title": 'a title with "extractor": {"name": "x"} in it',
+                "extractor": {"name": "kg-extract", "version": "0.1.0+old"}},
+               {"id": "b", "title": "b", "extractor": {"name": "kg-extract", "version": "0.2.0"}},
+               {"id": "c", "title": "c", "extractor": {"name": "kg-extract", "version": "0.2.0"}},
+               {"id": "d", "title": "d"}]
+    path = tmp_path / "extractions.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + "\n")
+    assert extractor_versions(path) == {"kg-extract 0.1.0+old": 1, "kg-extract 0.2.0": 2,
+                                        "unknown": 1}
+
+
+SPACY_LOADED = """
+import sys
+from kg.cli import main
+sys.argv = ["kg", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    assert not done.code, done.code
+print("spacy" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("command", [["leaderboard", "--format", "csv"], ["trends"],
+                                     ["report", "-o", "{tmp}/r.md"]])
+def test_the_views_do_not_import_the_extraction_pipeline(example_build, tmp_path, command):
+    """The views read the stores: importing spaCy (through kg.api) would cost seconds a run."""
+    import subprocess
+    import sys
+
+    args = [command[0], str(example_build.out), *(a.format(tmp=tmp_path) for a in command[1:])]
+    done = subprocess.run([sys.executable, "-c", SPACY_LOADED, *args], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
