@@ -31,7 +31,7 @@ import pandas as pd
 
 from kg.graph.model import ENTITY_TYPES
 from kg.io import atomic_path
-from kg.views.leaderboard import leaderboard
+from kg.views.leaderboard import NO_METRIC, leaderboard
 from kg.views.previous import MARKER, is_new, read_previous_build
 from kg.views.store import ViewError, opened_store, stream_rows
 from kg.views.text import group_title, markdown_cell, markdown_table, missing
@@ -48,6 +48,7 @@ class Leaderboard:
     """One leaderboard: a dataset's results for one metric and unit, the best `rows` of them."""
 
     dataset: str
+    metric: str | None  # None: values without a metric (unranked)
     title: str  # `ImageNet · top-1 accuracy, % (higher is better)`
     rows: list[dict]  # rank, method, value, paper, date, sentence, url
     more: int  # results not shown
@@ -159,7 +160,8 @@ def extractor_versions(path: Path) -> dict[str, int]:
 
 
 def leaderboards(out: Path, board: pd.DataFrame, rows: int) -> list[Leaderboard]:
-    """The leaderboards of `board`, datasets with most papers first, each cut to `rows`."""
+    """The leaderboards of `board`, each cut to `rows`: datasets with most papers first, and
+    within a dataset the metrics with most results first, values without a metric last."""
     if board.empty:
         return []
     keys = ["dataset", "metric", "unit"]
@@ -174,13 +176,15 @@ def leaderboards(out: Path, board: pd.DataFrame, rows: int) -> list[Leaderboard]
     for (dataset, metric, unit), group in groups:
         direction = group["direction"].iloc[0]
         found.append(Leaderboard(
-            dataset=dataset, title=group_title(dataset, metric, unit, direction),
+            dataset=dataset, metric=None if metric == NO_METRIC else metric,
+            title=group_title(dataset, metric, unit, direction),
             rows=[{**{k: None if missing(row[k]) else row[k] for k in LEADERBOARD_COLUMNS},
                    "url": links.get(row["paper_id"])} for _, row in group.head(rows).iterrows()],
             more=max(len(group) - rows, 0)))
     order = {name: i for i, name in enumerate(
         sorted(papers, key=lambda name: (-(papers[name] or 0), name.casefold())))}
-    return sorted(found, key=lambda b: order.get(b.dataset, len(order)))
+    return sorted(found, key=lambda b: (order.get(b.dataset, len(order)), not b.metric,
+                                        -(len(b.rows) + b.more), b.title.casefold()))
 
 
 def paper_links(connection, paper_ids: list[str]) -> dict[str, str]:

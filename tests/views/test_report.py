@@ -307,3 +307,13 @@ def test_the_views_do_not_import_the_extraction_pipeline(example_build, tmp_path
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_leaderboards_go_by_dataset_papers_with_unranked_values_last(example_report, example_build):
+    titles = [text(h3) for h3 in parsed(example_report[0]).xpath('//section[@id="leaderboards"]/h3')]
+    datasets = [title.split(" · ")[0] for title in titles]
+    assert datasets[0] == "ImageNet"  # 2 papers; the others 1
+    assert all(datasets.index(d) == i or datasets[i - 1] == d for i, d in enumerate(datasets))
+    for dataset in set(datasets):
+        unranked = [" (no metric)" in t for t, d in zip(titles, datasets) if d == dataset]
+        assert unranked == sorted(unranked)  # unranked boards after the ranked ones
