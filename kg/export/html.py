@@ -210,7 +210,8 @@ def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None,
                    "shape": SHAPES.get(t, "dot")} for t in type_order],
         "relations": [{"type": r, "count": relations[r],
                        "colour": RELATION_COLOURS.get(r, OTHER_COLOUR)} for r in sorted(relations)],
-        "labelled": sorted(n for n, _ in degree.most_common(LABELLED)),
+        # most connected first: where labels would overlap, the page draws the first
+        "labelled": [n for n, _ in sorted(degree.items(), key=lambda d: (-d[1], d[0]))[:LABELLED]],
         "extractors": [name for name, _ in extractors.most_common()],
         "views": views,
     }

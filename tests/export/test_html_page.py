@@ -40,6 +40,21 @@ HOSTILE_RECORDS = [
 ]
 
 
+# the canvas pixel at a node's centre, and at the on-screen node farthest from its neighbourhood
+PIXELS = """id => {
+    const keep = new Set([id, ...kg.network.getConnectedNodes(id)]);
+    const pos = kg.network.getPositions(), canvas = kg.network.canvas.frame.canvas;
+    const ctx = canvas.getContext('2d'), ratio = window.devicePixelRatio || 1;
+    const dom = n => kg.network.canvasToDOM(pos[n]);
+    const pixel = n => { const p = dom(n);
+        return [...ctx.getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data]; };
+    const onScreen = Object.keys(pos).filter(n => { const p = dom(n);
+        return !keep.has(n) && p.x > 5 && p.y > 5 && p.x < canvas.clientWidth - 5 && p.y < canvas.clientHeight - 5; });
+    const distance = n => Math.min(...[...keep].map(k => Math.hypot(pos[n].x - pos[k].x, pos[n].y - pos[k].y)));
+    const far = onScreen.sort((a, b) => distance(b) - distance(a))[0];
+    return {selected: pixel(id), far: pixel(far), farId: far}; }"""
+
+
 def node_named(graph: nx.MultiDiGraph, name: str, node_type: str) -> str:
     found = [n for n, d in graph.nodes(data=True)
              if d.get("name") == name and d["type"] == node_type]
@@ -152,12 +167,17 @@ def test_click_highlights_the_neighbourhood(page, example_build, example_page):
     point = page.js("id => kg.network.canvasToDOM(kg.network.getPosition(id))", segnet)
     page.tab.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     assert page.js("window.kgSelected") == segnet
-    bright = set(page.js(
-        "kg.nodes.get().filter(n => n.color.background !== '#e6e6e6').map(n => n.id)"))
-    assert bright == {segnet, *nx.all_neighbors(graph, segnet)}
+    assert set(page.js("kg.highlighted()")) == {segnet, *nx.all_neighbors(graph, segnet)}
+    # drawn so: the node in its colour, the node farthest from the neighbourhood veiled
+    page.tab.wait_for_timeout(200)
+    pixels = page.js(PIXELS, segnet)
+    assert min(pixels["selected"][:3]) < 150 and pixels["selected"][3] == 255
+    assert min(pixels["far"][:3]) >= 190, pixels
     # a click on empty space clears it
     page.tab.mouse.click(box["x"] + 3, box["y"] + 3)
-    assert page.js("kg.nodes.get().filter(n => n.color.background === '#e6e6e6').length") == 0
+    assert page.js("kg.highlighted()") is None
+    page.tab.wait_for_timeout(200)
+    assert min(page.js(PIXELS, segnet)["far"][:3]) < 190
 
 
 def test_physics_stops_by_itself_and_the_button_toggles_it(page, example_page):
@@ -217,6 +237,22 @@ def test_large_graph_is_drawn_from_python_positions_without_physics(page, tmp_pa
     spread = page.js("""() => { const xs = Object.values(kg.network.getPositions()).map(p => p.x);
         return Math.max(...xs) - Math.min(...xs); }""")
     assert spread > 1000                                # laid out, not piled at the origin
+    # the neighbourhood highlight works at this size too
+    page.tab.click("#tab-graph")
+    page.js("kg.focusNode('method/m1')")
+    assert set(page.js("kg.highlighted()")) == {"method/m1", *nx.all_neighbors(graph, "method/m1")}
+    page.tab.wait_for_timeout(600)
+    pixels = page.js(PIXELS, "method/m1")
+    assert min(pixels["far"][:3]) >= 190 and min(pixels["selected"][:3]) < 150, pixels
+    # dragged, nodes are drawn plain (vis-network draws none: hideNodesOnDrag)
+    assert page.js("kg.data.simple_drag") is True
+    assert page.js("kg.network.renderer.options.hideNodesOnDrag") is True
+    box = page.tab.locator("#graph canvas").bounding_box()
+    page.tab.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.tab.mouse.down()
+    for step in range(10):
+        page.tab.mouse.move(box["x"] + 5 + 20 * step, box["y"] + 5 + 10 * step)
+    page.tab.mouse.up()
     assert page.errors == []
 
 
