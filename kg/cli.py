@@ -355,16 +355,36 @@ def neo4j_load(out: OutDir, uri: Neo4jUri = None, user: Neo4jUser = None,
                keep_stale: Annotated[bool, typer.Option(
                    "--keep-stale", help="Keep graph nodes and relationships the build no longer "
                    "has (default: delete them, so the database holds the build).")] = False,
+               transactions: Annotated[int, typer.Option(
+                   "--transactions", min=1, help="Transactions in flight at once.")] = 2,
+               bulk: Annotated[bool, typer.Option(
+                   "--bulk", help="First load of a big build: neo4j-admin database import of the "
+                   "build's CSVs into an empty database, the server of scripts/neo4j-server "
+                   "stopped meanwhile and started again.")] = False,
+               replace: Annotated[bool, typer.Option(
+                   "--replace", help="With --bulk: replace a database that is not empty.")] = False,
                ) -> None:
     """Merge the build's nodes and relationships into Neo4j (idempotent: loading again
     changes nothing; a bigger build adds only what is new)."""
-    from kg.api import load
+    from kg.api import BUILD_EXPORTS, load
     from kg.export.neo4j_bolt import Neo4jSettings, load_graph
 
     _check_build(out)
     settings = Neo4jSettings.from_env(uri, user, password, database)
+    if bulk:
+        from kg.export.neo4j_admin import bulk_load
+
+        csv = out / BUILD_EXPORTS["neo4j-csv"]  # written by this build, if it was asked for
+        counts = bulk_load(load(out).walk(), settings, replace=replace,
+                           csv_directory=csv if (csv / "import.args").is_file() else None)
+        console.print(f"imported {counts['nodes']} nodes, {counts['relationships']} relationships "
+                      f"into {settings.where} with neo4j-admin in {counts['import_seconds']:.1f} s "
+                      f"(server stopped and started again)", soft_wrap=True)
+        return
+    if replace:
+        raise typer.BadParameter("--replace goes with --bulk", param_hint="--replace")
     _print_neo4j_load(load_graph(load(out).walk(), settings, batch_size=batch_size,
-                                 prune=not keep_stale), settings)
+                                 prune=not keep_stale, workers=transactions), settings)
 
 
 def _print_neo4j_load(counts: dict, settings) -> None:

@@ -20,6 +20,7 @@ import os
 import re
 import time
 from urllib.parse import quote
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from kg.graph.stream import Walk, graph_walk
 DEFAULT_URI = "bolt://localhost:7687"
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 BATCH_SIZE = 10_000
+WORKERS = 2  # transactions in flight
 CONNECT_SECONDS = 5.0
 
 
@@ -210,7 +212,7 @@ def count_graph(driver, settings: Neo4jSettings) -> dict[str, int]:
 
 def load_graph(graph: nx.MultiDiGraph | Walk, settings: Neo4jSettings,
                batch_size: int = BATCH_SIZE, on_batch: Callable[[str, int], None] | None = None,
-               prune: bool = True) -> dict:
+               prune: bool = True, workers: int = WORKERS) -> dict:
     """Load (merge) the graph (networkx, or a `kg.graph.stream` walk of a build) into the
     database, then delete what the build no longer has (`prune`). The rows are spilled to
     temporary files as the walk yields them (relationships wait for every node), so memory
@@ -218,34 +220,52 @@ def load_graph(graph: nx.MultiDiGraph | Walk, settings: Neo4jSettings,
     the database holds afterwards (`nodes`, `relationships`) and the seconds each part took."""
     with connect(settings) as driver, SpilledRows(graph_walk(graph)) as rows:
         counts = load_rows(driver, settings, rows.node_rows(), rows.relationship_rows(),
-                           batch_size=batch_size, on_batch=on_batch)
-        if prune:
+                           batch_size=batch_size, on_batch=on_batch, workers=workers,
+                           relationship_keys=rows.relationship_keys())
+        if prune and not counts["was_empty"]:  # an empty database has nothing stale
             started = time.perf_counter()
             counts["prune_transactions"] = prune_stale(driver, settings, rows.ids,
-                                                       rows.kept_relationships(), batch_size)
+                                                       rows.kept_relationships(), batch_size,
+                                                       workers, rows.relationships)
             counts.update(count_graph(driver, settings))
             counts["prune_seconds"] = round(time.perf_counter() - started, 3)
         return counts
 
 
 def prune_stale(driver, settings: Neo4jSettings, ids: dict[str, list[str]],
-                kept: dict[str, Iterable[dict]], batch_size: int = BATCH_SIZE) -> int:
+                kept: dict[str, Iterable[dict]], batch_size: int = BATCH_SIZE,
+                workers: int = 1, relationships: int | None = None) -> int:
     """Delete nodes of the graph's labels not in `ids` (label → ids), and relationships from
     the `kept` rows' nodes that are not listed there (`kept_relationships`), all in bounded
     transactions: nodes `delete_batch_size(batch_size)` at a time, relationships for
-    `batch_size` rows at a time. Returns the number of transactions the deletes took."""
+    `batch_size` rows at a time. The count store answers first, at no cost: a label with as
+    many nodes as `ids` has none stale (every id was just merged, and ids are unique), and a
+    database with as many relationships as `kept` lists has no stale relationship (every kept
+    one was just merged, once; `relationships` is that number when known, else it is
+    counted from `kept`). Returns the number of transactions the deletes took."""
     from kg.graph.model import NODE_TYPES
 
     transactions = 0
     for label in NODE_TYPES:
+        wanted = ids.get(label, [])
+        held = run_statement(driver, settings,
+                             f"MATCH (n:`{label}`) RETURN count(n) AS c").records[0]["c"]
+        if held == len(wanted):
+            continue
         transactions += run_in_transactions(
             driver, settings, stale_node_statement(label, delete_batch_size(batch_size)),
-            f"deleting stale {label} nodes", ids=ids.get(label, []))
-    for label, rows in kept.items():
-        statement = stale_relationship_statement(label)
-        for batch in chunked(rows, batch_size):
-            run_statement(driver, settings, statement, rows=batch)
-            transactions += 1
+            f"deleting stale {label} nodes", ids=wanted)
+    if relationships is None:
+        kept = {label: list(rows) for label, rows in kept.items()}
+        relationships = sum(len(row["keep"]) for rows in kept.values() for row in rows)
+    if count_graph(driver, settings)["relationships"] == relationships:
+        return transactions
+    with Sender(driver, settings, workers) as sender:
+        for label, rows in kept.items():
+            statement = stale_relationship_statement(label)
+            for batch in chunked(rows, batch_size):
+                sender.send(statement, batch)
+                transactions += 1
     return transactions
 
 
@@ -275,47 +295,128 @@ def run_in_transactions(driver, settings: Neo4jSettings, statement: str, doing: 
     return record["transactions"]
 
 
-def _send_in_batches(driver, settings, statement: str, rows: Iterable[dict], batch_size: int,
-                     name: str, on_batch) -> int:
-    """Run `statement` over `rows` in batches; returns the number of rows sent."""
-    sent = 0
-    for batch in chunked(rows, batch_size):
-        run_statement(driver, settings, statement, rows=batch)
-        sent += len(batch)
-        if on_batch:
-            on_batch(name, len(batch))
-    return sent
+class Sender:
+    """Batches sent as transactions with up to `workers` of them in flight, each on its own
+    connection (the driver's pool): while the server commits one batch, the next is packed
+    and sent, and a server with cores to spare runs several. A few batches wait at most
+    (memory stays bounded); `wait` returns when all sent are committed, and the first failure
+    is raised (the ones queued behind it are dropped). A batch that meets a deadlock (two
+    transactions locking the same popular node) is retried by the driver."""
+
+    def __init__(self, driver, settings: Neo4jSettings, workers: int = WORKERS,
+                 on_batch: Callable[[str, int], None] | None = None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.driver, self.settings, self.on_batch = driver, settings, on_batch
+        self.workers = max(1, workers)
+        self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="kg-neo4j") \
+            if self.workers > 1 else None
+        self.pending: deque = deque()
+
+    def send(self, statement: str, batch: list[dict], name: str = "") -> None:
+        if self.pool is None:
+            run_statement(self.driver, self.settings, statement, rows=batch)
+            self._done(name, len(batch))
+            return
+        while len(self.pending) >= 2 * self.workers:
+            self._collect()
+        self.pending.append((self.pool.submit(run_statement, self.driver, self.settings,
+                                              statement, rows=batch), name, len(batch)))
+
+    def _collect(self) -> None:
+        future, name, size = self.pending.popleft()
+        future.result()
+        self._done(name, size)
+
+    def _done(self, name: str, size: int) -> None:
+        if self.on_batch:
+            self.on_batch(name, size)
+
+    def wait(self) -> None:
+        while self.pending:
+            self._collect()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        try:
+            if kind is None:
+                self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def is_empty(driver, settings: Neo4jSettings) -> bool:
+    """Whether the database holds no node at all (then nothing can match a MERGE)."""
+    return not run_statement(driver, settings, "MATCH (n) RETURN n LIMIT 1").records
+
+
+def create_relationship_statement(relation: str, start: str, end: str, keys: list[str]) -> str:
+    """`relationship_statement(create=True)` with the properties named in the CREATE pattern
+    (`{key: row.p.key, ...}`; a missing key is null, which stores nothing) instead of `SET r =
+    row.p`: a map set as a whole might overwrite the nodes' `id` that the statement looks up,
+    so the planner would put an Eager before it, holding the whole batch; named relationship
+    properties cannot, and the rows stream."""
+    named = ", ".join(f"{_name(key)}: row.p.{_name(key)}" for key in keys)
+    return (f"UNWIND $rows AS row MATCH (a:{_name(start)} {{id: row.s}}) "
+            f"MATCH (b:{_name(end)} {{id: row.t}}) "
+            f"CREATE (a)-[r:{_name(relation)}{f' {{{named}}}' if named else ''}]->(b)")
+
+
+def _name(name: str) -> str:
+    """A label, type or property key quoted for Cypher."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, Iterable[dict]],
               relationships: dict[tuple[str, str, str], Iterable[dict]],
               batch_size: int = BATCH_SIZE,
-              on_batch: Callable[[str, int], None] | None = None) -> dict:
+              on_batch: Callable[[str, int], None] | None = None,
+              workers: int = WORKERS,
+              relationship_keys: dict[tuple[str, str, str], list[str]] | None = None) -> dict:
     """`load_graph` on rows already shaped by `kg.export.neo4j_files` (node_rows,
-    relationship_rows); the benchmark calls this directly."""
+    relationship_rows); the benchmark calls this directly. Into an empty database every
+    statement CREATEs (`was_empty` in the result); otherwise each label and each (type, start
+    label, end label) group CREATEs when it has nothing yet and MERGEs when it has some (a
+    reload, a bigger build, or a load stopped halfway and run again). Nodes are all committed
+    before the first relationship is sent. `relationship_keys` (group → the property keys of
+    its rows) lets a relationship CREATE name its properties (see
+    `create_relationship_statement`); without it, it sets the row's map."""
     started = time.perf_counter()
     for statement in constraint_statements(sorted(set(nodes) | {k[1] for k in relationships}
                                                   | {k[2] for k in relationships})):
         run_statement(driver, settings, statement)
     run_statement(driver, settings, "CALL db.awaitIndexes(300)")
+    was_empty = is_empty(driver, settings)
     sent = {"nodes_sent": 0, "relationships_sent": 0}
     timer = time.perf_counter()
-    for label, rows in nodes.items():
-        # nothing of this label yet: CREATE, which skips MERGE's lookups; a load stopped
-        # halfway leaves some, so its rerun merges
-        empty = not run_statement(driver, settings, f"MATCH (n:`{label}`) RETURN n LIMIT 1").records
-        sent["nodes_sent"] += _send_in_batches(driver, settings, node_statement(label, create=empty),
-                                               rows, batch_size, label, on_batch)
+    with Sender(driver, settings, workers, on_batch) as sender:
+        for label, rows in nodes.items():
+            create = was_empty or not run_statement(
+                driver, settings, f"MATCH (n:`{label}`) RETURN n LIMIT 1").records
+            statement = node_statement(label, create=create)
+            for batch in chunked(rows, batch_size):
+                sender.send(statement, batch, label)
+                sent["nodes_sent"] += len(batch)
     node_seconds = time.perf_counter() - timer
     timer = time.perf_counter()
-    for (relation, start, end), rows in relationships.items():
-        empty = not run_statement(driver, settings, f"MATCH (:`{start}`)-[r:`{relation}`]->"
-                                  f"(:`{end}`) RETURN r LIMIT 1").records
-        statement = relationship_statement(relation, start, end, create=empty)
-        sent["relationships_sent"] += _send_in_batches(driver, settings, statement, rows,
-                                                       batch_size, relation, on_batch)
+    with Sender(driver, settings, workers, on_batch) as sender:
+        for (relation, start, end), rows in relationships.items():
+            create = was_empty or not run_statement(
+                driver, settings, f"MATCH (:`{start}`)-[r:`{relation}`]->(:`{end}`) "
+                "RETURN r LIMIT 1").records
+            keys = (relationship_keys or {}).get((relation, start, end))
+            statement = (create_relationship_statement(relation, start, end, keys)
+                         if create and keys is not None
+                         else relationship_statement(relation, start, end, create=create))
+            for batch in chunked(rows, batch_size):
+                sender.send(statement, batch, relation)
+                sent["relationships_sent"] += len(batch)
     relationship_seconds = time.perf_counter() - timer
-    return {**sent, **count_graph(driver, settings), "node_seconds": round(node_seconds, 3),
+    return {**sent, **count_graph(driver, settings), "was_empty": was_empty,
+            "node_seconds": round(node_seconds, 3),
             "relationship_seconds": round(relationship_seconds, 3),
             "seconds": round(time.perf_counter() - started, 3)}
 

@@ -412,8 +412,9 @@ class SpilledRows:
             label = data["type"]
             spills["node", label].add({"id": node, **properties(data)})
             for target, _, edge in out:
+                flat = properties(edge)  # noted as columns: the Bolt loader names the keys
                 spills["relationship", edge["type"], label, self.walk.type_of(target)].add(
-                    {"s": node, "t": target, "p": properties(edge)})
+                    {"s": node, "t": target, "p": flat}, flat)
             self.nodes += 1
             self.relationships += len(out)
             if self.kept:
@@ -428,6 +429,11 @@ class SpilledRows:
 
     def relationship_rows(self) -> dict[tuple[str, str, str], Iterable[dict]]:
         return {key[1:]: spill.rows() for key, spill in self.spills.items()
+                if key[0] == "relationship"}
+
+    def relationship_keys(self) -> dict[tuple[str, str, str], list[str]]:
+        """(type, start label, end label) → the property keys its rows have, first seen first."""
+        return {key[1:]: list(spill.columns) for key, spill in self.spills.items()
                 if key[0] == "relationship"}
 
     def kept_relationships(self) -> dict[str, Iterable[dict]]:

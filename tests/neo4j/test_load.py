@@ -101,3 +101,38 @@ def test_build_with_neo4j_loads_the_build(tmp_path, empty_neo4j):
     assert database_counts(empty_neo4j) == graph_counts(graph)
     assert rows(empty_neo4j, "MATCH (p:Paper)-[:HAS_CODE]->(r:Repository) RETURN r.url AS url") == [
         {"url": "https://github.com/example/bert-qa"}]
+
+
+def element_ids(settings) -> set[str]:
+    return {r["e"] for r in rows(settings, "MATCH (n) RETURN elementId(n) AS e UNION ALL "
+                                           "MATCH ()-[r]->() RETURN elementId(r) AS e")}
+
+
+def test_into_an_empty_database_the_load_creates_the_graph_of_the_cypher_script(
+        example_build, empty_neo4j, tmp_path):
+    """A Bolt load into an empty database CREATEs (several transactions in flight, the
+    relationships' properties named in the statement) and gives the very graph the Cypher
+    script's MERGEs give, every property with its type; a reload (MERGE) changes nothing,
+    not even the elements' ids."""
+    from tests.neo4j.graph_dump import graph_dump
+
+    first = load_graph(example_build.walk(), empty_neo4j, workers=3, batch_size=40)
+    assert first["was_empty"] and "prune_seconds" not in first  # nothing stale to look for
+    bolt = graph_dump(empty_neo4j)
+    assert (len(bolt[0]), len(bolt[1])) == tuple(graph_counts(example_build.graph).values())
+    ids = element_ids(empty_neo4j)
+    again = load_graph(example_build.walk(), empty_neo4j, workers=3, batch_size=40)
+    assert not again["was_empty"] and again["prune_transactions"] == 0  # the counts said so
+    assert graph_dump(empty_neo4j) == bolt and element_ids(empty_neo4j) == ids
+
+    script = tmp_path / "graph.cypher"
+    done = kg_command("export", str(example_build.out), "--format", "cypher", "-o", str(script))
+    assert done.returncode == 0, done.stderr
+    from kg.export.neo4j_bolt import clear_database
+
+    clear_database(empty_neo4j)
+    text = "\n".join(line for line in script.read_text().splitlines() if not line.startswith("//"))
+    with connect(empty_neo4j) as driver:
+        for statement in (s for s in text.split(";\n") if s.strip()):
+            driver.execute_query(statement)
+    assert graph_dump(empty_neo4j) == bolt
