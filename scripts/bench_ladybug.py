@@ -6,6 +6,7 @@ and of the COPYs, the number of COPYs, and the process's peak RSS while loading 
 against the first.
 
     .venv/bin/python scripts/bench_ladybug.py OUT [--copy-bytes 0 33554432] [--copy-rows 250000]
+        [--storage both fwd]
 
 `--copy-bytes 0` bounds chunks by rows only (COPY_ROWS), as before chunks had a byte bound.
 OUT needs only `extractions.jsonl` (relinked here, without user aliases), so large inputs
@@ -46,13 +47,16 @@ class PeakRss(threading.Thread):
         return max(self.peak, self.process.memory_info().rss)
 
 
-def load_once(out: Path, copy_bytes: int, copy_rows: int) -> dict:
+def load_once(out: Path, copy_bytes: int, copy_rows: int, storage: str = "both") -> dict:
     """Walk `out` into a new store in a temporary folder; returns the figures."""
     from kg.engine.records import ExtractionsFile
     from kg.graph.stream import BuildWalk, shared_nodes
     from kg.link.canonical import CanonicalIndex
-    from kg.query.cypher import LadybugSink
+    import os
 
+    from kg.query.cypher import STORAGE_VARIABLE, LadybugSink
+
+    os.environ[STORAGE_VARIABLE] = storage
     extractions = ExtractionsFile(out / "extractions.jsonl")  # as `kg.api.Build.walk` reads it
     walk = BuildWalk(extractions.by_id, CanonicalIndex(extractions.linking()),
                      shared_nodes(extractions.path))
@@ -77,7 +81,7 @@ def load_once(out: Path, copy_bytes: int, copy_rows: int) -> dict:
         walked = time.perf_counter()
         sink.close()
         closed = time.perf_counter()
-    return {"copy_bytes": copy_bytes, "copy_rows": copy_rows, "walk_s": round(walked - started, 1),
+    return {"storage": storage, "copy_bytes": copy_bytes, "copy_rows": copy_rows, "walk_s": round(walked - started, 1),
             "copy_s": round(closed - walked, 1), "copies": len(copies),
             "longest_copy_s": round(max(copies, default=0), 2),
             "peak_rss_mib": sampler.stop() >> 20}
@@ -88,21 +92,25 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="a build folder (its extractions.jsonl)")
     parser.add_argument("--copy-bytes", type=int, nargs="+", default=[0, 32 << 20])
     parser.add_argument("--copy-rows", type=int, default=250_000)
+    parser.add_argument("--storage", nargs="+", default=["both"], choices=["both", "fwd"],
+                        help="relationship storage direction(s) to compare")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(load_once(args.out, args.copy_bytes[0], args.copy_rows)))
+        print(json.dumps(load_once(args.out, args.copy_bytes[0], args.copy_rows,
+                                   args.storage[0])))
         return
     rows = []
-    for copy_bytes in args.copy_bytes:
+    for storage, copy_bytes in [(s, b) for s in args.storage for b in args.copy_bytes]:
         done = subprocess.run([sys.executable, __file__, str(args.out), "--one", "--copy-rows",
-                               str(args.copy_rows), "--copy-bytes", str(copy_bytes)],
+                               str(args.copy_rows), "--copy-bytes", str(copy_bytes),
+                               "--storage", storage],
                               check=False, capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"the load with --copy-bytes {copy_bytes} failed:\n{done.stderr}")
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         row, first = rows[-1], rows[0]
-        print(f"copy bytes {copy_bytes or 'unbounded':>10}  walk {row['walk_s']:6.1f} s  "
+        print(f"{storage:>4}  copy bytes {copy_bytes or 'unbounded':>10}  walk {row['walk_s']:6.1f} s  "
               f"COPY {row['copy_s']:6.1f} s ({row['copies']} COPYs, longest "
               f"{row['longest_copy_s']} s)  peak RSS {row['peak_rss_mib']} MiB  "
               f"(×{row['copy_s'] / first['copy_s']:.2f} time, "

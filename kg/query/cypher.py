@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from kg.engine.buildfolder import OutputError
 from kg.graph.model import NODE_TYPES, RELATIONS
 from kg.graph.stream import Walk, graph_walk
 from kg.io import RowSpills, atomic_path, release_free_memory
@@ -41,13 +42,29 @@ NODE_COLUMNS = {
 }
 ENTITY_COLUMNS = ["name", "aliases", "catalogue_id", "papers", "mentions", "confidence", "generic",
                   "same_as"]
-# Relationships are stored from their source only: a COPY into a table stored both ways
-# rewrites the target side's lists for every chunk (each method's papers), so a large load
-# grew in time and memory with the table (at 400k papers the USES chunks took 2.3 → 10.1 s and
-# the peak rose to 2.0 GiB); stored forwards, every chunk costs the same. Hops against the
-# arrow are still answered, by a scan of the relationship table (23 ms for a method's 5,155
-# papers at 100k, against 2 ms).
-REL_STORAGE = "both"
+# Relationships are stored both ways, so that undirected and variable-length patterns work
+# (Ladybug refuses an undirected pattern over a table stored one way). A COPY into a table
+# stored both ways rewrites the target side's lists (each method's papers) for every chunk, so
+# a very large load grows in time and memory with the table (at 400k papers the USES chunks
+# took 2.3 → 10.1 s, the whole COPY 152 s against 104 s, and the peak rose to 2.0 GiB);
+# `KG_CYPHER_STORAGE=fwd` at build time stores them from their source only, where every chunk
+# costs the same: hops against the arrow are then answered by a scan of the relationship table
+# (23 ms for a method's 5,155 papers at 100k, against 2 ms), and undirected patterns refused.
+STORAGE_VARIABLE = "KG_CYPHER_STORAGE"
+STORAGES = ("both", "fwd")
+
+
+def rel_storage(environ: dict | None = None) -> str:
+    """The relationship storage direction of a new store: `both`, or `fwd` when asked."""
+    import os
+
+    value = (os.environ if environ is None else environ).get(STORAGE_VARIABLE) or "both"
+    if value not in STORAGES:
+        raise OutputError(f"{STORAGE_VARIABLE} must be one of {', '.join(STORAGES)}, "
+                          f"not {value!r}")
+    return value
+
+
 EDGE_COLUMNS = {"role": "STRING", "field": "STRING", "start": "INT64", "end": "INT64",
                 "text": "STRING", "sentence": "STRING", "sentence_start": "INT64",
                 "sentence_end": "INT64", "confidence": "DOUBLE", "score": "DOUBLE",
@@ -59,8 +76,10 @@ def node_columns(node_type: str) -> list[str]:
     return NODE_COLUMNS.get(node_type, ENTITY_COLUMNS)
 
 
-def schema_statements() -> list[str]:
-    """DDL generated from the graph model (`kg.graph.model`)."""
+def schema_statements(storage: str | None = None) -> list[str]:
+    """DDL generated from the graph model (`kg.graph.model`); relationships stored `storage`
+    (default `rel_storage()`)."""
+    storage = storage or rel_storage()
     statements = []
     for node_type in NODE_TYPES:
         columns = ", ".join(f"`{c}` {COLUMN_TYPES.get(c, 'STRING')}" for c in node_columns(node_type))
@@ -71,7 +90,7 @@ def schema_statements() -> list[str]:
     properties = ", ".join(f"`{c}` {t}" for c, t in EDGE_COLUMNS.items())
     for relation, pairs in relations.items():
         statements.append(f"CREATE REL TABLE {relation}({', '.join(pairs)}, {properties}) "
-                          f"WITH (STORAGE_DIRECTION='{REL_STORAGE}')")
+                          f"WITH (STORAGE_DIRECTION='{storage}')")
     return statements
 
 
@@ -223,6 +242,10 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
             row = result.get_next()
             rows.append([_plain(row[i]) for i in shown])
     except RuntimeError as error:
+        if "storage type 'fwd'" in str(error):
+            raise QueryError(f"this store keeps relationships forwards only (built with "
+                             f"{STORAGE_VARIABLE}=fwd): give the pattern a direction, or "
+                             f"rebuild without {STORAGE_VARIABLE}") from None
         raise QueryError(f"Cypher error: {' '.join(str(error).split())}") from None
     finally:
         connection.close()

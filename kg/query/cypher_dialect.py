@@ -147,6 +147,10 @@ def _refuse_unsupported(found: list[Tok]) -> None:
             raise CypherRefused("reduce() is not available on the embedded store: write "
                                 "list_reduce(list, (acc, x) -> acc + x), whose first element "
                                 "starts the accumulator, or query Neo4j")
+        if tok.upper == "KEYS" and nxt and nxt.text == "(" and not (prev and prev.text == "."):
+            raise CypherRefused("keys() is not available on the embedded store (it lists every "
+                                "column of the table, null ones too): CALL table_info('Method') "
+                                "RETURN * lists a table's properties")
         if (tok.text == "[" and tok.kind == "other" and not _is_rel_bracket(found, i)
                 and not _ends_expression(prev) and nxt and nxt.text == "("):
             end = closing(found, i)
@@ -359,8 +363,11 @@ def _no_argument(name, otherwise):
 
 
 def _round(args):
+    """Neo4j rounds halves up (round(-2.5) = -2.0), Ladybug away from zero."""
     texts = [_text(a) for a in args]
-    return _words(f"round({texts[0]}, {texts[1] if len(texts) > 1 else 0})")
+    if len(texts) == 1:
+        return _words(f"floor(({texts[0]}) + 0.5)")
+    return _words(f"round({', '.join(texts)})")
 
 
 _REWRITES = {

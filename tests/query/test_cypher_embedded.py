@@ -151,3 +151,17 @@ def test_translation_leaves_strings_and_names_alone():
                             "IS NULL RETURN m.name AS type").query
     assert "'labels(x)[0]'" in translated and "m.`type`" in translated
     assert translated.endswith("AS type")
+
+
+def test_forward_only_store_answers_directed_hops_and_refuses_undirected(example_build, tmp_path,
+                                                                          monkeypatch):
+    """KG_CYPHER_STORAGE=fwd (for very large builds) keeps relationships one way: backward
+    hops still answer, undirected ones are a one-line error saying why."""
+    from kg.query.cypher import STORAGE_VARIABLE, write_cypher_store
+
+    monkeypatch.setenv(STORAGE_VARIABLE, "fwd")
+    write_cypher_store(example_build.walk(), tmp_path)
+    backward = "MATCH (m:Method {name: 'CNN'})<-[:USES]-(p:Paper) RETURN count(p)"
+    assert rows(tmp_path, backward) == rows(example_build.out, backward)
+    with pytest.raises(QueryError, match="forwards only .* give the pattern a direction"):
+        cypher_rows(tmp_path, "MATCH (m:Method)-[:PROPOSES]-(p:Paper) RETURN count(*)")
