@@ -160,16 +160,6 @@ def sparql_rows(out: str | Path, query: str, allow_service: bool = False,
             [python(t.subject), python(t.predicate), python(t.object)] for t in result]
 
 
-def sparql_results_json(out: str | Path, query: str, allow_service: bool = False) -> str | None:
-    """SELECT and ASK results in the W3C SPARQL 1.1 Query Results JSON format; None for
-    CONSTRUCT and DESCRIBE, which have no such format."""
-    result = run_query(out, query, allow_service)
-    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-        with query_failures():
-            return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8")
-    return None
-
-
 RESULTS_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
                    "tsv": ox.QueryResultsFormat.TSV}
 GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
@@ -199,7 +189,12 @@ def write_sparql_results(out: str | Path, query: str, fmt: str, output: BinaryIO
         if fmt in GRAPH_FORMATS:
             raise QueryError(f"--format {fmt} writes the graph of a CONSTRUCT or DESCRIBE "
                              f"query; for SELECT and ASK use table, csv, tsv or json")
+        if isinstance(result, ox.QueryBoolean) and fmt != "json":  # `true` or `false`, one line
+            output.write(b"true\n" if result else b"false\n")
+            return True
         result.serialize(output=output, format=RESULTS_FORMATS[fmt])
+        if fmt == "json":
+            output.write(b"\n")  # the document ends its line
         return True
 
 

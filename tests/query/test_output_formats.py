@@ -134,3 +134,13 @@ def test_rdf_formats_are_for_graphs_only(example_build):
     assert done.stderr.strip().splitlines() == [
         "kg: error: --format ttl writes the graph of a CONSTRUCT or DESCRIBE query; for SELECT "
         "and ASK use table, csv, tsv or json"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "table"])
+def test_ask_answers_true_or_false(example_build, fmt):
+    yes = kg("sparql", example_build.out, "--format", fmt, "ASK { ?p a kg:Paper }").stdout
+    no = kg("sparql", example_build.out, "--format", fmt, "ASK { ?p a kg:Nothing }").stdout
+    if fmt == "table":
+        assert "true" in yes and "false" in no
+    else:
+        assert (yes, no) == ("true\n", "false\n")
