@@ -183,7 +183,10 @@ def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None,
         papers = _paper_count(graph, node_id, data)
         x, y = positions[node_id]
         size = 12 if node_type == "Paper" else round(8 + 6 * math.sqrt(min(papers, 50)), 1)
-        item = {"id": node_id, "label": _short(name), "name": name, "type": node_type,
+        # a result keeps its value, method and dataset: a long metric loses its first words
+        label = _short(name) if node_id not in results else (
+            name if len(name) <= LABEL_LENGTH + 8 else "…" + name[-(LABEL_LENGTH + 7):])
+        item = {"id": node_id, "label": label, "name": name, "type": node_type,
                 "size": size, "x": x, "y": y, "papers": papers,
                 "period": period_of(data.get("date"), views["by"]) if node_type == "Paper" else None,
                 "aliases": [str(a) for a in data.get("aliases") or []],

@@ -35,6 +35,7 @@ def test_leaderboards_match_kg_leaderboard(example_build):
     zcore = boards["ImageNet"]["rows"][0]
     assert (zcore["value"], zcore["method"], zcore["direction"], zcore["period"]) == (
         "53.99%", "ZCore", "higher", "2024")
+    assert "validation accuracy" in zcore["metric"]
     assert "downstream validation accuracy of 53.99%" in zcore["sentence"]
     assert facts["leaderboards"]["without_dataset"] == cli.attrs["results_without_dataset"]
 
@@ -65,8 +66,12 @@ def test_periods_and_rankings_match_kg_trends(example_build):
 
 def test_result_nodes_are_named_by_metric_value_method_and_dataset(example_build):
     data = page_data(example_build.graph)
-    names = {n["name"] for n in data["nodes"] if n["type"] == "Result"}
-    assert "downstream validation accuracy 53.99% (ZCore, ImageNet)" in names
+    # the metric's name follows the extractor: "validation accuracy", "downstream validation accuracy"
+    zcore = [n for n in data["nodes"] if n["type"] == "Result"
+             and n["name"].endswith("validation accuracy 53.99% (ZCore, ImageNet)")]
+    assert len(zcore) == 1
+    assert zcore[0]["label"].endswith("validation accuracy 53.99% (ZCore, ImageNet)")
+    assert len(zcore[0]["label"]) <= 48
     assert len(data["labelled"]) == 30
     papers = [n for n in data["nodes"] if n["type"] == "Paper"]
     assert all(n["period"] == n["details"]["date"][:4] for n in papers)
