@@ -27,7 +27,7 @@ COMMANDS = list(command_paths(typer.main.get_command(app)))
 
 def kg(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, check=False)
 
 
 def assert_usage_error(done: subprocess.CompletedProcess, words: list[str], says: str) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from kg.characters import clean_text
 from kg.records import CodeLink, Paper, Reject
 from kg.sources.arxiv import looks_like_atom, read_arxiv_atom
 from kg.sources.bibtex import looks_like_bibtex, read_bibtex
@@ -42,7 +43,6 @@ from kg.sources.hf_listing import looks_like_hf_listing, read_hf_listing
 from kg.sources.json_records import read_json_document
 from kg.sources.jsonl import read_jsonl
 from kg.sources.pwc import CodeLinkIndex, looks_like_pwc_links_file
-from kg.characters import clean_text
 from kg.sources.screen import screened
 
 FORMATS = ("hf-listing", "jsonl", "json", "csv", "tsv", "arxiv-atom", "bibtex")

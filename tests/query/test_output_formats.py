@@ -50,7 +50,7 @@ def test_table_cells_are_the_same_text(capsys, monkeypatch):
 
 def kg(*args, check: bool = True):
     done = subprocess.run([sys.executable, "-m", "kg", *map(str, args)], capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, check=False)
     if check:
         assert done.returncode == 0, done.stderr
     return done
@@ -105,7 +105,7 @@ def test_sparql_table_and_json_rows_keep_decimals_exact(example_build):
         kg("sparql", example_build.out, "--format", "json", query).stdout)["results"]["bindings"]]
     table = kg("sparql", example_build.out, query).stdout
     assert all(value in table for value in lexical)
-    construct = f"CONSTRUCT {{ ?r mls:hasValue ?v }} WHERE {{ ?r mls:hasValue ?v }}"
+    construct = "CONSTRUCT { ?r mls:hasValue ?v } WHERE { ?r mls:hasValue ?v }"
     rows = json.loads(kg("sparql", example_build.out, "--format", "json", construct).stdout,
                       parse_float=Decimal)
     assert sorted(Decimal(v) for v in lexical) == sorted(Decimal(str(r["object"])) for r in rows)
@@ -132,8 +132,8 @@ def test_rdf_formats_are_for_graphs_only(example_build):
               check=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        "kg: error: --format ttl writes the graph of a CONSTRUCT or DESCRIBE query; for SELECT "
-        "and ASK use table, csv, tsv or json"]
+        ("kg: error: --format ttl writes the graph of a CONSTRUCT or DESCRIBE query; for SELECT "
+         "and ASK use table, csv, tsv or json")]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "table"])
