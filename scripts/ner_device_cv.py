@@ -6,7 +6,7 @@ wall-clock deadline (made for a borrowed 16-core machine that has no copy of ../
     python scripts/ner_device_cv.py prepare --data ../shared/data --vectors build/vectors/spacy --work .devicework
     # there (or here): every job of --jobs in parallel, stopped at --deadline seconds
     python scripts/ner_device_cv.py run --work .devicework --out OUT --deadline 480 \
-        --jobs shipped:0,1,2,3,4 vec:0,1,2,3,4 vec:full
+        --jobs shipped:0,1,2,3,4 vec:0,1,2,3,4 vec:full vec@7:0,1
 
 A job is RECIPE:FOLD. Fold K trains on everything train_ner.py trains on except the TDMSci
 sentences of fold K (int(sha1(id), 16) % 5 == K), for --fold-epochs epochs, and scores that fold;
@@ -53,6 +53,8 @@ RECIPES: dict[str, tuple[int, bool, dict]] = {
     "shipped": (3, False, {}),
     "vec": (3, True, {}),
     "vec_t5": (5, True, {}),
+    "vec_t8": (8, True, {}),
+    "shipped_t5": (5, False, {}),
     "vec_w128": (3, True, {("components", "tok2vec", "model", "encode", "width"): 128}),
 }
 
@@ -170,7 +172,7 @@ def job(args) -> None:
     if heldout is not None:
         scores["tdmsci_heldout"] = tn.evaluate(nlp, read_eval(data_dir / f"tdmsci_fold{heldout}.eval.jsonl"),
                                                labels=("Task", "Dataset", "Metric"))
-    result = {"recipe": args.recipe, "fold": args.fold, "epochs": args.epochs, "train_s": round(train_s),
+    result = {"recipe": args.label or args.recipe, "seed": args.seed, "fold": args.fold, "epochs": args.epochs, "train_s": round(train_s),
               "model": best.name,
               "stopped": stopped, "best_checkpoint": nlp.meta.get("performance", {}), "scores": scores}
     (run / "scores.json").write_text(json.dumps(result, indent=1))
@@ -208,17 +210,18 @@ def run(args) -> None:
     runs = args.work / "runs"
     procs = []
     for spec in args.jobs:
-        recipe, folds = spec.split(":")
+        label, folds = spec.split(":")  # RECIPE[@SEED]:FOLDS
+        recipe, _, seed = label.partition("@")
         assert recipe in RECIPES, recipe
         for fold in folds.split(","):
-            run_dir = runs / f"{recipe}_{fold}"
+            run_dir = runs / f"{label}_{fold}"
             epochs = args.full_epochs if fold == "full" else args.fold_epochs
             cmd = [sys.executable, __file__, "job", "--work", str(args.work), "--recipe", recipe, "--fold", fold,
                    "--epochs", str(epochs), "--run-dir", str(run_dir), "--config", str(args.config),
-                   "--seed", str(args.seed)]
+                   "--seed", seed or str(args.seed), "--label", label]
             run_dir.parent.mkdir(parents=True, exist_ok=True)
-            log = open(runs / f"{recipe}_{fold}.log", "w")
-            procs.append((recipe, fold, run_dir, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)))
+            log = open(runs / f"{label}_{fold}.log", "w")
+            procs.append((label, fold, run_dir, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)))
     print(f"[run] {len(procs)} jobs started", flush=True)
     while any(p.poll() is None for *_, p in procs) and time.time() - t_start < args.deadline:
         time.sleep(2)
@@ -296,6 +299,7 @@ def main() -> None:
     p.add_argument("--fold", required=True)
     p.add_argument("--epochs", type=int, required=True)
     p.add_argument("--run-dir", type=Path, required=True)
+    p.add_argument("--label", default=None, help="the recipe's name in the results (RECIPE@SEED)")
     args = ap.parse_args()
     {"prepare": prepare, "run": run, "job": job}[args.cmd](args)
 

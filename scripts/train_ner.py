@@ -49,7 +49,7 @@ from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
 LABELS = ("Method", "Dataset", "Metric", "Task")
 # meta.json "version" of the model this script trains (part of kg's extractor version, which
 # keys resumable builds): bump it when the training data or recipe changes
-MODEL_VERSION = "0.2.0"
+MODEL_VERSION = "0.3.0"
 SCIERC_KEEP = {"Method": "Method", "Task": "Task", "Metric": "Metric"}
 SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
 # SciERC OtherScientificTerm: "outside", or "missing" (not trained on either way): SciREX
@@ -431,22 +431,35 @@ def main() -> None:
     ap.add_argument("--no-tdmsci", dest="tdmsci", action="store_false", help="do not train on TDMSci train")
     ap.add_argument("--tdmsci-methods", choices=("missing", "outside"), default="missing",
                     help="known method names in TDMSci sentences (which annotate no Method): not trained on, or outside")
-    ap.add_argument("--tdmsci-copies", type=int, default=3, help="train on each TDMSci sentence this many times")
+    ap.add_argument("--tdmsci-copies", type=int, default=5, help="train on each TDMSci sentence this many times")
     ap.add_argument("--tdmsci-folds", type=int, default=5)
     ap.add_argument("--tdmsci-heldout", type=int, default=None, metavar="FOLD",
                     help="cross-validation: hold out TDMSci sentences with sha1(id) %% folds == FOLD and score them")
-    ap.add_argument("--vectors", type=Path, default=None,
-                    help="static word vectors (a spaCy vectors folder from scripts/train_vectors.py) added to the "
-                         "tok2vec's input; they ship inside the model")
+    ap.add_argument("--vectors", type=Path, default=ROOT / "build" / "vectors" / "spacy",
+                    help="static word vectors (the spaCy vectors folder scripts/train_vectors.py writes) added to "
+                         "the tok2vec's input; they ship inside the model")
+    ap.add_argument("--no-vectors", dest="vectors", action="store_const", const=None,
+                    help="no static word vectors (the recipe of models before 0.3.0)")
+    ap.add_argument("--from-model", type=Path, default=None, metavar="DIR",
+                    help="do not train: score and ship this trained pipeline (e.g. a model-best that "
+                         "scripts/ner_device_cv.py trained with the same recipe)")
     args = ap.parse_args()
+    if args.vectors is not None and args.from_model is None and not (args.vectors / "vocab" / "vectors").exists():
+        ap.error(f"no word vectors at {args.vectors}: run scripts/train_vectors.py first, or pass --no-vectors")
 
     global OTHER_TERMS
     OTHER_TERMS = args.other_terms
     splits = load_splits(args.data, args.scirex_copies, args.fulltext, args.chunk_tokens, args.tdmsci,
                          args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods, args.tdmsci_copies)
     print({k: len(v) for k, v in splits.items()}, flush=True)
-    paths = build_docbins(splits, args.build, args.material, args.detok)
+    run_dir = args.build / "run"
+    if args.from_model is None:
+        train_model(args, build_docbins(splits, args.build, args.material, args.detok), run_dir)
+    nlp = spacy.load(args.from_model or run_dir / "model-best")
+    ship(nlp, splits, args)
 
+
+def train_model(args, paths: dict[str, Path], run_dir: Path) -> None:
     from spacy.cli.train import train
 
     overrides = {"paths.train": str(paths["train"]), "paths.dev": str(paths["scirex_dev"]),
@@ -456,13 +469,14 @@ def main() -> None:
     if args.vectors is not None:
         overrides["paths.vectors"] = str(args.vectors)
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
-    run_dir = args.build / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     t0 = time.time()
     train(args.config, run_dir, use_gpu=-1, overrides=overrides)
     print(f"[train] {time.time() - t0:.0f}s", flush=True)
 
-    nlp = spacy.load(run_dir / "model-best")
+
+def ship(nlp, splits, args) -> None:
+    """Score `nlp` (printing the tables), then write it to --out without training-only settings."""
     scores = report(nlp, splits)
     texts = [r["text"] for _, r in splits["scirex_dev"] + splits["scierc_test"]]
     wps, cps = speed(nlp, texts)
@@ -474,6 +488,7 @@ def main() -> None:
     cfg["paths"]["dev"] = None
     cfg["paths"]["vectors"] = None  # the vectors are in the model's vocab
     cfg["initialize"]["vectors"] = None
+    cfg["training"]["before_update"] = None  # scripts/ner_device_cv.py's stop signal
     nlp.meta["name"] = "kg_ner"
     nlp.meta["version"] = MODEL_VERSION
     nlp.meta["description"] = ("Method/Dataset/Metric/Task NER for ML abstracts, trained on SciREX abstracts and full "
@@ -485,13 +500,15 @@ def main() -> None:
                                "tdmsci_methods": args.tdmsci_methods, "tdmsci_heldout": args.tdmsci_heldout,
                                "tdmsci_copies": args.tdmsci_copies,
                                "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "config": args.config.name,
-                               "epochs": args.epochs, "vectors": args.vectors.name if args.vectors else None,
+                               "epochs": args.epochs, "vectors": nlp.vocab.vectors.name if args.vectors else None,
+                               "from_model": str(args.from_model) if args.from_model else None,
                                "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
     cfg.to_disk(args.out / "config.cfg")
+    args.build.mkdir(parents=True, exist_ok=True)
     (args.build / "scores.json").write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
                                                          "scores": scores, "abstracts_per_s": [wps, cps]}, indent=1))
     size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())

@@ -24,11 +24,14 @@ def test_segnet_methods_and_dataset(example_extractions):
 def test_zcore_result_on_imagenet(example_extractions):
     zcore = paper_titled(example_extractions, "Zero-Shot Coreset Selection")
     assert "ImageNet" in names(zcore, "Dataset")
-    # the abstract's phrase: "achieve a downstream validation accuracy of 53.99%"
-    assert "downstream validation accuracy" in {n.lower() for n in names(zcore, "Metric")}
+    # the abstract's phrase: "achieve a downstream validation accuracy of 53.99%"; the gold set
+    # (tests/extract/gold) names the metric `validation accuracy`, with the adjective as an alias:
+    # the NER model 0.3.0 tags the former, 0.2.0 tagged the latter
+    metric_names = {"validation accuracy", "downstream validation accuracy"}
+    assert metric_names & {n.lower() for n in names(zcore, "Metric")}
     result = next(r for r in zcore["results"] if r["value"] == "53.99%")
     assert result["number"] == 53.99 and result["dataset"] == "ImageNet"
-    assert result["metric"].lower() == "downstream validation accuracy" and result["method"] == "ZCore"
+    assert result["metric"].lower() in metric_names and result["method"] == "ZCore"
 
 
 @pytest.mark.parametrize("title, name", [("SegNet:", "SegNet"), ("Zero-Shot Coreset", "ZCore"),
