@@ -150,6 +150,7 @@ def test_search_focuses_the_node_and_shows_its_papers(page, example_build, examp
 def test_unticking_a_type_hides_its_nodes(page, example_build, example_page):
     methods = [n for n, d in example_build.graph.nodes(data=True) if d["type"] == "Method"]
     page.open(example_page)
+    page.tab.click("#tab-graph")
     page.tab.uncheck("#types input[data-type='Method']")
     hidden = page.js("kg.nodes.get().filter(n => n.hidden).map(n => n.id)")
     assert sorted(hidden) == sorted(methods)
