@@ -93,3 +93,24 @@ def test_results_without_a_number_are_ranked_last():
     assert [r["result_id"] for r in rows][0] == "result/1"
     only_words = nx.MultiDiGraph(graph.subgraph(["paper/1", "dataset/d", "result/0"]))
     assert len(view_facts(graph_walk(only_words))["leaderboards"]["Dataset"][0]["rows"]) == 1
+
+
+def test_a_partial_page_still_shows_the_whole_builds_views(example_build, tmp_path):
+    """Above `full_nodes` the page draws a part of the graph; its Overview, Leaderboards and
+    Trends stay those of the whole build."""
+    import json
+    import re
+
+    from kg.export.html import PageSink
+
+    walk = example_build.walk()
+    sink = PageSink(tmp_path / "part.html", "part", list(walk.index), full_nodes=50,
+                    top_entities=10, top_papers=5)
+    for item in walk:
+        sink.add(*item)
+    drawn = sink.close()
+    assert drawn.number_of_nodes() < example_build.graph.number_of_nodes()
+    text = (tmp_path / "part.html").read_text()
+    data = json.loads(re.search(r"const DATA = (\{.*?\});\n", text).group(1))
+    assert data["views"] == json.loads(json.dumps(view_facts(example_build.walk())))
+    assert data["views"]["papers"] == 44 and data["notes"][0].startswith("Showing the 10 entities")
