@@ -6,10 +6,14 @@
 Title + abstract of every record of `corpus/arxiv-ml.jsonl.gz` and `corpus/acl-anthology.jsonl.gz`
 (about 51k papers, about 9M tokens) are tokenised with kg's scientific tokenizer and lowercased;
 gensim word2vec (skip-gram, one worker, fixed seed and hash: reproducible) learns --dim dimensions;
-the --vocab most frequent words are written in word2vec text format and converted by
-`spacy init vectors --attr LOWER` into a spaCy pipeline folder `OUT/spacy` that
-`scripts/train_ner.py --vectors OUT/spacy` reads (the vector table then ships inside the model).
-Needs the [train] extra (gensim).
+the --vectors most frequent words are written in word2vec text format and converted by
+`spacy init vectors` into a spaCy pipeline folder `OUT/spacy` that `scripts/train_ner.py --vectors
+OUT/spacy` reads (the vector table then ships inside the model). Needs the [train] extra (gensim).
+
+The table is looked up by the token's exact text (ORTH): a lowercase token (`translation`,
+`imagenet`) finds its vector, a capitalised one (`ImageNet`, `BLEU`) finds none. `--attr LOWER`
+would not change that: spaCy 3.8 does not save a default-mode table's attribute (vectors.cfg holds
+only the mode), so every saved model reads it as ORTH again; the NER model 0.3.0 was trained so.
 """
 
 from __future__ import annotations
@@ -62,7 +66,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "vectors")
     ap.add_argument("--dim", type=int, default=100)
-    ap.add_argument("--vocab", type=int, default=20000, help="keep the vectors of this many most frequent words")
+    ap.add_argument("--vectors", dest="vocab", type=int, default=20000,
+                    help="keep the vectors of this many most frequent words")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--window", type=int, default=5)
     ap.add_argument("--min-count", type=int, default=5)
@@ -86,7 +91,7 @@ def main() -> None:
         for w in words:
             f.write(w + " " + " ".join(f"{x:.5f}" for x in w2v.wv[w]) + "\n")
     subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "en", str(txt), str(args.out / "spacy"),
-                    "--attr", "LOWER", "--name", "kg_corpus_w2v"], check=True)
+                    "--name", "kg_corpus_w2v"], check=True)
     for w in ("bleu", "imagenet", "summarization"):
         if w in w2v.wv:
             print(w, [x for x, _ in w2v.wv.most_similar(w, topn=6)])
