@@ -93,7 +93,7 @@ def test_each_view_opens_from_its_tab(page, example_page):
         page.tab.click(f"#tab-{view}")
         assert visible_view(page) == [f"view-{view}"]
         assert page.js(f"document.getElementById('tab-{view}').getAttribute('aria-selected')") == "true"
-        assert page.js(f"location.hash") == f"#{view}"
+        assert page.js("location.hash") == f"#{view}"
     assert page.errors == []
 
 
