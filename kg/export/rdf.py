@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import BinaryIO
 from urllib.parse import quote
 
@@ -48,6 +49,8 @@ MLS = "http://www.w3.org/ns/mls#"
 OA = "http://www.w3.org/ns/oa#"
 PROV = "http://www.w3.org/ns/prov#"
 VOID = "http://rdfs.org/ns/void#"
+XSD_DECIMAL, XSD_BOOLEAN = XSD + "decimal", XSD + "boolean"
+XSD_INTEGER = XSD + "integer"  # not nonNegativeInteger, which the store keeps as integer
 
 PREFIXES = {"kg": KG, "schema": SCHEMA, "dcterms": DCTERMS, "skos": SKOS, "xsd": XSD,
             "rdfs": RDFS, "rdf": RDF, "fabio": FABIO, "mls": MLS, "oa": OA, "prov": PROV,
@@ -126,14 +129,27 @@ def relation_predicate(relation: str) -> str:
     return RELATIONS.get(relation) or KG + predicate_name(relation)
 
 
+_UNRESERVED_PATH = re.compile(r"[A-Za-z0-9_.~/:-]*")  # what `quote(segment, safe="")` keeps, and `:`
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")  # `.` or `..`, which `_segment` encodes
+
+
 def _segment(part: str) -> str:
     encoded = quote(part, safe="")
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
+def node_path(node_id: str) -> str:
+    """A node id with each `/`-separated segment percent-encoded (UTF-8). Most ids are ASCII
+    letters, digits, `-._~` and `:` (`method/bert`, `paper/arxiv:2401.01234`): for those only
+    `:` changes, without `quote`."""
+    if _UNRESERVED_PATH.fullmatch(node_id) and not _DOT_SEGMENT.search(node_id):
+        return node_id.replace(":", "%3A")  # `paper/arxiv:2401.01234`
+    return "/".join(_segment(part) for part in node_id.split("/"))
+
+
 def node_iri(node_id: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
     """`{base}{node id}`, each `/`-separated segment percent-encoded (UTF-8)."""
-    return ox.NamedNode(base + "/".join(_segment(part) for part in node_id.split("/")))
+    return ox.NamedNode(base + node_path(node_id))
 
 
 def paper_graph_iri(paper_node: str, base: str = DEFAULT_BASE) -> ox.NamedNode:
@@ -164,9 +180,13 @@ _ESCAPES = {**{code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]},
 
 
 def nt_literal(text: str, datatype: str | None = None) -> str:
-    """A literal in N-Triples syntax: `"text"` or `"text"^^<datatype>`."""
-    body = '"' + str(text).translate(_ESCAPES) + '"'
-    return f"{body}^^<{datatype}>" if datatype else body
+    """A literal in N-Triples syntax: `"text"` or `"text"^^<datatype>`. Most text has nothing
+    to escape: `isprintable` (false for every control character) and two `in` tests, each a
+    scan in C, find that faster than `translate` rebuilds the string."""
+    text = str(text)
+    if not text.isprintable() or '"' in text or "\\" in text:
+        text = text.translate(_ESCAPES)
+    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
 
 
 def _literal(value, datatype: str | None) -> str | None:
@@ -180,9 +200,9 @@ def _literal(value, datatype: str | None) -> str | None:
             if pattern.fullmatch(text):
                 return nt_literal(text, xsd_type)
         return nt_literal(text)
-    if datatype == XSD + "boolean":
+    if datatype == XSD_BOOLEAN:
         return nt_literal("true" if value else "false", datatype)
-    if datatype == XSD + "decimal":
+    if datatype == XSD_DECIMAL:
         text = decimal_text(value)
         return nt_literal(text, datatype) if text else None
     try:
@@ -191,9 +211,15 @@ def _literal(value, datatype: str | None) -> str | None:
         return None
 
 
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+_QUOTE_KEEPS = re.compile(r"[A-Za-z0-9:/?#\[\]@!$&'()*+,;=%._~-]*")  # quote(..., _IRI_SAFE) keeps these
+
+
 def safe_iri(url: str) -> str | None:
     """A URL as an IRI with unsafe characters percent-encoded; None if it is not an IRI."""
-    iri = quote(str(url).strip(), safe=":/?#[]@!$&'()*+,;=%-._~")
+    iri = str(url).strip()
+    if not _QUOTE_KEEPS.fullmatch(iri):
+        iri = quote(iri, safe=_IRI_SAFE)
     try:
         ox.NamedNode(iri)
     except ValueError:
@@ -222,22 +248,61 @@ class _NodeTerms(dict):
     def __missing__(self, node_id: str) -> str:
         if len(self) >= NODE_CACHE:
             self.clear()
-        term = self[node_id] = f"<{node_iri(node_id, self.base).value}>"
+        term = self[node_id] = f"<{self.base}{node_path(node_id)}>"
+        return term
+
+
+class _Predicates(dict):
+    """Relation → its predicate in N-Triples syntax, made on first use."""
+
+    def __init__(self, vocabulary: _Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, relation: str) -> str:
+        term = self[relation] = self.vocabulary[relation_predicate(relation)]
         return term
 
 
 class _Terms:
     """IRIs in N-Triples syntax (`<...>`): vocabulary IRIs built once per export, node IRIs
-    kept while the cache has room."""
+    kept while the cache has room, and each node shape's plan (`literal_plan`)."""
 
     def __init__(self, base: str) -> None:
         self.base = base
         self.cache = _Vocabulary()
         self.nodes = _NodeTerms(base)
         self.node = self.nodes.__getitem__
+        self.plans: dict[tuple, tuple] = {}
+        self.types: dict = {}  # node type → its (rdf:type, class) term pairs
+        self.predicates = _Predicates(self.cache)
+        self.rdf_type, self.label = self.cache[RDF + "type"], self.cache[RDFS + "label"]
+        self.pref_label = self.cache[SKOS + "prefLabel"]
+        self.oa = SimpleNamespace(**{name: self.cache[iri] for name, iri in _ANNOTATION_TERMS.items()})
+
+    def type_terms(self, kind) -> list[tuple[str, str]]:
+        pairs = self.types.get(kind)
+        if pairs is None:
+            pairs = self.types[kind] = [(self.rdf_type, self.cache[cls])
+                                        for cls in CLASSES.get(kind, [KG + str(kind)])]
+        return pairs
 
     def __getitem__(self, iri: str) -> str:
         return self.cache[iri]
+
+    def literal_plan(self, keys: tuple) -> tuple:
+        """(attribute, predicate term, datatype) for the LITERALS attributes among a node's
+        `keys`, in LITERALS order: nodes of one kind share their keys, so each node checks its
+        own few attributes instead of every attribute LITERALS knows."""
+        plan = self.plans.get(keys)
+        if plan is None:
+            if len(self.plans) >= 4096:  # keys vary little; never let them grow unbounded
+                self.plans.clear()
+            present = set(keys)
+            plan = self.plans[keys] = tuple(
+                (attribute, self.cache[predicate], datatype)
+                for attribute, (predicate, datatype) in LITERALS.items() if attribute in present)
+        return plan
 
 
 def graph_statements(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE) -> Iterator[tuple]:
@@ -271,11 +336,11 @@ class StatementWriter:
     def statements(self, node_id: str, data: dict, out: list) -> list[tuple]:
         kind = data.get("type")
         if kind == "Result" and (paper := self.walk.reporting_paper(node_id)):
-            graph_name = f"<{paper_graph_iri(paper, self.base).value}>"
+            graph_name = self.terms.node("graph/" + paper)  # = paper_graph_iri(paper)
             return _node_statements(node_id, data, out, self.terms, graph_name)
         if kind != "Paper":
             return _node_statements(node_id, data, out, self.terms, None)
-        graph_name = f"<{paper_graph_iri(node_id, self.base).value}>"
+        graph_name = self.terms.node("graph/" + node_id)
         found = _node_statements(node_id, data, out, self.terms, graph_name)
         for target, key, edge in out:
             if edge.get("start") is not None or edge.get("extractor"):
@@ -296,22 +361,23 @@ class StatementWriter:
 
 
 def _node_statements(node_id, data, out, terms: _Terms, g) -> list[tuple]:
-    node_term, terms = terms.node, terms.cache  # plain dict lookups from here
+    node_term, plan, predicates = terms.node, terms.literal_plan, terms.predicates
     subject = node_term(node_id)
     kind = data.get("type")
-    found = [(subject, terms[RDF + "type"], terms[cls], g) for cls in CLASSES.get(kind, [KG + str(kind)])]
+    found = [(subject, rdf_type, cls, g) for rdf_type, cls in terms.type_terms(kind)]
     name = data.get("name")
     if name not in (None, ""):
         label = nt_literal(name)
-        found.append((subject, terms[RDFS + "label"], label, g))
+        found.append((subject, terms.label, label, g))
         if kind in ENTITY_TYPES:
-            found.append((subject, terms[SKOS + "prefLabel"], label, g))
+            found.append((subject, terms.pref_label, label, g))
+    terms = terms.cache  # plain dict lookups from here
     for alias in data.get("aliases") or ():
         found.append((subject, terms[SKOS + "altLabel"], nt_literal(alias), g))
-    for attribute, (predicate, datatype) in LITERALS.items():
-        value = data.get(attribute)
+    for attribute, predicate, datatype in plan(tuple(data)):
+        value = data[attribute]
         if value is not None and (literal := _literal(value, datatype)) is not None:
-            found.append((subject, terms[predicate], literal, g))
+            found.append((subject, predicate, literal, g))
     if data.get("url") and (url := safe_iri(data["url"])):
         found.append((subject, terms[SCHEMA + "url"], f"<{url}>", g))
         if kind == "Repository" and data.get("kind", "code") == "code":
@@ -322,8 +388,7 @@ def _node_statements(node_id, data, out, terms: _Terms, g) -> list[tuple]:
     for same in data.get("same_as") or ():  # arXiv, DOI, Linked Papers With Code
         if iri := safe_iri(same):
             found.append((subject, terms[SKOS + "exactMatch"], f"<{iri}>", g))
-    for target, key, _ in out:
-        found.append((subject, terms[relation_predicate(key)], node_term(target), g))
+    found += [(subject, predicates[key], node_term(target), g) for target, key, _ in out]
     return found
 
 
@@ -336,57 +401,67 @@ def _agent_iri(name: str, version: str, node_term) -> str:
     return node_term(f"agent/{name}/{version}" if version else f"agent/{name}")
 
 
+_ANNOTATION_TERMS = {  # attribute of `_Terms.oa` → IRI, for `_annotation`
+    "annotation": OA + "Annotation", "entity": PROV + "Entity", "motivated_by": OA + "motivatedBy",
+    "identifying": OA + "identifying", "asserts": KG + "assertsRelation", "body": OA + "hasBody",
+    "confidence": KG + "confidence", "sentence": KG + "sentence",
+    "attributed_to": PROV + "wasAttributedTo", "target": OA + "hasTarget",
+    "specific_resource": OA + "SpecificResource", "source": OA + "hasSource", "field": KG + "field",
+    "selector": OA + "hasSelector", "position": OA + "TextPositionSelector", "start": OA + "start",
+    "end": OA + "end", "quote": OA + "TextQuoteSelector", "exact": OA + "exact"}
+
 
 def _annotation(paper, target, relation, paper_data, edge, terms: _Terms, g,
                 agents: set) -> list[tuple]:
     """The Web Annotation recording where and how the paper→target fact was found."""
-    node_term, base, terms = terms.node, terms.base, terms.cache  # plain dict lookups from here
-    iri = annotation_iri(paper, relation, target, base)
-    node, rdf_type = f"<{iri}>", terms[RDF + "type"]
-    selection = f"<{iri}/target>"
-    out = [(node, rdf_type, terms[OA + "Annotation"], g),
-           (node, rdf_type, terms[PROV + "Entity"], g),
-           (node, terms[OA + "motivatedBy"], terms[OA + "identifying"], g),
-           (node, terms[KG + "assertsRelation"], terms[relation_predicate(relation)], g),
-           (node, terms[OA + "hasBody"], node_term(target), g)]
-    if (score := decimal_text(edge.get("score"))) is not None:
-        out.append((node, terms[KG + "confidence"], nt_literal(score, XSD + "decimal"), g))
-    if edge.get("sentence"):
-        out.append((node, terms[KG + "sentence"], nt_literal(edge["sentence"]), g))
-    if edge.get("extractor"):
-        version = str(edge.get("extractor_version") or "")
-        agents.add((str(edge["extractor"]), version))
-        out.append((node, terms[PROV + "wasAttributedTo"], _agent_iri(str(edge["extractor"]), version, node_term), g))
-    out.append((node, terms[OA + "hasTarget"], selection, g))
-    out.append((selection, rdf_type, terms[OA + "SpecificResource"], g))
-    out.append((selection, terms[OA + "hasSource"], node_term(paper), g))
-    field = edge.get("field")
+    node_term, rdf_type, oa = terms.node, terms.rdf_type, terms.oa
+    iri = annotation_iri(paper, relation, target, terms.base)
+    node, selection = f"<{iri}>", f"<{iri}/target>"
+    out = [(node, rdf_type, oa.annotation, g),
+           (node, rdf_type, oa.entity, g),
+           (node, oa.motivated_by, oa.identifying, g),
+           (node, oa.asserts, terms.predicates[relation], g),
+           (node, oa.body, node_term(target), g)]
+    get = edge.get
+    if (score := decimal_text(get("score"))) is not None:
+        out.append((node, oa.confidence, nt_literal(score, XSD_DECIMAL), g))
+    if sentence := get("sentence"):
+        out.append((node, oa.sentence, nt_literal(sentence), g))
+    if extractor := get("extractor"):
+        version = str(get("extractor_version") or "")
+        agents.add((str(extractor), version))
+        out.append((node, oa.attributed_to, _agent_iri(str(extractor), version, node_term), g))
+    out.append((node, oa.target, selection, g))
+    out.append((selection, rdf_type, oa.specific_resource, g))
+    out.append((selection, oa.source, node_term(paper), g))
+    field = get("field")
     if field:
-        out.append((selection, terms[KG + "field"], nt_literal(field), g))
-    start, end = edge.get("start"), edge.get("end")
+        out.append((selection, oa.field, nt_literal(field), g))
+    start, end = get("start"), get("end")
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
         return out
-    exact = edge.get("text")
+    exact = get("text")
     if not exact and field and isinstance(paper_data.get(field), str):
         exact = paper_data[field][start:end]
     position, quote_selector = f"<{iri}/position>", f"<{iri}/quote>"
-    out.append((selection, terms[OA + "hasSelector"], position, g))
+    out.append((selection, oa.selector, position, g))
     if exact:
-        out.append((selection, terms[OA + "hasSelector"], quote_selector, g))
-    integer = XSD + "integer"  # not nonNegativeInteger, which the store keeps as integer
-    out.append((position, rdf_type, terms[OA + "TextPositionSelector"], g))
-    out.append((position, terms[OA + "start"], nt_literal(str(start), integer), g))
-    out.append((position, terms[OA + "end"], nt_literal(str(end), integer), g))
+        out.append((selection, oa.selector, quote_selector, g))
+    out.append((position, rdf_type, oa.position, g))
+    out.append((position, oa.start, nt_literal(str(start), XSD_INTEGER), g))
+    out.append((position, oa.end, nt_literal(str(end), XSD_INTEGER), g))
     if exact:
-        out.append((quote_selector, rdf_type, terms[OA + "TextQuoteSelector"], g))
-        out.append((quote_selector, terms[OA + "exact"], nt_literal(exact), g))
+        out.append((quote_selector, rdf_type, oa.quote, g))
+        out.append((quote_selector, oa.exact, nt_literal(exact), g))
     return out
 
 
 def nquads_text(statements: list[tuple], quads: bool) -> bytes:
     """Statements as N-Quads lines (N-Triples lines when not `quads`, or in the default graph)."""
-    return "".join(f"{s} {p} {o} {g} .\n" if quads and g else f"{s} {p} {o} .\n"
-                   for s, p, o, g in statements).encode("utf-8", "replace")
+    if not quads:
+        return "".join([f"{s} {p} {o} .\n" for s, p, o, _ in statements]).encode("utf-8", "replace")
+    return "".join([f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
+                    for s, p, o, g in statements]).encode("utf-8", "replace")
 
 
 def ntriples_chunks(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, quads: bool = False,
@@ -394,15 +469,18 @@ def ntriples_chunks(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, qua
     """The graph as N-Triples (or N-Quads) text, in UTF-8 chunks of a few thousand lines.
     The cyclic garbage collector is paused meanwhile: the statements are short-lived strings and
     tuples without cycles, so its passes over them would be wasted work."""
-    statements: list[tuple] = []
+    writer = StatementWriter(graph_walk(graph), base)
+    make = writer.statements
+    statements: list[tuple] = writer.header()
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for statement in graph_statements(graph, base):
-            statements.append(statement)
+        for node, data, out in writer.walk:
+            statements += make(node, data, out)
             if len(statements) >= lines_per_chunk:
                 yield nquads_text(statements, quads)
-                statements.clear()
+                statements = []
+        statements += writer.footer()
         if statements:
             yield nquads_text(statements, quads)
     finally:
