@@ -1,21 +1,26 @@
 """Load the graph into a Neo4j server over Bolt with the official driver.
 
 Uniqueness constraints come first (one per label, on `id`); then nodes and relationships go
-as `UNWIND $rows … MERGE` batches grouped by label and type, one transaction each, through
-`driver.execute_query(database_=…)` (CREATE instead where a label or relationship type
-has nothing yet, which is faster and safe). MERGE makes a load idempotent: loading twice changes
-nothing, a load stopped halfway and run again ends complete, and loading a bigger build adds
-only what is new. Afterwards (unless `prune=False`) the graph's nodes and relationships that
-the build no longer has (entities merged away by a relink, a larger build loaded before) are
-deleted, so the database holds the build: one build per database. The deletes go in bounded
-transactions (`CALL { ... } IN TRANSACTIONS`), so removing a large earlier build fits the
-server's memory. Connection settings default to NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
+as `UNWIND $rows …` batches grouped by label and by (type, start label, end label), so each
+statement finds its nodes through one label's index, all nodes before the first relationship.
+Into an empty database every statement CREATEs; otherwise a label or relationship group that
+has nothing yet CREATEs and the others MERGE, which makes a load idempotent: loading twice
+changes nothing, a load stopped halfway and run again ends complete, and loading a bigger build
+adds only what is new. Batches go with a few transactions in flight (`Sender`): while the
+server commits one, the next is packed and sent. Afterwards (unless `prune=False`) the graph's
+nodes and relationships that the build no longer has (entities merged away by a relink, a
+larger build loaded before) are deleted, so the database holds the build: one build per
+database; the count store answers first whether anything is stale at all. The deletes go in
+bounded transactions (`CALL { ... } IN TRANSACTIONS`), so removing a large earlier build fits
+the server's memory. Connection settings default to NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
 NEO4J_DATABASE (a URI may carry the user and password); every failure to reach or use the
 server is a one-line `Neo4jError` that never contains the password or a URI's user info.
+The first load of a big build is faster still with neo4j-admin (`kg.export.neo4j_admin`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -295,6 +300,12 @@ def run_in_transactions(driver, settings: Neo4jSettings, statement: str, doing: 
     return record["transactions"]
 
 
+def _quiet_retry(record) -> bool:
+    """Drop the driver's warning that a transaction is retried: with several in flight a
+    deadlock on a popular node is expected, and the retry is the cure, not news."""
+    return "will be retried" not in record.msg
+
+
 class Sender:
     """Batches sent as transactions with up to `workers` of them in flight, each on its own
     connection (the driver's pool): while the server commits one batch, the next is packed
@@ -311,6 +322,9 @@ class Sender:
         self.workers = max(1, workers)
         self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="kg-neo4j") \
             if self.workers > 1 else None
+        logger = logging.getLogger("neo4j.session")
+        if _quiet_retry not in logger.filters:
+            logger.addFilter(_quiet_retry)
         self.pending: deque = deque()
 
     def send(self, statement: str, batch: list[dict], name: str = "") -> None:
