@@ -34,6 +34,7 @@ from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
 from kg.io import atomic_path, write_lines
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
+from kg.link.changes import entity_changes, entity_keys, read_entity_keys, write_entity_keys
 from kg.query.cypher import cypher_rows
 from kg.query.sparql import sparql_rows
 from kg.records import Paper, Reject
@@ -45,8 +46,8 @@ from kg.views.previous import PREVIOUS_BUILD, record_previous_build
 # formats `build(exports=...)` writes in the build's own walk, and where (`kg export`'s defaults)
 BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
 # the files every build writes, summary.json last (then the marker, MARKER)
-BUILD_FILES = ["extractions.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml", "graph.html",
-               "store.oxigraph", "store.lbdb", "summary.json"]
+BUILD_FILES = ["extractions.jsonl", "entities.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
+               "graph.html", "store.oxigraph", "store.lbdb", "summary.json"]
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Summary:
     extracted_now: int = 0  # papers extracted by this run
     reused: int = 0  # papers whose finished batch an interrupted run left in OUT/.work
     steps: dict = field(default_factory=dict)  # seconds of each step after extraction
+    changes: dict = field(default_factory=dict)  # an update's merges, splits (kg.link.changes)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -277,6 +279,7 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     """Extract into `out`'s work folder and write every file of the build into `stage`."""
     work = WorkFolder(out)
     previous_rejects = len(rejects)
+    before = previous_entity_keys(out) if update else None
     run = run_extraction(input_papers(inputs, records, rejects, previous), work, engine=engine,
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
@@ -293,6 +296,9 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     summary.steps["extraction"] = round(linked - started, 2)  # reading and writing included
     extractions = ExtractionsFile(stage / "extractions.jsonl")  # read from disk, not held in memory
     index = CanonicalIndex(extractions.linking(), user_aliases)
+    write_entity_keys(stage / "entities.jsonl", index)
+    if before is not None:
+        summary.changes = entity_changes(before, entity_keys(index))
     summary.steps["index"] = round(time.perf_counter() - linked, 2)
     walk = BuildWalk(extractions.by_id, index, shared_nodes(extractions.path))
     pause_for_tests("outputs")
@@ -325,6 +331,15 @@ def _without_repeated_rejects(rejects: list[Reject], previous: int) -> list[Reje
             seen.add((reject.file, reject.line, reject.reason))
             kept.append(reject)
     return kept
+
+
+def previous_entity_keys(out: Path) -> dict[str, tuple[str, ...]]:
+    """The name keys of each entity of the build in `out`, to list what an update changes:
+    from its entities.jsonl, else (a build from before that file) linked again."""
+    if (out / "entities.jsonl").is_file():
+        return read_entity_keys(out / "entities.jsonl")
+    return entity_keys(CanonicalIndex(ExtractionsFile(out / "extractions.jsonl").linking(),
+                                      stored_aliases(out)))
 
 
 def require_build(out: Path) -> None:

@@ -118,6 +118,10 @@ def build(
         table.add_row(f"nodes: {kind}", str(count))
     for kind, count in summary.edges.items():
         table.add_row(f"edges: {kind}", str(count))
+    if summary.changes:  # an update: what it did to the previous build's entities
+        from kg.link.changes import describe
+
+        table.add_row("entities changed", describe(summary.changes))
     table.add_row("files", ", ".join(summary.files))
     table.add_row("seconds", f"{summary.seconds:.1f}")
     Console().print(table)

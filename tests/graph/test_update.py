@@ -75,7 +75,7 @@ def test_aliases_file_is_applied_and_kept_for_updates(builds, inputs, tmp_path):
 
 
 def kg_command(*args):
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, check=False,
                           cwd=ROOT)
 
 
@@ -103,3 +103,57 @@ def test_update_without_a_build_and_bad_aliases_are_one_line_errors(tmp_path, in
     bad.write_text("merge: [x]")
     wrong = kg_command("build", str(inputs[0]), "-o", str(tmp_path / "o"), "--aliases", str(bad))
     assert wrong.returncode == 2 and "two or more names" in wrong.stderr
+
+
+def store_quads(out):
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(out / "store.oxigraph"))
+    return {str(quad) for quad in store.quads_for_pattern(None, None, None, None)}
+
+
+def turtle_triples(out):
+    import pyoxigraph as ox
+
+    with open(out / "graph.ttl", "rb") as handle:
+        return {str(triple) for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE)}
+
+
+def test_update_gives_the_stores_and_files_of_a_full_rebuild(builds):
+    full, updated, _ = builds
+    assert turtle_triples(updated.out) == turtle_triples(full.out)
+    quads = store_quads(full.out)
+    assert store_quads(updated.out) == quads and len(quads) > 100
+    for field in ("entities", "edges", "papers_in_graph"):
+        assert getattr(updated.summary, field) == getattr(full.summary, field)
+    assert (updated.out / "entities.jsonl").read_text() == (full.out / "entities.jsonl").read_text()
+    for query in ("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label",
+                  "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type",
+                  "MATCH (p:Paper)-[r]->(e) RETURN p.id, type(r), e.id ORDER BY p.id, type(r), e.id"):
+        assert updated.cypher(query, as_frame=False) == full.cypher(query, as_frame=False)
+
+
+def test_update_lists_what_it_did_to_the_entities(builds, inputs, tmp_path):
+    full, updated, _ = builds
+    changes = updated.summary.changes
+    written = json.loads((updated.out / "summary.json").read_text())["changes"]
+    assert written == changes and not full.summary.changes  # a first build changes nothing
+    before = kg.build([inputs[0]], out=tmp_path / "first")
+    from kg.link.changes import read_entity_keys
+
+    old, new = (read_entity_keys(b.out / "entities.jsonl") for b in (before, full))
+    old_keys = {key for keys in old.values() for key in keys}
+    assert changes["added"] == sum(1 for keys in new.values() if not set(keys) & old_keys) > 0
+    unchanged = sum(1 for entity, keys in old.items() if new.get(entity) == keys)
+    assert changes["kept"] >= unchanged > 0
+    assert changes["kept"] + changes["renamed"] + changes["merged"] <= len(old)
+    # a build from before entities.jsonl: the previous entities are linked again, same changes
+    (tmp_path / "first" / "entities.jsonl").unlink()
+    marker = tmp_path / "first" / ".kg-build.json"
+    listed = json.loads(marker.read_text())
+    listed["files"].remove("entities.jsonl")
+    marker.write_text(json.dumps(listed))
+    done = kg_command("build", "--update", str(tmp_path / "first"), str(inputs[1]))
+    assert done.returncode == 0, done.stderr
+    assert "entities changed" in done.stdout and f"{changes['added']} new" in done.stdout
+    assert json.loads((tmp_path / "first" / "summary.json").read_text())["changes"] == changes
