@@ -2,7 +2,11 @@
 plugin), and batches of papers are mapped onto the workers as futures.
 
 With no scheduler address a `LocalCluster` of worker processes is started for the run. On a
-remote cluster every worker needs `kg` installed (the same version as the client).
+remote cluster every worker needs `kg` installed (the same version as the client, with the same
+model): only the batches of papers travel to the workers (and the function to run, by name),
+and the records come back as JSON lines; linking and every output stay with the client. A
+worker whose extractor version differs from the client's is refused when the pipeline loads,
+so a build never mixes two extractors' records.
 """
 
 from __future__ import annotations
@@ -12,19 +16,29 @@ from collections.abc import Iterable, Iterator
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
-from kg.extract.pipeline import extract_batch, extract_lines, load_pipeline
+from kg.extract.pipeline import extract_batch, extract_lines, load_pipeline, model_version
 from kg.records import Paper
 
 
+class WorkerMismatch(RuntimeError):
+    """A worker whose kg or model is not the client's."""
+
+
 class LoadPipeline(WorkerPlugin):
-    """Load the extraction pipeline when a worker starts, so batches do not wait for it."""
+    """Load the extraction pipeline when a worker starts, so batches do not wait for it; first
+    check that the worker extracts with the client's version (kg and model)."""
 
     name = "kg-load-pipeline"
 
-    def __init__(self, model: str | None = None) -> None:
-        self.model = model
+    def __init__(self, model: str | None = None, version: str | None = None) -> None:
+        self.model, self.version = model, version
 
     def setup(self, worker) -> None:
+        found = model_version(self.model)
+        if self.version is not None and found != self.version:
+            raise WorkerMismatch(f"the Dask worker at {worker.address} extracts with {found}, "
+                                 f"this client with {self.version}: install the same kg and "
+                                 "model on every worker")
         load_pipeline(self.model)
 
 
@@ -53,7 +67,12 @@ def dask_extract_batches(batches: Iterable[list[Paper]], processes: int = 1,
     own_client = client is None
     client = client or open_client(scheduler, max(2, processes))
     try:
-        client.register_plugin(LoadPipeline(model))
+        try:
+            client.register_plugin(LoadPipeline(model, model_version(model)))
+        except WorkerMismatch as error:
+            from kg.engine import EngineError
+
+            raise EngineError(str(error)) from None
         window = 2 * max(1, sum(client.nthreads().values()))
         in_flight: dict[str, list[Paper]] = {}
         running = as_completed()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -95,7 +98,7 @@ def test_existing_cluster_of_two_worker_processes_by_scheduler_address(real_corp
                              capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr
         executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
-        pids = client.run(lambda: __import__("os").getpid())
+        pids = client.run(os.getpid)
     assert len(executed) == 2 and len(set(pids.values())) == 2
     assert all(count >= 1 for count in executed.values()), executed  # both workers extracted
     assert sum(executed.values()) >= 9  # 60 papers in batches of 7
@@ -115,3 +118,38 @@ def test_scheduler_without_dask_engine_is_refused(real_corpus, tmp_path):
     run = subprocess.run([str(KG), "build", str(real_corpus), "-o", str(tmp_path / "out"),
                           "--scheduler", "tcp://127.0.0.1:1"], capture_output=True, text=True)
     assert run.returncode == 2 and "--scheduler needs --engine dask" in run.stderr
+
+
+def test_worker_with_another_model_version_is_refused_in_one_line(real_corpus, tmp_path):
+    """A worker whose kg carries another model version would write other records: refused
+    before any batch is sent."""
+    from distributed import LocalCluster
+
+    from tests.conftest import ROOT
+
+    other = tmp_path / "other-kg"
+    shutil.copytree(ROOT / "kg", other / "kg", ignore=shutil.ignore_patterns("__pycache__"))
+    meta = other / "kg" / "extract" / "models" / "ner" / "meta.json"
+    meta.write_text(meta.read_text().replace('"version": "', '"version": "9', 1))
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        worker = subprocess.Popen([str(ROOT / ".venv" / "bin" / "dask"), "worker",
+                                   cluster.scheduler_address, "--nthreads", "1", "--no-dashboard"],
+                                  env={**os.environ, "PYTHONPATH": str(other)},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(600):
+                if cluster.scheduler.workers:
+                    break
+                time.sleep(0.1)
+            assert cluster.scheduler.workers, "the worker did not join"
+            run = subprocess.run([str(KG), "build", str(real_corpus), "-o", str(tmp_path / "out"),
+                                  "--engine", "dask", "--scheduler", cluster.scheduler_address],
+                                 capture_output=True, text=True, timeout=300)
+        finally:
+            worker.terminate()
+            worker.wait(30)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "extracts with" in lines[0] and "+kg_ner-90." in lines[0], lines
+    assert "install the same kg and model on every worker" in lines[0]
+    assert not (tmp_path / "out" / "extractions.jsonl").exists()
