@@ -9,8 +9,17 @@ from urllib.parse import quote
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.export.rdf import (_ESCAPES, DEFAULT_BASE, _segment, node_path, nquads_text,
-                           nt_literal, safe_iri, serialize_rdf, StatementWriter)
+from kg.export.rdf import (
+    _ESCAPES,
+    DEFAULT_BASE,
+    StatementWriter,
+    _segment,
+    node_path,
+    nquads_text,
+    nt_literal,
+    safe_iri,
+    serialize_rdf,
+)
 from kg.graph.stream import graph_walk
 
 AWKWARD_IDS = ["method/bert", "paper/arxiv:2401.01234", "paper/arxiv:cmp-lg/9405001", ".", "..",
