@@ -10,7 +10,14 @@ import signal
 
 import pytest
 
-from tests.faults.buildtools import kg_env, make_corpus, run_kg, start_kg, wait_for_line
+from tests.faults.buildtools import (
+    PAPER_QUERY,
+    kg_env,
+    make_corpus,
+    run_kg,
+    start_kg,
+    wait_for_line,
+)
 
 COUNTS = ("papers_read", "papers_in_graph", "rejected", "duplicates")
 
@@ -18,6 +25,16 @@ COUNTS = ("papers_read", "papers_in_graph", "rejected", "duplicates")
 def summary(out) -> dict:
     data = json.loads((out / "summary.json").read_text())
     return {key: data[key] for key in COUNTS}
+
+
+def queried_papers(out) -> tuple[int, int]:
+    """The papers `kg sparql` and `kg cypher` find in the build in `out`."""
+    done = run_kg("sparql", out, PAPER_QUERY, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    sparql = int(json.loads(done.stdout)["results"]["bindings"][0]["n"]["value"])
+    done = run_kg("cypher", out, "MATCH (p:Paper) RETURN count(p) AS n", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    return sparql, json.loads(done.stdout)[0]["n"]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +80,10 @@ def test_a_killed_update_run_again_equals_update_once(updated, tmp_path, point):
     wait_for_line(process, f"test pause at {point}")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    assert queried_papers(out) == (20, 20)  # the previous build, whole, in both stores
+    assert summary(out) == summary(base)
     done = run_kg("build", second, "--update", out)
     assert done.returncode == 0, done.stderr
     assert summary(out) == summary(once)
     assert (out / "extractions.jsonl").read_text() == (once / "extractions.jsonl").read_text()
+    assert queried_papers(out) == (40, 40)
