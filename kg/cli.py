@@ -355,12 +355,12 @@ app.add_typer(neo4j_app, name="neo4j")
 @neo4j_app.command("load")
 def neo4j_load(out: OutDir, uri: Neo4jUri = None, user: Neo4jUser = None,
                password: Neo4jPassword = None, database: Neo4jDatabase = None,
-               batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 10_000,
+               batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 5_000,
                keep_stale: Annotated[bool, typer.Option(
                    "--keep-stale", help="Keep graph nodes and relationships the build no longer "
                    "has (default: delete them, so the database holds the build).")] = False,
                transactions: Annotated[int, typer.Option(
-                   "--transactions", min=1, help="Transactions in flight at once.")] = 2,
+                   "--transactions", min=1, help="Transactions in flight at once.")] = 3,
                bulk: Annotated[bool, typer.Option(
                    "--bulk", help="First load of a big build: neo4j-admin database import of the "
                    "build's CSVs into an empty database, the server of scripts/neo4j-server "

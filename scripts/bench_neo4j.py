@@ -134,8 +134,8 @@ def rate(count: int, seconds: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--relationships", type=int, default=1_000_000)
-    parser.add_argument("--batch-size", type=int, default=10_000)
-    parser.add_argument("--transactions", type=int, default=2, help="Bolt transactions in flight")
+    parser.add_argument("--batch-size", type=int, default=5_000)
+    parser.add_argument("--transactions", type=int, default=3, help="Bolt transactions in flight")
     parser.add_argument("--heap", default="2g")
     parser.add_argument("--pagecache", default="1g")
     parser.add_argument("--build", default=None, help="A build folder (default: build the example).")

@@ -45,8 +45,10 @@ from kg.graph.stream import Walk, graph_walk
 
 DEFAULT_URI = "bolt://localhost:7687"
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-BATCH_SIZE = 10_000
-WORKERS = 2  # transactions in flight
+# measured on 1M relationships, 2 cores (scripts/bench_neo4j.py --sweep): 3 transactions of
+# 5,000 rows in flight loaded an empty database at 48.6k rel/s, 2 of 10,000 at 37.4k
+BATCH_SIZE = 5_000
+WORKERS = 3  # transactions in flight
 CONNECT_SECONDS = 5.0
 
 
