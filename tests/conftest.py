@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "hf-daily-papers.txt"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +32,24 @@ def paper_titled(extractions: dict, prefix: str) -> dict:
     matches = [record for title, record in extractions.items() if title.startswith(prefix)]
     assert len(matches) == 1, f"expected one paper titled {prefix!r}, got {len(matches)}"
     return matches[0]
+
+
+# One Chromium for the whole session: Playwright's sync API cannot start a second one while
+# the first runs (its event loop runs in this thread), so every test folder shares this fixture.
+def chromium_path() -> str | None:
+    path = os.environ.get("KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return path if Path(path).is_file() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium not found: install Debian's `chromium` (scripts/test does) "
+                    "or set KG_CHROMIUM to its path")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is in the [test] extra")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,35 +1,13 @@
-"""A real headless Chromium (Debian's package, driven by Playwright) for the page tests."""
+"""Browser tabs for the page tests (the Chromium itself is tests/conftest.py's session fixture)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def chromium_path() -> str | None:
-    path = os.environ.get("KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return path if Path(path).is_file() else None
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Chromium not found: install Debian's `chromium` (scripts/test does) "
-                    "or set KG_CHROMIUM to its path")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="playwright is in the [test] extra")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Page:

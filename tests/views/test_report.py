@@ -16,7 +16,6 @@ from kg.link.names import name_key
 from kg.views.report import safe_link, write_report
 from kg.views.store import opened_store, stream_rows
 from kg.views.trends import papers_per_period
-from tests.export.conftest import browser  # noqa: F401  (the real Chromium fixture)
 from tests.views.conftest import HOSTILE_TITLE, SMALL_PAPERS, run_kg
 from tests.views.test_leaderboard import ZCORE_SENTENCE
 
