@@ -101,10 +101,11 @@ def ranked(frame: pd.DataFrame) -> pd.DataFrame:
     without a number last), with their rank in that group; ties keep paper date order."""
     if frame.empty:
         return frame.reindex(columns=COLUMNS)
+    # a frame whose numbers are all empty holds them as objects (None), which cannot be negated
+    number = pd.to_numeric(frame["number"], errors="coerce").astype("float64")
     frame = frame.assign(
         _dataset=frame["dataset"].fillna("").str.lower(), _metric=frame["metric"].str.lower(),
-        _unit=frame["unit"].fillna(""), _best=frame["number"].where(
-            frame["direction"] == "lower", -frame["number"]))
+        _unit=frame["unit"].fillna(""), _best=number.where(frame["direction"] == "lower", -number))
     frame = frame.sort_values(["_dataset", "_metric", "_unit", "_best", "date", "result_id"],
                               na_position="last", kind="stable")
     frame["rank"] = frame.groupby(["_dataset", "_metric", "_unit"], dropna=False).cumcount() + 1

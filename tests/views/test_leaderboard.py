@@ -85,6 +85,19 @@ def test_ranked_orders_each_group_by_its_direction_with_missing_numbers_last():
     assert frame["rank"].tolist() == [1, 2, 1, 2, 3]
 
 
+def test_ranked_takes_a_board_whose_numbers_are_all_missing():
+    # values that are not numbers ("state of the art") leave the column all None: an object
+    # column, which could not be negated to rank a higher-is-better metric
+    rows = [("D", "accuracy", "higher", None, "r2", "2021"), ("D", "accuracy", "higher", None, "r1", "2020"),
+            ("E", "error rate", "lower", None, "r3", "2020")]
+    frame = pd.DataFrame([{"dataset": d, "metric": m, "direction": x, "number": n, "result_id": r,
+                           "unit": None, "date": date} for d, m, x, n, r, date in rows])
+    frame = ranked(frame.reindex(columns=[c for c in COLUMNS if c != "rank"]))
+    assert frame["result_id"].tolist() == ["r1", "r2", "r3"]  # by date within a group
+    assert frame["rank"].tolist() == [1, 2, 1]
+    assert frame["number"].isna().all()
+
+
 def test_result_sentence_is_the_sentence_holding_the_value_that_names_the_most_hints():
     text = ("We study pruning, e.g. of CNNs. It keeps 10% of weights. On CIFAR-10 our PruneX "
             "reaches 91.5% accuracy. Training takes 10% longer on ImageNet with PruneX.")
