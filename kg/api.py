@@ -305,7 +305,8 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     written = write_outputs(
         walk, stage, base=base_iri, title=f"kg: {papers} paper{'' if papers == 1 else 's'}",
         ntriples=stage / BUILD_EXPORTS["nt"] if "nt" in exports else None,
-        neo4j_csv=stage / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None)
+        neo4j_csv=stage / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None,
+        neo4j_csv_final=out.resolve() / BUILD_EXPORTS["neo4j-csv"])  # after the switch
     summary.steps.update(written.seconds)
     types = Counter(written.nodes)
     summary.papers_in_graph = types.pop("Paper", 0)

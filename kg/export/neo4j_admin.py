@@ -89,8 +89,8 @@ def _host_port(uri: str) -> tuple[str, str]:
 
 def import_arguments(directory: Path, database: str) -> list[str]:
     """`neo4j-admin database import full` for the CSVs in `directory` (every nodes-*.csv and
-    relationships-*.csv, by absolute path: the build's own import.args may name the staging
-    folder it was written in)."""
+    relationships-*.csv, by absolute path: the folder may have moved since its import.args
+    was written)."""
     nodes = sorted(directory.glob("nodes-*.csv"))
     relationships = sorted(directory.glob("relationships-*.csv"))
     if not nodes:

@@ -221,12 +221,15 @@ def write_neo4j_csv(graph: nx.MultiDiGraph | Walk, directory: str | Path) -> dic
 class Neo4jCsvSink:
     """The neo4j-admin CSVs written from walk items: rows go to temporary files as they come
     (a CSV's header needs every row's properties and their types), then each CSV is written in
-    one pass; memory holds only the columns."""
+    one pass; memory holds only the columns. `final`: the folder the CSVs will be in when
+    neo4j-admin reads them (a build writes them in its staging folder, then moves them), named
+    in import.args; by default `directory`."""
 
-    def __init__(self, directory: str | Path, type_of) -> None:
+    def __init__(self, directory: str | Path, type_of, final: str | Path | None = None) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.type_of = type_of
+        self.final = Path(final) if final is not None else None
         # keys ("node", label) and ("relationship", type, start label, end label)
         self.spills = RowSpills(".neo4j-rows-", self.directory)
 
@@ -274,7 +277,8 @@ class Neo4jCsvSink:
                                       for spill in spills for start, end, flat in spill.rows()))
             files.append(("--relationships", path))
             relationship_count += sum(spill.count for spill in spills)
-        return _write_import_args(self.directory, files, node_count, relationship_count)
+        return _write_import_args(self.directory, files, node_count, relationship_count,
+                                  self.final)
 
 
 def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
@@ -308,9 +312,14 @@ def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
     return _write_import_args(directory, files, node_count, relationship_count)
 
 
-def _write_import_args(directory: Path, files: list, node_count: int, relationship_count: int) -> dict:
+def _write_import_args(directory: Path, files: list, node_count: int, relationship_count: int,
+                       final: Path | None = None) -> dict:
+    """import.args in `directory`, naming each CSV by its absolute path in `final` (where
+    neo4j-admin will read it; neo4j-admin resolves a relative path against its own working
+    folder, not the file's), by default `directory`."""
+    folder = (final if final is not None else directory).resolve()
     options = [f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--multiline-fields=true",
-               *(f"{option}={path.resolve()}" for option, path in files)]
+               *(f"{option}={folder / path.name}" for option, path in files)]
     with atomic_path(directory / "import.args") as temp:
         temp.write_text("\n".join(options) + "\n", encoding="utf-8")
     return {"nodes": node_count, "relationships": relationship_count,

@@ -48,9 +48,11 @@ class Written:
 
 def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                   title: str = "kg graph", neo4j_csv: str | Path | None = None,
-                  ntriples: str | Path | None = None, split: bool | None = None) -> Written:
+                  ntriples: str | Path | None = None, split: bool | None = None,
+                  neo4j_csv_final: str | Path | None = None) -> Written:
     """Write graph.ttl, graph.graphml, graph.html, store.oxigraph and store.lbdb into `out`
-    (and the neo4j-admin CSVs into `neo4j_csv`, N-Triples into `ntriples`), each atomically.
+    (and the neo4j-admin CSVs into `neo4j_csv`, N-Triples into `ntriples`), each atomically;
+    `neo4j_csv_final`: where the CSVs will be after the build's switch (named in import.args).
     The Oxigraph store bulk-loads the N-Quads from a pipe in a second thread while the walk
     goes on (its loader runs in Rust, without the GIL). `split` (the default where processes
     can fork and there are two cores or more): the property-graph outputs (Ladybug, GraphML,
@@ -66,7 +68,8 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
         def graph_sinks() -> list:
             return [LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml"),
                     PageSink(out / "graph.html", title, list(walk.index)),
-                    *([Neo4jCsvSink(neo4j_csv, walk.type_of)] if neo4j_csv is not None else [])]
+                    *([Neo4jCsvSink(neo4j_csv, walk.type_of, neo4j_csv_final)]
+                      if neo4j_csv is not None else [])]
 
         # forked before this process opens any output or starts the loader thread
         other = stack.enter_context(_ForkedWriter(walk, graph_sinks)) if split else None

@@ -73,3 +73,41 @@ def test_cypher_script_loads_the_graph_and_twice_changes_nothing(example_build, 
                 driver.execute_query(statement)
             assert count_graph(driver, empty_neo4j) == graph_counts(example_build.graph)
     assert database_counts(empty_neo4j) == graph_counts(example_build.graph)
+
+
+def test_build_import_args_work_after_the_switch(example_build, tmp_path):
+    """`kg build --export neo4j-csv` writes its CSVs in a staging folder, then moves them:
+    OUT/neo4j-import/import.args names them where they end up, and neo4j-admin imports with it
+    as the build prints (@import.args), from any working folder."""
+    import re
+    import shutil
+    from pathlib import Path
+
+    out = tmp_path / "out"
+    shutil.copytree(example_build.out, out)
+    done = kg_command("build", "--update", str(out), "--export", "neo4j-csv")
+    assert done.returncode == 0, done.stderr
+    args = out / "neo4j-import" / "import.args"
+    named = [Path(line.partition("=")[2]) for line in args.read_text().splitlines()
+             if line.startswith(("--nodes=", "--relationships="))]
+    assert named and all(path.parent == out.resolve() / "neo4j-import" and path.is_file()
+                         for path in named), named
+
+    lib = Path(os.environ.get("KG_NEO4J_HOME", Path.home() / ".cache/kg/neo4j-5.26")) / "lib"
+    if not lib.is_dir():
+        pytest.skip("no Neo4j jars (scripts/neo4j-server start fetches them)")
+    home = tmp_path / "neo4j-home"
+    home.mkdir()
+    (home / "lib").symlink_to(lib)
+    env = {**os.environ, "KG_NEO4J_HOME": str(home), "NEO4J_BOLT_PORT": "17689",
+           "NEO4J_HTTP_PORT": "17476", "NEO4J_PASSWORD": "import-args-test-password"}
+    imported = subprocess.run([str(SCRIPT), "admin", "database", "import", "full", "neo4j",
+                               f"--report-file={tmp_path / 'import.report'}", f"@{args}"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+                              check=False)
+    output = imported.stdout + imported.stderr
+    assert imported.returncode == 0, output[-3000:]
+    counts = graph_counts(example_build.graph)
+    found = re.search(r"Imported:\s*(\d+) nodes\s*(\d+) relationships", output)
+    assert found and (int(found[1]), int(found[2])) == (counts["nodes"], counts["relationships"]), \
+        output[-3000:]

@@ -266,6 +266,13 @@ def test_build_writes_nt_and_neo4j_csv_in_its_own_walk(example_build, tmp_path):
     assert "nodes-Method.csv" in names and "relationships-PROPOSES.csv" in names
     for name in names:
         assert (out / "neo4j-import" / name).read_bytes() == (tmp_path / "csv" / name).read_bytes()
+    # import.args names the CSVs where the build left them, not its staging folder
+    named = [line.partition("=")[2] for line in
+             (out / "neo4j-import" / "import.args").read_text().splitlines()
+             if line.startswith(("--nodes=", "--relationships="))]
+    assert sorted(Path(path).name for path in named) == names
+    assert all(Path(path) == out.resolve() / "neo4j-import" / Path(path).name and
+               Path(path).is_file() for path in named), named
 
 
 def _ladybug_dump(path: Path) -> list:
