@@ -1,11 +1,5 @@
-// What each paper proposes (methods, datasets, metrics, tasks), with the kind of each
-// (read from the id, `method/...`, so the query runs on Neo4j and on the embedded store).
+// What each paper proposes (methods, datasets, metrics, tasks), with the kind of each.
 // To ask about one paper, add e.g.  WHERE p.title STARTS WITH 'SegNet'
 MATCH (p:Paper)-[:PROPOSES]->(e)
-RETURN p.title AS title,
-       CASE WHEN e.id STARTS WITH 'method/' THEN 'Method'
-            WHEN e.id STARTS WITH 'dataset/' THEN 'Dataset'
-            WHEN e.id STARTS WITH 'metric/' THEN 'Metric'
-            ELSE 'Task' END AS kind,
-       e.name AS name
+RETURN p.title AS title, labels(e)[0] AS kind, e.name AS name
 ORDER BY title, kind, name

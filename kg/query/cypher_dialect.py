@@ -11,13 +11,15 @@ at all. `to_ladybug` rewrites a query's tokens so that it gives Neo4j's answer, 
   variable-length ones the TRAIL semantics (the connection's setting is not applied to them);
 - `labels(n)`, `type(r)`, `n:Label` in an expression, `EXISTS { (p)-->() }`, `COUNT { ... }`,
   `shortestPath`, list comprehensions, `split`, `toString`, `toInteger`, `toFloat`, `head`,
-  `last`, `tail`, `reverse`, `datetime`, argument-less `date()`, `round(x)`, `collect(DISTINCT)`
+  `last`, `tail`, `reverse`, `datetime` (a TIMESTAMP_TZ: Ladybug's `timestamp` drops the
+  offset), `timestamp()`, argument-less `date()`, `round(x)`, `collect(DISTINCT)`
   (first-seen order) and `sum` (0 over no rows) become Ladybug's forms;
 - `WITH ... ORDER BY ... LIMIT` followed by an aggregate loses its ORDER BY in Ladybug's plan
   optimizer (the aggregate gets the first rows scanned, not the top ones: an upstream bug), so
   a query that orders in a WITH runs with the optimizer off (`Translation.optimizer`), and a
   WITH's ORDER BY without SKIP/LIMIT (ordering what `collect` gathers) gets `SKIP 0`;
-- pattern comprehensions and `reduce` are refused.
+- pattern comprehensions, `reduce`, `keys`, `CALL { ... }` subqueries and two variable-length
+  relationships in one MATCH are refused.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ CLAUSES = {"MATCH", "OPTIONAL", "WITH", "RETURN", "UNWIND", "WHERE", "ORDER", "S
 _LIST_AFTER = {"IN", "RETURN", "WITH", "UNWIND", "AND", "OR", "XOR", "NOT", "WHEN", "THEN",
                "ELSE", "WHERE", "CONTAINS", "AS", "DISTINCT", "BY", "STARTS", "ENDS", "IS"}
 RENAMED = {"type": "label", "split": "string_split", "tofloat": "to_double",
-           "datetime": "timestamp", "localdatetime": "timestamp"}
+           "localdatetime": "timestamp"}
 PATH_KINDS = ("SHORTEST", "ALL", "TRAIL", "ACYCLIC", "WALK")
 
 
@@ -151,6 +153,11 @@ def _refuse_unsupported(found: list[Tok]) -> None:
             raise CypherRefused("keys() is not available on the embedded store (it lists every "
                                 "column of the table, null ones too): CALL table_info('Method') "
                                 "RETURN * lists a table's properties")
+        if tok.upper == "CALL" and nxt and nxt.text in ("{", "(") and not (prev and prev.text == "."):
+            raise CypherRefused("CALL { ... } subqueries are not available on the embedded "
+                                "store: write the subquery's MATCH in the query with WITH "
+                                "(its aggregates group by what WITH keeps), or COUNT { ... } / "
+                                "EXISTS { ... }, or query Neo4j")
         if (tok.text == "[" and tok.kind == "other" and not _is_rel_bracket(found, i)
                 and not _ends_expression(prev) and nxt and nxt.text == "("):
             end = closing(found, i)
@@ -321,7 +328,7 @@ def _functions(found: list[Tok], string_reverse: bool = False) -> list[Tok]:
         end = closing(found, i + 1)
         args = ([_functions(a, string_reverse) for a in split_top(found[i + 2:end], ",")]
                 if end > i + 2 else [])
-        if name in RENAMED and not (name in ("datetime", "localdatetime") and not args):
+        if name in RENAMED and not (name == "localdatetime" and not args):
             words = [Tok("word", RENAMED[name], tok.space), Tok("other", "(", "")]
             for k, arg in enumerate(args):
                 if k:
@@ -387,7 +394,13 @@ _REWRITES = {
     "tail": _rewrite("list_slice({0}, 2, size({0}))"),
     "substring": _substring,
     "date": _no_argument("current_date", "date"),
-    "datetime": _no_argument("current_timestamp", "timestamp"),
+    # Ladybug's timestamp('...+02:00') drops the offset (07:08+02:00 would equal 07:08Z):
+    # a TIMESTAMP_TZ keeps the instant, as Neo4j's datetime does (shown in UTC)
+    "datetime": lambda args: (_words(f"cast({_text(args[0])}, 'TIMESTAMP_TZ')") if args
+                              else _words("current_timestamp()")),
+    # Neo4j's timestamp(): milliseconds since 1970 (Ladybug's timestamp(text) is a cast)
+    "timestamp": lambda args: _words(f"timestamp({', '.join(_text(a) for a in args)})" if args
+                                     else "to_epoch_ms(current_timestamp())"),
     "localdatetime": _no_argument("current_timestamp", "timestamp"),
     "round": _round,
     # Neo4j's sum of no rows (or of nulls only) is 0, Ladybug's null

@@ -122,6 +122,21 @@ def test_neo4j_functions_and_predicates(out, graph):
     assert rows(out, "MATCH (m:Method {name: 'CNN'}) RETURN reverse(m.name)") == [["NNC"]]
 
 
+def test_datetime_keeps_its_offset_and_timestamp_is_milliseconds(out):
+    """Ladybug's timestamp('...+02:00') dropped the offset, so 07:08+02:00 (05:08 UTC) came
+    out later than 06:00Z, a wrong answer; timestamp() was a binder error."""
+    import time
+
+    assert rows(out, "RETURN datetime('2024-05-06T07:08:09+02:00') < "
+                     "datetime('2024-05-06T06:00:00Z'), "
+                     "datetime('2024-05-06T07:08:09+02:00') > datetime('2024-05-06T05:00:00Z'), "
+                     "datetime('2024-05-06T07:08:09+02:00')") == [
+        [True, True, "2024-05-06T05:08:09+00:00"]]
+    before = int(time.time() * 1000)
+    ((now,),) = rows(out, "RETURN timestamp()")
+    assert before - 1000 <= now <= int(time.time() * 1000) + 1000
+
+
 def test_one_relationship_is_matched_once_per_match(out, graph):
     """Neo4j never binds one relationship twice in a MATCH: p and q are different papers."""
     users: dict[str, int] = {}
@@ -138,6 +153,9 @@ def test_one_relationship_is_matched_once_per_match(out, graph):
     ("RETURN reduce(s = 0, x IN [1, 2] | s + x)", "reduce() is not available"),
     ("MATCH (m:Method) RETURN [(p)-[:USES]->(m) | p.title]", "pattern comprehensions"),
     ("MATCH (a)-[*1..2]-(b)-[*1..2]-(c) RETURN count(*)", "two variable-length relationships"),
+    ("CALL { MATCH (m:Method) RETURN count(m) AS n } RETURN n", "CALL { ... } subqueries"),
+    ("MATCH (m:Method) CALL (m) { MATCH (m)<--(p) RETURN count(p) AS k } RETURN max(k)",
+     "CALL { ... } subqueries"),
 ])
 def test_refused_patterns_say_what_to_write(out, query, message):
     with pytest.raises(QueryError) as refused:
