@@ -181,6 +181,44 @@ def _refuse_overwriting_inputs(inputs: list[str], outputs: dict[str, Path]) -> N
                           f"the input; choose another file")
 
 
+# a build's own files, besides those its marker and summary.json list (kg.engine.buildfolder)
+BUILD_NAMES = frozenset({".kg-build.json", ".kg-lock", ".work", "summary.json",
+                         "extractions.jsonl", "rejects.jsonl", "entities.jsonl", "aliases.yaml"})
+
+
+def _build_names(out: Path) -> set[str]:
+    """The names in the build folder `out` that belong to its build (read without importing
+    kg.engine, which a view does not need)."""
+    names = set(BUILD_NAMES)
+    for listing in (".kg-build.json", "summary.json"):
+        try:
+            listed = json.loads((out / listing).read_text(encoding="utf-8")).get("files")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(listed, list):
+            names.update(str(name) for name in listed)
+    return names
+
+
+def _refuse_output_in_build(out: Path, output: Path | None,
+                            allowed: frozenset[str] = frozenset()) -> None:
+    """A command that reads the build in `out` must not write its output over one of that
+    build's files (`kg export out -o out/summary.json` left a build no reader could open);
+    `allowed` are the names the command writes there by default."""
+    if output is None:
+        return
+    build, target = out.resolve(), output.resolve()
+    if target == build:
+        raise Failure(f"--output {output} is the build folder {out}: choose a file or folder "
+                      f"outside it, or a new name in it")
+    if build not in target.parents:
+        return
+    name = target.relative_to(build).parts[0]
+    if name not in allowed and name in _build_names(build):
+        raise Failure(f"--output {output} is one of the files of the build in {out}, which this "
+                      f"command reads: writing it would break the build; choose another file")
+
+
 def _query_text(query: str | None, file: Path | None) -> str:
     if file is not None:
         if not file.is_file():
@@ -266,12 +304,14 @@ def export(
 
     if fmt in ("neo4j-csv", "cypher"):
         _check_build(out)
+        _refuse_output_in_build(out, output, allowed=frozenset(BUILD_EXPORTS.values()))
         _export_neo4j(load(out).walk(), fmt,  # streamed from the build's files
                       output or (out / BUILD_EXPORTS[fmt] if fmt == "neo4j-csv" else None))
         return
     if fmt not in FORMATS:
         raise Failure(f"unknown --format {fmt!r}: use {', '.join(FORMATS)}")
     _check_build(out)
+    _refuse_output_in_build(out, output, allowed=frozenset(BUILD_EXPORTS.values()))
     graph = load(out).walk()  # streamed from the build's files, paper by paper
     base = base_iri or stored_base_iri(out) or DEFAULT_BASE
     if output is None:
@@ -543,6 +583,7 @@ def html(
     from kg.link.canonical import slug
 
     _check_build(out)
+    _refuse_output_in_build(out, output, allowed=frozenset({"graph.html"}))
     output = output or out / (f"graph-{slug(focus)}.html" if focus else "graph.html")
     title = f"kg: {focus} (depth {depth})" if focus else f"kg: {out.resolve().name}"
     try:
@@ -645,6 +686,7 @@ def trends(
     if output is not None and output.suffix.lower().lstrip(".") not in (*CHART_FORMATS, "csv"):
         raise Failure(f"cannot write {output}: give a .png, .svg or .csv file")
     _check_view_build(out)
+    _refuse_output_in_build(out, output)
     try:
         result = entity_trends(out, types[entity_type.lower()], top=top, by=by,
                                min_papers=min_papers)
@@ -709,6 +751,7 @@ def report(
     if output.is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
     _check_view_build(out)
+    _refuse_output_in_build(out, output)
     try:
         write_report(out, output, fmt, top=top, rows=rows)
     except ViewError as error:

@@ -128,6 +128,38 @@ def test_an_output_that_is_one_of_the_inputs_is_refused(built, tmp_path):
     assert rejects.read_text().startswith('{"title": "Kept as input"')
 
 
+def test_a_command_never_writes_over_the_build_it_reads(built, tmp_path):
+    """`kg export out -o out/summary.json` wrote N-Triples over the summary (exit 0), and every
+    reader of the build then stopped with an internal error."""
+    folder = build_copy(built, tmp_path / "out")
+    before = snapshot(folder)
+    for args in [("export", folder, "--format", "nt", "-o", folder / "summary.json"),
+                 ("export", folder, "--format", "ttl", "-o", folder / "graph.ttl"),
+                 ("export", folder, "--format", "cypher", "-o", folder / "extractions.jsonl"),
+                 ("export", folder, "--format", "neo4j-csv", "-o", folder),
+                 ("export", folder, "--format", "nt", "-o", folder / "store.oxigraph" / "x"),
+                 ("html", folder, "-o", folder / "rejects.jsonl"),
+                 ("report", folder, "-o", folder / "graph.graphml"),
+                 ("trends", folder, "-o", folder / "store.lbdb" / ".." / "graph.ttl.csv"),
+                 ("report", folder, "-o", folder / ".kg-build.json")]:
+        if args[0] == "trends":  # a name of the build's own, listed in its marker
+            marker = json.loads((folder / ".kg-build.json").read_text())
+            (folder / ".kg-build.json").write_text(json.dumps(
+                {**marker, "files": [*marker["files"], "graph.ttl.csv"]}))
+            (folder / "graph.ttl.csv").write_text("mine\n")
+        error = one_line_error(run_kg(*args))
+        assert "build" in error, error
+    assert snapshot(folder) == before
+    assert (folder / "graph.ttl.csv").read_text() == "mine\n"
+    # the defaults in the folder, and new names in it, are still written
+    for args in [("export", folder, "--format", "nt", "-o", folder / "graph.nt"),
+                 ("html", folder, "-o", folder / "graph.html"),
+                 ("report", folder, "-o", folder / "report.md")]:
+        done = run_kg(*args)
+        assert done.returncode == 0, done.stderr
+    assert run_kg("stats", folder, "--json").returncode == 0
+
+
 # item 11: stale exports go with the build they belong to
 
 def test_a_rebuild_without_export_removes_the_earlier_exports(built, tmp_path):
