@@ -18,8 +18,8 @@ at all. `to_ladybug` rewrites a query's tokens so that it gives Neo4j's answer, 
   optimizer (the aggregate gets the first rows scanned, not the top ones: an upstream bug), so
   a query that orders in a WITH runs with the optimizer off (`Translation.optimizer`), and a
   WITH's ORDER BY without SKIP/LIMIT (ordering what `collect` gathers) gets `SKIP 0`;
-- pattern comprehensions, `reduce`, `keys`, `CALL { ... }` subqueries and two variable-length
-  relationships in one MATCH are refused.
+- pattern comprehensions, `reduce`, `keys`, `CALL { ... }` subqueries, `x IN [..., null, ...]`
+  (false where Neo4j says null) and two variable-length relationships in one MATCH are refused.
 """
 
 from __future__ import annotations
@@ -153,6 +153,12 @@ def _refuse_unsupported(found: list[Tok]) -> None:
             raise CypherRefused("keys() is not available on the embedded store (it lists every "
                                 "column of the table, null ones too): CALL table_info('Method') "
                                 "RETURN * lists a table's properties")
+        if tok.upper == "IN" and nxt and nxt.text == "[" and any(
+                len(element) == 1 and element[0].upper == "NULL"
+                for element in split_top(found[i + 2:closing(found, i + 1)], ",")):
+            raise CypherRefused("x IN [a list holding null] is false on the embedded store where "
+                                "Neo4j says null when x is not found: write the list without null "
+                                "(and test x IS NULL apart), or query Neo4j")
         if tok.upper == "CALL" and nxt and nxt.text in ("{", "(") and not (prev and prev.text == "."):
             raise CypherRefused("CALL { ... } subqueries are not available on the embedded "
                                 "store: write the subquery's MATCH in the query with WITH "

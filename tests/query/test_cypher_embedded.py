@@ -154,6 +154,7 @@ def test_one_relationship_is_matched_once_per_match(out, graph):
     ("MATCH (m:Method) RETURN [(p)-[:USES]->(m) | p.title]", "pattern comprehensions"),
     ("MATCH (a)-[*1..2]-(b)-[*1..2]-(c) RETURN count(*)", "two variable-length relationships"),
     ("CALL { MATCH (m:Method) RETURN count(m) AS n } RETURN n", "CALL { ... } subqueries"),
+    ("MATCH (m:Method) WHERE NOT m.name IN ['CNN', null] RETURN count(m)", "write the list without null"),
     ("MATCH (m:Method) CALL (m) { MATCH (m)<--(p) RETURN count(p) AS k } RETURN max(k)",
      "CALL { ... } subqueries"),
 ])
