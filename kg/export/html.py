@@ -199,6 +199,11 @@ def page_data(graph: nx.MultiDiGraph, notes: list[str] | None = None,
         edge = {"from": source, "to": target, "type": data.get("type", "?")}
         if data.get("sentence"):
             edge["sentence"] = data["sentence"]
+        # how the fact was found (ner, gazetteer, pattern, abbreviation) and how sure
+        if data.get("source"):
+            edge["source"] = str(data["source"])
+        if isinstance(data.get("confidence"), (int, float)):
+            edge["confidence"] = round(float(data["confidence"]), 2)
         if data.get("extractor"):
             extractors[f"{data['extractor']} {data.get('extractor_version') or ''}".strip()] += 1
         edges.append(edge)

@@ -6,6 +6,7 @@ layout, the network blocked, and hostile names that stay text everywhere.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -165,6 +166,38 @@ def test_imagenet_leaderboard_shows_zcore_with_its_sentence(page, example_page):
     sentences = page.js("[...document.querySelectorAll('#details ul.facts blockquote')].map(b => b.textContent)")
     assert len(sentences) == len(set(sentences)) > 1
     assert "validation accuracy 53.99% (ZCore, ImageNet)" in details
+
+
+def test_each_fact_shows_its_extraction_source_and_confidence(page, example_build, example_page):
+    graph = example_build.graph
+    [paper] = [n for n, d in graph.nodes(data=True) if d.get("type") == "Paper"
+               and str(d.get("title")).startswith("Zero-Shot Coreset Selection")]
+    # what the build stored on each of the paper's links: ZCore proposed (abbreviation),
+    # ImageNet evaluated on (gazetteer), as extractions.jsonl's kept mentions say
+    found = {graph.nodes[t]["name"]: (d["type"], d["source"], f"{round(float(d['confidence']), 2):g}")
+             for _, t, d in graph.out_edges(paper, data=True) if d.get("source")}
+    assert found["ZCore"][:2] == ("PROPOSES", "abbreviation")
+    assert found["ImageNet"][:2] == ("EVALUATES_ON", "gazetteer")
+    [record] = [json.loads(line) for line in (example_build.out / "extractions.jsonl").read_text().splitlines()
+                if json.loads(line)["title"] == graph.nodes[paper]["title"]]
+    assert {m["source"] for m in record["mentions"] if m["kept"] and m["entity"] == "ImageNet"} == {"gazetteer"}
+    page.open(example_page)
+    page.js("id => kg.showEntity(id)", paper)
+    facts = page.js("""() => Object.fromEntries([...document.querySelectorAll('#details ul.facts li > div')]
+        .filter(d => d.querySelector('.provenance'))
+        .map(d => [d.querySelector('button.nodelink').textContent, d.querySelector('.provenance').textContent]))""")
+    assert facts == {name: f" · {source} · {confidence}" for name, (_, source, confidence) in found.items()}
+    details = page.js("document.getElementById('details').innerText")
+    sentence = graph.edges[paper, "dataset/imagenet", "EVALUATES_ON"]["sentence"]
+    assert details.count(sentence) == 1                   # the sentence once, its facts under it
+    # ImageNet's page: the paper under "evaluated on" with the same source and confidence
+    page.tab.click("#details button.nodelink:text-is('ImageNet')")
+    _, source, confidence = found["ImageNet"]
+    line = page.js("""title => [...document.querySelectorAll('#details ul[data-role=EVALUATES_ON] > li')]
+        .find(li => li.querySelector('button.nodelink').textContent === title).querySelector('.rel').innerText""",
+                   graph.nodes[paper]["title"])
+    assert line == f"EVALUATES_ON · {graph.nodes[paper]['date']} · {source} · {confidence}"
+    assert page.errors == []
 
 
 def test_tables_sort_by_any_column_and_filter_by_typing(page, example_page):
