@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +23,7 @@ from kg.engine.buildfolder import OutputError
 from kg.graph.model import NODE_TYPES, RELATIONS
 from kg.graph.stream import Walk, graph_walk
 from kg.io import RowSpills, atomic_path, release_free_memory
-from kg.query.cypher_dialect import to_ladybug
+from kg.query.cypher_dialect import FLOAT_TEXT, REFUSED_MARK, to_ladybug, udf
 from kg.query.cypher_guard import check_cypher
 from kg.query.sparql import QueryError
 
@@ -215,26 +216,14 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
     import ladybug
 
     check_cypher(query, "ladybug")
-    translation = to_ladybug(query)
+    to_ladybug(query)  # what the dialect refuses is said before the store is opened
     path = Path(out) / STORE_NAME
     if not path.exists():
         raise QueryError(f"no Cypher store at {path}: run `kg build ... -o {out}` first")
     database = ladybug.Database(str(path), read_only=True)
     connection = ladybug.Connection(database)
     try:
-        if not translation.optimizer:
-            connection.execute("CALL enable_plan_optimizer=false")
-        try:
-            result = connection.execute(translation.query)
-        except RuntimeError as error:
-            if "LIST_REVERSE did not receive" not in str(error):
-                raise
-            try:
-                result = connection.execute(to_ladybug(query, string_reverse=True).query)
-            except RuntimeError:
-                raise QueryError("reverse() of a list and of a text in one query cannot be "
-                                 "told apart on the embedded store: write list_reverse(xs) "
-                                 "for the list") from None
+        result = _run_translated(connection, query)
         columns = result.get_column_names()
         shown = [i for i, column in enumerate(columns) if not column.startswith("_kg_")]
         rows = []
@@ -242,6 +231,9 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
             row = result.get_next()
             rows.append([_plain(row[i]) for i in shown])
     except RuntimeError as error:
+        if REFUSED_MARK in str(error):
+            why = str(error).split(REFUSED_MARK, 1)[1].split("\n", 1)[0]
+            raise QueryError(why) from None
         if "storage type 'fwd'" in str(error):
             raise QueryError(f"this store keeps relationships forwards only (built with "
                              f"{STORAGE_VARIABLE}=fwd): give the pattern a direction, or "
@@ -251,6 +243,35 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
         connection.close()
         database.close()
     return [columns[i] for i in shown], rows
+
+
+def _run_translated(connection, query: str):
+    """Run the query translated (`to_ladybug`), retrying the forms that only the binder can
+    choose between: reverse() of a text rather than a list, toString() of a non-DOUBLE at the
+    call sites the binder names."""
+    string_reverse, plain_text_sites = False, frozenset()
+    registered: set[str] = set()
+    while True:
+        translation = to_ladybug(query, string_reverse, plain_text_sites)
+        for name in set(translation.functions) - registered:
+            function, parameters, returns = udf(name)
+            connection.create_function(name, function, parameters, returns)
+            registered.add(name)
+        connection.execute(f"CALL enable_plan_optimizer={str(translation.optimizer).lower()}")
+        try:
+            return connection.execute(translation.query)
+        except RuntimeError as error:
+            site = re.search(rf"Function {FLOAT_TEXT.upper()}_(\d+) did not receive", str(error))
+            if site and int(site.group(1)) not in plain_text_sites:
+                plain_text_sites |= {int(site.group(1))}
+            elif "LIST_REVERSE did not receive" in str(error) and not string_reverse:
+                string_reverse = True
+            elif string_reverse:
+                raise QueryError("reverse() of a list and of a text in one query cannot be "
+                                 "told apart on the embedded store: write list_reverse(xs) "
+                                 "for the list") from None
+            else:
+                raise
 
 
 def _plain(value):
@@ -324,6 +345,11 @@ def _neo4j_plain(value):
         return [_neo4j_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _neo4j_plain(v) for k, v in value.items()}
+    if hasattr(value, "to_native"):  # dates and times as the embedded store gives them
+        try:
+            return value.to_native().isoformat()
+        except (ValueError, OverflowError):  # beyond Python's range: Neo4j's own text
+            pass
     if hasattr(value, "iso_format"):
         return value.iso_format()
     return value

@@ -10,22 +10,25 @@ at all. `to_ladybug` rewrites a query's tokens so that it gives Neo4j's answer, 
   of times in Ladybug: relationships of a MATCH get pairwise `id(r1) <> id(r2)`, and
   variable-length ones the TRAIL semantics (the connection's setting is not applied to them);
 - `labels(n)`, `type(r)`, `n:Label` in an expression, `EXISTS { (p)-->() }`, `COUNT { ... }`,
-  `shortestPath`, list comprehensions, `split`, `toString`, `toInteger`, `toFloat`, `head`,
-  `last`, `tail`, `reverse`, `datetime` (a TIMESTAMP_TZ: Ladybug's `timestamp` drops the
+  `shortestPath`, list comprehensions, `split`, `toInteger`, `toFloat`, `head`, `last`,
+  `tail`, `reverse`, `datetime` in UTC (a TIMESTAMP_TZ: Ladybug's `timestamp` drops the
   offset), `timestamp()`, argument-less `date()`, `round(x)`, `collect(DISTINCT)`
-  (first-seen order) and `sum` (0 over no rows) become Ladybug's forms;
+  (first-seen order), `sum` (0 over no rows) and `id(x)` (an integer) become Ladybug's forms;
+- `toString` of a float calls a Python function (`udf`) that writes it as Java does;
 - `WITH ... ORDER BY ... LIMIT` followed by an aggregate loses its ORDER BY in Ladybug's plan
   optimizer (the aggregate gets the first rows scanned, not the top ones: an upstream bug), so
   a query that orders in a WITH runs with the optimizer off (`Translation.optimizer`), and a
   WITH's ORDER BY without SKIP/LIMIT (ordering what `collect` gathers) gets `SKIP 0`;
 - pattern comprehensions, `reduce`, `keys`, `CALL { ... }` subqueries, `x IN [..., null, ...]`
-  (false where Neo4j says null) and two variable-length relationships in one MATCH are refused.
+  (false where Neo4j says null), two variable-length relationships in one MATCH, datetimes
+  with an offset other than zero or a named zone (the store keeps only the instant), and
+  `toString` of the floats whose digits Java 17 does not write shortest are refused.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.query.cypher_guard import CypherRefused
 
@@ -65,6 +68,16 @@ class Tok:
 class Translation:
     query: str
     optimizer: bool  # False: run with Ladybug's plan optimizer off
+    functions: tuple[str, ...] = ()  # Python functions to register (`udf`) before running it
+
+
+@dataclass
+class _Options:
+    """What one translation attempt does where binding decides (see `to_ladybug`)."""
+    string_reverse: bool = False
+    plain_text_sites: frozenset = frozenset()
+    text_sites: int = 0
+    functions: list = field(default_factory=list)
 
 
 def tokenize(query: str) -> list[Tok]:
@@ -159,6 +172,11 @@ def _refuse_unsupported(found: list[Tok]) -> None:
             raise CypherRefused("x IN [a list holding null] is false on the embedded store where "
                                 "Neo4j says null when x is not found: write the list without null "
                                 "(and test x IS NULL apart), or query Neo4j")
+        if (tok.upper == "DATETIME" and nxt and nxt.text == "(" and i + 3 < len(found)
+                and found[i + 2].kind == "string" and found[i + 3].text == ")"):
+            why = datetime_refusal(found[i + 2].text[1:-1])
+            if why:
+                raise CypherRefused(why)
         if tok.upper == "CALL" and nxt and nxt.text in ("{", "(") and not (prev and prev.text == "."):
             raise CypherRefused("CALL { ... } subqueries are not available on the embedded "
                                 "store: write the subquery's MATCH in the query with WITH "
@@ -317,7 +335,7 @@ def _list_comprehensions(found: list[Tok]) -> list[Tok]:
     return found
 
 
-def _functions(found: list[Tok], string_reverse: bool = False) -> list[Tok]:
+def _functions(found: list[Tok], options: _Options) -> list[Tok]:
     out: list[Tok] = []
     i = 0
     while i < len(found):
@@ -325,16 +343,27 @@ def _functions(found: list[Tok], string_reverse: bool = False) -> list[Tok]:
         call = (tok.kind == "word" and i + 1 < len(found) and found[i + 1].text == "("
                 and not (i and found[i - 1].text == "."))
         name = tok.text.lower() if call else ""
-        if name == "reverse" and string_reverse:
+        if name == "reverse" and options.string_reverse:
             name = "string_reverse"
         if not name or name not in _REWRITES and name not in RENAMED:
             out.append(tok)
             i += 1
             continue
+        site = 0
+        if name == "tostring":
+            options.text_sites += 1
+            site = options.text_sites
         end = closing(found, i + 1)
-        args = ([_functions(a, string_reverse) for a in split_top(found[i + 2:end], ",")]
+        args = ([_functions(a, options) for a in split_top(found[i + 2:end], ",")]
                 if end > i + 2 else [])
-        if name in RENAMED and not (name == "localdatetime" and not args):
+        if name == "tostring" and args and site not in options.plain_text_sites:
+            words = _float_text(args[0], site, options)
+            words[0].space = tok.space
+        elif name == "datetime" and args and not _is_string(args[0]):
+            options.functions.append(UTC_TEXT)
+            words = _words(f"cast({UTC_TEXT}({_text(args[0])}), 'TIMESTAMP_TZ')")
+            words[0].space = tok.space
+        elif name in RENAMED and not (name == "localdatetime" and not args):
             words = [Tok("word", RENAMED[name], tok.space), Tok("other", "(", "")]
             for k, arg in enumerate(args):
                 if k:
@@ -383,8 +412,39 @@ def _round(args):
     return _words(f"round({', '.join(texts)})")
 
 
+# Python functions the translation may call, registered on the connection before the query
+FLOAT_TEXT = "kg_float_text"  # + the call site's number: see `to_ladybug`
+UTC_TEXT = "kg_utc_datetime_text"
+
+
+def _is_string(arg: list[Tok]) -> bool:
+    return len(arg) == 1 and arg[0].kind == "string"
+
+
+def _float_text(arg: list[Tok], site: int, options: _Options) -> list[Tok]:
+    """toString(x): a DOUBLE through Python (`neo4j_float_text`), as Java writes it (Ladybug's
+    to_string keeps six decimals); anything else as before. The function is typed DOUBLE, so
+    a text or boolean argument does not bind: `to_ladybug`'s caller then retries with this
+    site's plain form (`plain_text_sites`)."""
+    name = f"{FLOAT_TEXT}_{site}"
+    options.functions.append(name)
+    x = _text(arg)
+    return _words(f"CASE typeof({x}) WHEN 'DOUBLE' THEN {name}({x}) ELSE "
+                  + _text(_REWRITES["tostring"]([arg])) + " END")
+
+
+def _internal_id(args):
+    """id(x): Neo4j gives an integer; Ladybug an internal `table:offset` pair (one relationship
+    type may span several tables). The pair becomes one integer, table × 2^40 + offset, unique
+    over nodes and over relationships, as Neo4j's ids are."""
+    parts = f"string_split(to_string(id({_text(args[0])})), ':')"
+    return _words(f"(to_int64(list_extract({parts}, 1)) * 1099511627776 + "
+                  f"to_int64(list_extract({parts}, 2)))")
+
+
 _REWRITES = {
     "labels": _rewrite("[label({0})]"),
+    "id": _internal_id,
     # to_string gives a DOUBLE six decimals ('0.855000') and a BOOL 'True': trimmed and
     # lowered to Neo4j's '0.855' and 'true' (a float with more decimals keeps only six)
     "tostring": _rewrite("CASE typeof({0}) WHEN 'DOUBLE' THEN regexp_replace(regexp_replace("
@@ -669,11 +729,16 @@ def _relationship_lists(found: list[Tok]) -> list[Tok]:
     return out
 
 
-def to_ladybug(query: str, string_reverse: bool = False) -> Translation:
-    """The query in Ladybug's dialect, and whether it needs the plan optimizer off.
+def to_ladybug(query: str, string_reverse: bool = False,
+               plain_text_sites: frozenset = frozenset()) -> Translation:
+    """The query in Ladybug's dialect, whether it needs the plan optimizer off, and the Python
+    functions (`udf`) it calls. Two rewrites depend on a type only Ladybug's binder knows, so
+    the caller tries the first form and retries on its binding error:
     `reverse(x)` becomes `list_reverse(x)` (Ladybug's `reverse` turns a list into the text of
-    its reversal), or with `string_reverse` `reverse((x) + '')`, which a list does not bind to:
-    the caller tries the list form first and, when Ladybug says x is no list, the text form."""
+    its reversal), or with `string_reverse` `reverse((x) + '')`, which a list does not bind to;
+    the n-th `toString(x)` calls `kg_float_text_n(x)` for a DOUBLE, which a text does not bind
+    to: with n in `plain_text_sites` it keeps Ladybug's to_string."""
+    options = _Options(string_reverse=string_reverse, plain_text_sites=plain_text_sites)
     found = tokenize(query)
     _refuse_unsupported(found)
     found = _relationship_patterns(found)
@@ -682,8 +747,77 @@ def to_ladybug(query: str, string_reverse: bool = False) -> Translation:
     found = _label_predicates(found)
     found = _list_comprehensions(found)
     found = _collect_distinct(found)
-    found = _functions(found, string_reverse)
+    found = _functions(found, options)
     found = _subscripts(found)
     found = _unique_relationships(found)
     found, ordered_with = _with_order(found)
-    return Translation(render(found), optimizer=not ordered_with)
+    return Translation(render(found), optimizer=not ordered_with,
+                       functions=tuple(dict.fromkeys(options.functions)))
+
+
+# ---------------------------------------------------------------- Python functions (udf)
+
+_OFFSET = re.compile(r"T[^+\-\[]*(?:([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?)?Z?(\[[^\]]*\])?$")
+
+
+def datetime_refusal(text: str) -> str | None:
+    """Why `datetime(text)` cannot be answered as Neo4j answers it, or None. Ladybug keeps an
+    instant, not its offset: Neo4j shows 07:08+02:00 as given and says it is not `=` to
+    05:08Z; the store would show and compare both as 05:08Z."""
+    found = _OFFSET.search(text.strip())
+    if found and found.group(5):
+        return (f"datetime('{text}'): named time zones are not available on the embedded "
+                "store: write the time in UTC (…Z), or query Neo4j")
+    if found and found.group(1) and any(int(g or 0) for g in found.group(2, 3, 4)):
+        return (f"datetime('{text}'): the embedded store keeps the instant, not its offset "
+                "(it would show it in UTC and call it equal to the same instant in UTC): "
+                "write the time in UTC (…Z), or query Neo4j")
+    return None
+
+
+def utc_datetime_text(text: str) -> str:
+    """`datetime(x)` of a text only known when the query runs: refused as `datetime_refusal`."""
+    why = datetime_refusal(text)
+    if why:
+        raise ValueError(REFUSED_MARK + why)
+    return text
+
+
+REFUSED_MARK = "kg refused: "
+
+
+def neo4j_float_text(value: float) -> str:
+    """A float as Neo4j's toString writes it (Java's Double.toString): 0.1234567, 300.0,
+    1.0E-7, 1.0E7 (plain from 10^-3 to 10^7, else a mantissa and E). Digits are Python's
+    shortest round-trip ones; Java 17's are not always the shortest: of 25,800 random floats
+    from 10^-323 to 10^308 compared with Neo4j 5.26, the 971 that differed all lay from 10^16
+    to 10^26 or below 10^-320, so those ranges are refused rather than answered differently."""
+    import math
+    from decimal import Decimal
+
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1, value) < 0 else "0.0"
+    if 1e16 <= abs(value) < 1e27 or abs(value) < 1e-300:
+        raise ValueError(f"{REFUSED_MARK}toString({value!r}): Neo4j (Java 17) writes some floats "
+                         "from 10^16 to 10^27 and below 10^-300 with other last digits than "
+                         "the shortest ones the embedded store would give: query Neo4j, or "
+                         "return the number itself")
+    if 1e-3 <= abs(value) < 1e7:
+        text = format(Decimal(repr(value)), "f")
+        return text if "." in text else text + ".0"
+    exact = Decimal(repr(value))
+    digits = "".join(map(str, exact.as_tuple().digits)).rstrip("0") or "0"
+    return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:] or '0'}E{exact.adjusted()}"
+
+
+def udf(name: str) -> tuple:
+    """(Python function, parameter types, return type) of a function a translation calls."""
+    if name.startswith(FLOAT_TEXT):
+        return neo4j_float_text, ["DOUBLE"], "STRING"
+    if name == UTC_TEXT:
+        return utc_datetime_text, ["STRING"], "STRING"
+    raise KeyError(name)

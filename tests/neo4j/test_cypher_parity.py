@@ -71,3 +71,26 @@ def test_parity(loaded, case):
         assert case["refused"] in message and "\n" not in message
         return
     assert answer(*cypher_rows(out, query), in_order) == expected
+
+
+def test_to_string_of_floats_is_neo4js(loaded):
+    """toString of 4,000 seeded random floats over the whole double range gives Neo4j's text
+    (Java's Double.toString), or is refused where Java 17's digits are not the shortest; before,
+    a float kept six decimals and no exponent (toString(1e-7) was '0.0')."""
+    import random
+
+    out, settings = loaded
+    generator = random.Random(17)
+    values = []
+    for _ in range(2000):
+        exponent = generator.choice([generator.randint(-300, 15), generator.randint(27, 307),
+                                     generator.randint(-8, 8)])
+        mantissa = generator.uniform(1, 9.99) * generator.choice([1, -1])
+        values.append(float(f"{mantissa:.{generator.randint(0, 16)}f}e{exponent}"))
+        values.append(mantissa * 10.0 ** exponent)
+    literals = ", ".join(repr(v).replace("e+", "e") for v in values if v)
+    query = f"UNWIND [{literals}] AS x RETURN x, toString(x) AS text"
+    assert cypher_rows(out, query) == neo4j_cypher_rows(settings, query)
+    for big in (5.085892673649559e16, -1e23, 8e-323):
+        with pytest.raises(QueryError, match="other last digits"):
+            cypher_rows(out, f"RETURN toString({big!r}) AS text".replace("e+", "e"))

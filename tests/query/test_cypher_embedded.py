@@ -122,16 +122,23 @@ def test_neo4j_functions_and_predicates(out, graph):
     assert rows(out, "MATCH (m:Method {name: 'CNN'}) RETURN reverse(m.name)") == [["NNC"]]
 
 
-def test_datetime_keeps_its_offset_and_timestamp_is_milliseconds(out):
+def test_datetime_in_utc_answers_and_an_offset_is_refused(out):
     """Ladybug's timestamp('...+02:00') dropped the offset, so 07:08+02:00 (05:08 UTC) came
-    out later than 06:00Z, a wrong answer; timestamp() was a binder error."""
+    out later than 06:00Z, a wrong answer; as a TIMESTAMP_TZ it was shown in UTC and called
+    equal to 05:08Z, where Neo4j keeps +02:00 and says not equal: now refused, in a literal
+    and in a text made by the query; timestamp() was a binder error."""
     import time
 
-    assert rows(out, "RETURN datetime('2024-05-06T07:08:09+02:00') < "
-                     "datetime('2024-05-06T06:00:00Z'), "
-                     "datetime('2024-05-06T07:08:09+02:00') > datetime('2024-05-06T05:00:00Z'), "
-                     "datetime('2024-05-06T07:08:09+02:00')") == [
+    assert rows(out, "RETURN datetime('2024-05-06T05:08:09Z') < datetime('2024-05-06T06:00:00Z'), "
+                     "datetime('2024-05-06T05:08:09+00:00') = datetime('2024-05-06T05:08:09Z'), "
+                     "datetime('2024-05-06T05:08:09Z')") == [
         [True, True, "2024-05-06T05:08:09+00:00"]]
+    for query in ("RETURN datetime('2024-05-06T07:08:09+02:00')",
+                  "RETURN datetime('2024-05-06T07:08:09' + '-05:30')"):
+        with pytest.raises(QueryError, match=r"keeps the instant, not its offset.*write the time "
+                                             r"in UTC") as refused:
+            rows(out, query)
+        assert "\n" not in str(refused.value) and "Traceback" not in str(refused.value)
     before = int(time.time() * 1000)
     ((now,),) = rows(out, "RETURN timestamp()")
     assert before - 1000 <= now <= int(time.time() * 1000) + 1000
