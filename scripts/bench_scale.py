@@ -15,6 +15,8 @@ with the local engine at 1 and 2 processes and with a Dask LocalCluster of 2 wor
 (cluster start excluded, measured separately).
 
     .venv/bin/python scripts/bench_scale.py --sizes 500 1000 2000 --throughput-n 1000 [-p 2]
+    .venv/bin/python scripts/bench_scale.py --real --sizes 100000 200000 --update-n 1000 \
+        --throughput-n 0     # real text (scripts/make_corpus.py --real), then an update of 1,000
 
 After extraction only (`--replicated OUT/extractions.jsonl`): the records of a real build are
 copied with new ids up to each N (scripts/replicate_extractions.py), then `kg build --update
@@ -115,14 +117,35 @@ def print_row(row: dict) -> None:
           + ", ".join(f"{k} {v}" for k, v in row["steps_s"].items()), flush=True)
 
 
-def end_to_end(n: int, folder: Path, processes: int) -> dict:
+def write_corpus(n: int, path: Path, real: bool) -> None:
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(n), "-o", str(path),
+                    *(["--real"] if real else [])], check=True, capture_output=True)
+
+
+def end_to_end(n: int, folder: Path, processes: int, real: bool = False, update_n: int = 0) -> dict:
+    """One measured `kg build` of N papers; with `update_n`, then one measured `kg build
+    --update` of the next `update_n` papers of the same corpus onto it (same exports)."""
     corpus, out = folder / f"corpus-{n}.jsonl", folder / f"out-{n}"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(n), "-o", str(corpus)],
-                   check=True, capture_output=True)
+    write_corpus(n + update_n, corpus, real)
+    new = folder / f"new-{update_n}.jsonl"
+    if update_n:
+        lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+        corpus.write_text("".join(lines[:n]), encoding="utf-8")
+        new.write_text("".join(lines[n:]), encoding="utf-8")
+        del lines
     row = {**measure_build([*KG, "build", str(corpus), "-o", str(out), "-p", str(processes)], out, n),
-           "processes": processes}
-    print("end to end", flush=True)
+           "processes": processes, "text": "real" if real else "synthetic"}
+    print(f"end to end ({row['text']} text)", flush=True)
     print_row(row)
+    if update_n:
+        update = measure_build([*KG, "build", "--update", str(out), str(new), "-p", str(processes)],
+                               out, n + update_n)
+        row["update"] = {"papers": update_n, **update,
+                         "ratio_to_build": round(update["total_s"] / row["total_s"], 3)}
+        print(f"update of {update_n} papers onto it: {update['total_s']:.1f} s, "
+              f"{row['update']['ratio_to_build']:.2f} of the build, peak RSS "
+              f"{update['peak_rss_mib']} MiB; steps (s): "
+              + ", ".join(f"{k} {v}" for k, v in update["steps_s"].items()), flush=True)
     shutil.rmtree(out, ignore_errors=True)
     return row
 
@@ -218,6 +241,11 @@ def main() -> None:
     parser.add_argument("--authors", type=int, default=0,
                         help="with --replicated: authors per copy (from a pool of N/2 names)")
     parser.add_argument("--folder", type=Path, help="where to work (default: a temporary folder)")
+    parser.add_argument("--real", action="store_true",
+                        help="real paper records (data/corpus, replicated beyond 50,904: "
+                             "scripts/make_corpus.py --real), not synthetic abstracts")
+    parser.add_argument("--update-n", type=int, default=0, metavar="K",
+                        help="after each end-to-end build, time `kg build --update` of K more papers")
     args = parser.parse_args()
     if args.replicated:
         if not args.replicated.is_file():
@@ -229,7 +257,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="kg-bench-scale-", dir=args.folder) as tmp:
         folder = Path(tmp)
-        rows = [end_to_end(n, folder, args.processes) for n in args.sizes]
+        rows = [end_to_end(n, folder, args.processes, args.real, args.update_n) for n in args.sizes]
         rates = throughput(args.throughput_n, folder) if args.throughput_n else {}
     growth_table(rows)
     print_projection(rows, rates=rates)
