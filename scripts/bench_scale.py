@@ -157,8 +157,7 @@ def throughput(n: int, folder: Path) -> dict:
     from kg.extract.pipeline import batched, extract_batches, load_pipeline
 
     corpus = folder / f"corpus-{n}.jsonl"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(n), "-o", str(corpus)],
-                   check=True, capture_output=True)
+    write_corpus(n, corpus, real=False)
     papers = list(input_papers([corpus]))
     load_pipeline()  # loading is not part of throughput; forked workers inherit it
     rates = {}

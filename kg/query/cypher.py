@@ -216,14 +216,14 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
     import ladybug
 
     check_cypher(query, "ladybug")
-    to_ladybug(query)  # what the dialect refuses is said before the store is opened
+    translation = to_ladybug(query)  # what the dialect refuses is said before the store opens
     path = Path(out) / STORE_NAME
     if not path.exists():
         raise QueryError(f"no Cypher store at {path}: run `kg build ... -o {out}` first")
     database = ladybug.Database(str(path), read_only=True)
     connection = ladybug.Connection(database)
     try:
-        result = _run_translated(connection, query)
+        result = _run_translated(connection, query, translation)
         columns = result.get_column_names()
         shown = [i for i, column in enumerate(columns) if not column.startswith("_kg_")]
         rows = []
@@ -245,19 +245,19 @@ def cypher_rows(out: str | Path, query: str) -> tuple[list[str], list[list]]:
     return [columns[i] for i in shown], rows
 
 
-def _run_translated(connection, query: str):
-    """Run the query translated (`to_ladybug`), retrying the forms that only the binder can
-    choose between: reverse() of a text rather than a list, toString() of a non-DOUBLE at the
-    call sites the binder names."""
+def _run_translated(connection, query: str, translation):
+    """Run the query's first translation (`to_ladybug`), retrying the forms that only the binder
+    can choose between: reverse() of a text rather than a list, toString() of a non-DOUBLE at
+    the call sites the binder names."""
     string_reverse, plain_text_sites = False, frozenset()
     registered: set[str] = set()
+    if not translation.optimizer:  # the same for every form of the query
+        connection.execute("CALL enable_plan_optimizer=false")
     while True:
-        translation = to_ladybug(query, string_reverse, plain_text_sites)
         for name in set(translation.functions) - registered:
             function, parameters, returns = udf(name)
             connection.create_function(name, function, parameters, returns)
             registered.add(name)
-        connection.execute(f"CALL enable_plan_optimizer={str(translation.optimizer).lower()}")
         try:
             return connection.execute(translation.query)
         except RuntimeError as error:
@@ -272,6 +272,7 @@ def _run_translated(connection, query: str):
                                  "for the list") from None
             else:
                 raise
+            translation = to_ladybug(query, string_reverse, plain_text_sites)
 
 
 def _plain(value):

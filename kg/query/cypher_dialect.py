@@ -757,6 +757,8 @@ def to_ladybug(query: str, string_reverse: bool = False,
 
 # ---------------------------------------------------------------- Python functions (udf)
 
+REFUSED_MARK = "kg refused: "  # a function's refusal, told apart from Ladybug's own errors
+
 _OFFSET = re.compile(r"T[^+\-\[]*(?:([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?)?Z?(\[[^\]]*\])?$")
 
 
@@ -783,9 +785,6 @@ def utc_datetime_text(text: str) -> str:
     return text
 
 
-REFUSED_MARK = "kg refused: "
-
-
 def neo4j_float_text(value: float) -> str:
     """A float as Neo4j's toString writes it (Java's Double.toString): 0.1234567, 300.0,
     1.0E-7, 1.0E7 (plain from 10^-3 to 10^7, else a mantissa and E). Digits are Python's
@@ -806,10 +805,10 @@ def neo4j_float_text(value: float) -> str:
                          "from 10^16 to 10^27 and below 10^-300 with other last digits than "
                          "the shortest ones the embedded store would give: query Neo4j, or "
                          "return the number itself")
-    if 1e-3 <= abs(value) < 1e7:
-        text = format(Decimal(repr(value)), "f")
-        return text if "." in text else text + ".0"
     exact = Decimal(repr(value))
+    if 1e-3 <= abs(value) < 1e7:
+        text = format(exact, "f")
+        return text if "." in text else text + ".0"
     digits = "".join(map(str, exact.as_tuple().digits)).rstrip("0") or "0"
     return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:] or '0'}E{exact.adjusted()}"
 
