@@ -132,7 +132,9 @@ def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
         label = long_label or short_label
         if label is None:
             continue
-        long_is_one_entity = any(e.start == pair.long.start and e.end == pair.long.end
+        # one entity holds the whole long form, often with its short form (`automatic speech
+        # recognition (ASR)`, as TDMSci annotates it): kept as recognised
+        long_is_one_entity = any(e.start <= pair.long.start and pair.long.end <= e.end
                                  for e in ents)
         if long_label is None:
             spans.append(make_span(doc, pair.long.start, pair.long.end, label, "abbreviation"))
@@ -143,7 +145,7 @@ def propagate_labels(doc: Doc) -> tuple[list[Span], list[Span]]:
                                      "abbreviation"))
         short_forms = {doc.vocab.strings[pair.short.text], doc.vocab.strings[pair.short.text + "s"]}
         for i, orth in enumerate(orths):
-            if orth in short_forms and i not in label_at:
+            if orth in short_forms and i not in label_at and i != pair.short.start:
                 spans.append(make_span(doc, i, i + 1, label, "abbreviation"))
     return phrases, spans
 

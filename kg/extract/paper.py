@@ -213,7 +213,9 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             "id": f"{label.lower()}:{key}",
             "label": label,
             "name": name,
-            "aliases": sorted(set(surfaces + long_forms) - {name}),
+            # a definition's short form is a name even where it is no mention of its own
+            "aliases": sorted(set(surfaces + long_forms + [pair.short.text for pair in definitions.get(key, ())])
+                              - {name}),
             "role": role,
             "catalogue_id": catalogue_ids[0] if catalogue_ids else None,
             # the recogniser's confidence in the span times the chance it names a thing

@@ -31,3 +31,46 @@ def test_short_form_rules():
 def test_a_digit_in_a_short_form_repeats_a_letter():
     assert pairs("We propose Dynamic Discriminative Operations (D2O), a method.") == [
         ("Dynamic Discriminative Operations", "D2O")]
+
+
+def labelled(text, entities):
+    """The entities after kg_abbreviation_labels, given the recogniser's `entities` (text, label)."""
+    from spacy.tokens import Span
+
+    nlp = spacy.blank("en")
+    for name in ("sentencizer", "kg_abbreviations", "kg_abbreviation_labels"):
+        nlp.add_pipe(name)
+    doc = nlp.make_doc(text)
+    ents = []
+    for phrase, label in entities:
+        start = text.index(phrase)
+        ents.append(doc.char_span(start, start + len(phrase), label=label))
+    doc.ents = ents
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def test_a_definition_recognised_whole_stays_whole():
+    # TDMSci annotates `long form (SHORT)` as one span; it used to be cut back to the long form
+    text = "Such as automatic speech recognition (ASR) and machine translation (MT) systems."
+    assert labelled(text, [("automatic speech recognition (ASR)", "Task"), ("machine translation", "Task")]) == [
+        ("automatic speech recognition (ASR)", "Task"), ("machine translation", "Task")]
+
+
+def test_a_long_form_split_in_pieces_becomes_one_name():
+    text = "We propose Zero-Shot Coreset Selection via Iterative Subspace Sampling (ZCore) for data."
+    assert labelled(text, [("Zero-Shot Coreset Selection", "Method"), ("Iterative Subspace Sampling", "Method"),
+                           ("ZCore", "Method")]) == [
+        ("Zero-Shot Coreset Selection via Iterative Subspace Sampling", "Method"), ("ZCore", "Method")]
+
+
+def test_a_definitions_short_form_is_an_alias_of_its_entity():
+    from kg.extract.pipeline import extract_papers
+    from kg.records import Paper
+
+    paper = Paper(id="asr", title="Better speech",
+                  abstract="We improve Deep Neural Networks (DNNs) for automatic speech recognition (ASR).")
+    record = next(iter(extract_papers([paper])))
+    entity = next(e for e in record["entities"] if e["name"] == "automatic speech recognition")
+    assert entity["label"] == "Task" and "ASR" in entity["aliases"]
