@@ -171,13 +171,20 @@ def find_results(text: str, offset: int, entities: Iterable[Entity], proposed: s
         dataset = respective.get((index, "Dataset")) or _dataset(text, spans, value, nxt, values, index)
         method = (respective.get((index, "Method")) or _Span("", "", 0, 0, False)).text or \
             _method(text, spans, value, nxt, conditions, own, following)
-        if metric or dataset or method:
+        if metric or dataset or method or _own_factor(text, value):
             condition = "; ".join(_conditions_of(text, value, conditions)) or None
             found.append(Result(value=value.raw, number=float(value.number), unit=value.unit,
                                 method=method, dataset=dataset and dataset.text,
                                 metric=metric and metric.text, start=offset + value.start,
                                 end=offset + value.end, condition=condition))
     return found
+
+
+def _own_factor(text: str, value: _Value) -> bool:
+    """A factor the paper claims for its own work stands with empty slots (`our method reduces
+    the number of function evaluations to 0.733x`, `our approach outperforms by 1.6 times`):
+    no measure recognised, no method named. A difference (`5.5 points more than`) does not."""
+    return value.unit == "x" and OWN_SUBJECT.search(text[_clause_start(text, value.start):value.start]) is not None
 
 
 def _respectively(text: str, spans: list[_Span], values: list[_Value]) -> dict:

@@ -221,3 +221,19 @@ def test_a_change_word_is_not_the_metric():
             "question-answering task.")
     (result,) = results(text, ("relative reduction", "Metric"), ("error rate", "Metric"))
     assert result["metric"] == "error rate"
+
+
+def test_a_factor_the_paper_claims_for_itself_stands_without_slots():
+    # no measure recognised, no method named: the factor is still the paper's result
+    text = ("Our method reduces the number of function evaluations to 0.556-0.733x and accelerates "
+            "predictions by 1.3-2x.")
+    assert [slots(r) for r in results(text)] == [("0.733x", None, None, None), ("2x", None, None, None)]
+    text = ("Overall, our approach results more than two orders of magnitude faster than existing ODL "
+            "software frameworks for single-core MCUs and outperforms by 1.6 times previous FP32 "
+            "parallel implementations on a Continual Learning setup.")
+    assert [r["number"] for r in results(text)] == [1.6]
+    # a difference to a baseline needs its measure
+    text = ("Our method obtains 22.5 BLEU points in English-to-German WMT 2014, 5.5 points more than "
+            "the previous best unsupervised system.")
+    assert [slots(r) for r in results(text, ("BLEU", "Metric"), ("WMT 2014", "Dataset"))] == [
+        ("22.5", "BLEU", "WMT 2014", None)]
