@@ -10,10 +10,13 @@ the --vectors most frequent words are written in word2vec text format and conver
 `spacy init vectors` into a spaCy pipeline folder `OUT/spacy` that `scripts/train_ner.py --vectors
 OUT/spacy` reads (the vector table then ships inside the model). Needs the [train] extra (gensim).
 
-The table is looked up by the token's exact text (ORTH): a lowercase token (`translation`,
-`imagenet`) finds its vector, a capitalised one (`ImageNet`, `BLEU`) finds none. `--attr LOWER`
-would not change that: spaCy 3.8 does not save a default-mode table's attribute (vectors.cfg holds
-only the mode), so every saved model reads it as ORTH again; the NER model 0.3.0 was trained so.
+The table is looked up by the token's exact text (ORTH) and the words were lowercased, so
+`imagenet` finds its vector and `ImageNet` none: the table of the shipped NER model 0.3.0.
+`--cased-keys` adds each cased form seen at least --min-count times in the same text (`ImageNet`,
+`BLEU`) as a second key to its lowercase word's row, for a model trained with them (measured, not
+shipped: kg/extract/models/README.md). `--attr LOWER` would not do it: spaCy 3.8 does not save a
+default-mode table's attribute (vectors.cfg holds only the mode), so a saved model reads it as
+ORTH again.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import zlib  # noqa: E402
+from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,9 +60,33 @@ def corpus_texts(data: Path):
                         yield text
 
 
-def tokenised(data: Path) -> list[list[str]]:
+def tokenised(data: Path) -> tuple[list[list[str]], Counter]:
+    """The lowercased token lists, and how often each cased form occurs."""
     nlp = make_blank_nlp()
-    return [[t.lower_ for t in doc if not t.is_space] for doc in nlp.tokenizer.pipe(corpus_texts(data), batch_size=256)]
+    sents, cased = [], Counter()
+    for doc in nlp.tokenizer.pipe(corpus_texts(data), batch_size=256):
+        words = [t.text for t in doc if not t.is_space]
+        lowered = [w.lower() for w in words]
+        cased.update(w for w, low in zip(words, lowered) if w != low)
+        sents.append(lowered)
+    return sents, cased
+
+
+def add_cased_keys(folder: Path, cased: Counter, min_count: int) -> int:
+    """Key each cased form seen `min_count` times to its lowercase word's row, in the spaCy
+    vectors folder `folder`; returns how many keys were added."""
+    import spacy
+
+    nlp = spacy.load(folder)
+    vectors, strings = nlp.vocab.vectors, nlp.vocab.strings
+    added = 0
+    for form, count in sorted(cased.items()):
+        row = vectors.key2row.get(strings[form.lower()])
+        if count >= min_count and row is not None:
+            vectors.add(strings.add(form), row=row)
+            added += 1
+    nlp.to_disk(folder)
+    return added
 
 
 def main() -> None:
@@ -72,12 +100,14 @@ def main() -> None:
     ap.add_argument("--window", type=int, default=5)
     ap.add_argument("--min-count", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--cased-keys", action="store_true",
+                    help="also key each cased form to its lowercase word's row (not in the shipped model)")
     args = ap.parse_args()
 
     from gensim.models import Word2Vec
 
     t0 = time.time()
-    sents = tokenised(args.data)
+    sents, cased = tokenised(args.data)
     print(f"[corpus] {len(sents)} texts, {sum(map(len, sents))} tokens ({time.time() - t0:.0f}s)", flush=True)
     t0 = time.time()
     w2v = Word2Vec(sents, vector_size=args.dim, window=args.window, min_count=args.min_count, sg=1,
@@ -92,6 +122,9 @@ def main() -> None:
             f.write(w + " " + " ".join(f"{x:.5f}" for x in w2v.wv[w]) + "\n")
     subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "en", str(txt), str(args.out / "spacy"),
                     "--name", "kg_corpus_w2v"], check=True)
+    if args.cased_keys:
+        added = add_cased_keys(args.out / "spacy", cased, args.min_count)
+        print(f"[cased keys] {added} cased forms keyed to their lowercase word's row", flush=True)
     for w in ("bleu", "imagenet", "summarization"):
         if w in w2v.wv:
             print(w, [x for x, _ in w2v.wv.most_similar(w, topn=6)])

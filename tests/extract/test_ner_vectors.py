@@ -66,8 +66,31 @@ def test_vectors_are_trained_on_lowercased_kg_tokens(tmp_path):
     from kg.extract.tokenizer import make_blank_nlp
 
     expected = [t.text.lower() for t in make_blank_nlp()("BERT on SQuAD We fine-tune BERT (Devlin et al.).")]
-    assert train_vectors.tokenised(tmp_path) == [expected, ["no", "abstract"]]
+    sentences, cased = train_vectors.tokenised(tmp_path)
+    assert sentences == [expected, ["no", "abstract"]]
     assert "squad" in expected and "(" in expected
+    # the cased forms, counted, for the table's second keys
+    assert cased["BERT"] == 2 and cased["SQuAD"] == 1 and cased["No"] == 1 and "on" not in cased
+
+
+def test_cased_forms_share_their_lowercase_words_row(tmp_path):
+    import spacy
+    from collections import Counter
+
+    train_vectors = load_script("train_vectors")
+    nlp = spacy.blank("en")
+    table = numpy.arange(6, dtype="float32").reshape(2, 3)
+    nlp.vocab.vectors = spacy.vectors.Vectors(strings=nlp.vocab.strings, data=table,
+                                              keys=["imagenet", "bleu"], name="test")
+    nlp.to_disk(tmp_path / "v")
+    added = train_vectors.add_cased_keys(tmp_path / "v", Counter({"ImageNet": 7, "IMAGENET": 5, "BLEU": 4,
+                                                                  "Transformer": 9}), min_count=5)
+    assert added == 2  # BLEU is too rare, Transformer has no lowercase word in the table
+    vectors = spacy.load(tmp_path / "v").vocab.vectors
+    doc = spacy.load(tmp_path / "v").make_doc("ImageNet IMAGENET imagenet BLEU Transformer")
+    assert [t.has_vector for t in doc] == [True, True, True, False, False]
+    assert numpy.array_equal(doc[0].vector, table[0]) and numpy.array_equal(doc[1].vector, table[0])
+    assert vectors.shape == (2, 3)  # no new rows: second keys only
 
 
 def test_training_without_vectors_says_how_to_make_them(tmp_path):
