@@ -203,17 +203,18 @@ def gold_spans(record: dict) -> set[tuple[int, int, str]]:
 
 
 def evaluate(records: Iterable[dict], labels: Iterable[str] = LABELS, processes: int = 1,
-             extractions: Mapping[str, dict] | None = None) -> Scores:
+             extractions: Mapping[str, dict] | None = None, model: str | None = None) -> Scores:
     """Score the extractor on annotated records. `extractions` (record id -> extraction record,
     as `scripts/extract_records.py` writes them) scores saved output, of this release or another,
-    instead of running the extractor."""
+    instead of running the extractor; `model`: a trained recogniser folder in place of the
+    shipped one, under the same rules."""
     labels = tuple(labels)
     records = list(records)
     papers, offsets = zip(*(gold_paper(r) for r in records)) if records else ((), ())
     if extractions is None:
         from kg.extract.pipeline import extract_papers
 
-        predicted = extract_papers(papers, n_process=processes)
+        predicted = extract_papers(papers, n_process=processes, model=model)
     else:
         missing = [p.id for p in papers if p.id not in extractions]
         if missing:

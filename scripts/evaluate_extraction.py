@@ -6,6 +6,9 @@ bootstrap interval (documents resampled 1,000 times, fixed seed).
 
     .venv/bin/python scripts/evaluate_extraction.py [--data ../shared/data] [--tdmsci] [--json]
 
+Held-out TDMSci, whole pipeline: train fold K's model (`scripts/train_ner.py --tdmsci-heldout K
+--epochs 2 --out FOLD_K`), then `--model FOLD_K --tdmsci-fold K`.
+
 To score another release's extractor, extract with it and score the saved records here:
 
     cd OLD && PYTHONPATH=. python NEW/scripts/extract_records.py GOLD.jsonl -o PRED/NAME.jsonl
@@ -30,8 +33,18 @@ def is_scirex_dev(record_id: str) -> bool:
     return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % 5 == 0
 
 
-def gold_sets(data: Path, tdmsci: bool) -> dict:
-    """name -> (records, labels, predictions file name)."""
+def tdmsci_fold(record_id: str, folds: int = 5) -> int:
+    """The TDMSci cross-validation fold of scripts/train_ner.py: int(sha1(id), 16) % folds."""
+    return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def gold_sets(data: Path, tdmsci: bool, fold: int | None = None) -> dict:
+    """name -> (records, labels, predictions file name). `fold`: only the TDMSci sentences of
+    that cross-validation fold, scored with the model trained without them."""
+    if fold is not None:
+        return {f"TDMSci-fold-{fold}": ([r for r in read_gold(data / "tdmsci" / "train.jsonl")
+                                         if tdmsci_fold(r["id"]) == fold], TDMSCI_LABELS,
+                                        "tdmsci-train.jsonl")}
     sets = {
         "SciREX-dev": ([r for r in read_gold(data / "scirex" / "abstracts.jsonl")
                         if is_scirex_dev(r["id"])], LABELS, "scirex.jsonl"),
@@ -64,13 +77,20 @@ def main() -> None:
     parser.add_argument("--predictions", type=Path, metavar="DIR",
                         help="score saved extraction records (scripts/extract_records.py) "
                              "instead of running the extractor")
+    parser.add_argument("--model", metavar="DIR", help="a trained recogniser in place of the shipped one")
+    parser.add_argument("--tdmsci-fold", type=int, metavar="K",
+                        help="score only TDMSci fold K, held out of the --model trained by "
+                             "`scripts/train_ner.py --tdmsci-heldout K`")
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     report = {}
-    for name, (records, labels, predictions) in gold_sets(args.data, args.tdmsci).items():
+    if args.tdmsci_fold is not None and args.model is None:
+        parser.error("--tdmsci-fold needs the --model trained without that fold")
+    for name, (records, labels, predictions) in gold_sets(args.data, args.tdmsci, args.tdmsci_fold).items():
         saved = read_extractions(args.predictions / predictions) if args.predictions else None
-        report[name] = evaluate(records, labels, args.processes, extractions=saved).to_dict()
+        report[name] = evaluate(records, labels, args.processes, extractions=saved,
+                                model=args.model).to_dict()
     if args.json:
         print(json.dumps(report, indent=1))
         return

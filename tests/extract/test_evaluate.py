@@ -161,3 +161,33 @@ def test_cli_scores_saved_extractions_and_explains_a_missing_file(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", str(gold), "--extractions", missing])
     # kg.cli.main prints a Failure as one line; here the runner hands it back
     assert result.exit_code != 0 and "file not found" in str(result.exception)
+
+
+def test_a_model_folder_replaces_the_shipped_recogniser(tmp_path):
+    text = "Puns\nWe improve pun generation with a retrieval step."
+    start = text.index("pun generation")
+    gold = [{"id": "p", "title": "Puns", "text": text,
+             "entities": [{"start": start, "end": start + 14, "label": "Task", "text": "pun generation"}]}]
+    assert evaluate(gold).exact["Task"].tp == 1
+    # a folder without a trained recogniser: the rules alone, which know no such task
+    assert evaluate(gold, model=str(tmp_path)).exact["Task"].tp == 0
+
+
+def test_a_tdmsci_fold_is_the_sentences_train_ner_held_out():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    data = root.parent / "shared" / "data"
+    if not (data / "tdmsci" / "train.jsonl").exists():
+        pytest.skip("shared TDMSci data not available")
+    spec = importlib.util.spec_from_file_location("evaluate_extraction", root / "scripts" / "evaluate_extraction.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    spec = importlib.util.spec_from_file_location("train_ner", root / "scripts" / "train_ner.py")
+    train_ner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_ner)
+    folds = [script.gold_sets(data, False, fold)[f"TDMSci-fold-{fold}"][0] for fold in range(5)]
+    ids = [{r["id"] for r in records} for records in folds]
+    assert sum(map(len, ids)) == len(set().union(*ids)) == 1523  # disjoint, all sentences
+    assert all(train_ner.tdmsci_fold(i, 5) == fold for fold, fold_ids in enumerate(ids) for i in fold_ids)
