@@ -171,10 +171,22 @@ def read_path(path: str | Path, fmt: str | None = None,
 
 
 def check_inputs(paths: Iterable[str | Path]) -> None:
-    """Fail early, before any work, on inputs that do not exist."""
+    """Fail early, before any work, on inputs that do not exist, and on one that can be read
+    only once (stdin, a FIFO) given twice: the second read would wait for ever."""
+    once: set = set()
     for path in paths:
         if str(path) != "-" and (problem := input_problem(path)):
             raise InputError(problem)
+        if readable_again(path):
+            continue
+        try:
+            identity = "-" if str(path) == "-" else (os.stat(path).st_dev, os.stat(path).st_ino)
+        except OSError:
+            continue
+        if identity in once:
+            raise InputError(f"{path}: given twice, but it can be read only once "
+                             f"({'standard input' if str(path) == '-' else 'a pipe or FIFO'})")
+        once.add(identity)
 
 
 def readable_again(path: str | Path) -> bool:

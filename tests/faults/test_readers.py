@@ -384,3 +384,15 @@ def test_records_given_through_the_python_api_are_screened_too():
     assert fine.upvotes == 12 and fine.notes == []
     (controls_only,) = read_records([{"title": "\x15\x01", "abstract": "We use BERT."}])
     assert controls_only.reason == "record has no title (control characters only)"
+
+
+def test_an_input_read_only_once_given_twice_is_refused_before_any_work(tmp_path):
+    fifo = tmp_path / "papers.fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "same.fifo"
+    link.symlink_to(fifo)
+    for twice in ((fifo, fifo), (fifo, link), ("-", "-")):
+        done = kg_build(*twice, "-o", tmp_path / "out", timeout=60, input="")  # a FIFO: waited for ever
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert "given twice, but it can be read only once" in done.stderr.strip().splitlines()[-1]
+        assert not (tmp_path / "out").exists()
