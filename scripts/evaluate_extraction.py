@@ -20,22 +20,16 @@ where NAME is scirex (all of scirex/abstracts.jsonl), scierc-test or tdmsci-trai
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
+import sys
 from pathlib import Path
 
 from kg.evaluate import LABELS, TDMSCI_LABELS, evaluate, read_extractions, read_gold
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 
-
-def is_scirex_dev(record_id: str) -> bool:
-    return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % 5 == 0
-
-
-def tdmsci_fold(record_id: str, folds: int = 5) -> int:
-    """The TDMSci cross-validation fold of scripts/train_ner.py: int(sha1(id), 16) % folds."""
-    return int(hashlib.sha1(record_id.encode("utf-8")).hexdigest(), 16) % folds
+from train_ner import is_scirex_dev, tdmsci_fold  # noqa: E402  (the splits the model is trained by)
 
 
 def gold_sets(data: Path, tdmsci: bool, fold: int | None = None) -> dict:
@@ -43,7 +37,7 @@ def gold_sets(data: Path, tdmsci: bool, fold: int | None = None) -> dict:
     that cross-validation fold, scored with the model trained without them."""
     if fold is not None:
         return {f"TDMSci-fold-{fold}": ([r for r in read_gold(data / "tdmsci" / "train.jsonl")
-                                         if tdmsci_fold(r["id"]) == fold], TDMSCI_LABELS,
+                                         if tdmsci_fold(r["id"], 5) == fold], TDMSCI_LABELS,
                                         "tdmsci-train.jsonl")}
     sets = {
         "SciREX-dev": ([r for r in read_gold(data / "scirex" / "abstracts.jsonl")
