@@ -179,10 +179,14 @@ def check_inputs(paths: Iterable[str | Path]) -> None:
             raise InputError(problem)
         if readable_again(path):
             continue
-        try:
-            identity = "-" if str(path) == "-" else (os.stat(path).st_dev, os.stat(path).st_ino)
-        except OSError:
-            continue
+        if str(path) == "-":
+            identity = "-"
+        else:
+            try:
+                found = os.stat(path)
+            except OSError:
+                continue
+            identity = (found.st_dev, found.st_ino)
         if identity in once:
             raise InputError(f"{path}: given twice, but it can be read only once "
                              f"({'standard input' if str(path) == '-' else 'a pipe or FIFO'})")
