@@ -294,17 +294,30 @@ def entity_forms(entity: dict, mention_texts: Iterable[str] = ()) -> set[str]:
     return {match_key(f) for f in forms} - {""}
 
 
+def is_generic(entity: dict) -> bool:
+    return bool(entity.get("generic") or (entity.get("worthiness") or {}).get("generic"))
+
+
+def node_entities(record: dict, include_generic: bool = False) -> list[dict]:
+    """The entities of an extraction record that a build makes nodes of: `entities` less any
+    flagged generic; with `include_generic`, as a `--keep-generic` build: also those in
+    `generic_entities`, except the vague ones (`our approach`), which never become nodes."""
+    kept = [e for e in record.get("entities", ()) if include_generic or not is_generic(e)]
+    if include_generic:
+        kept += [e for e in record.get("generic_entities") or ()
+                 if (e.get("worthiness") or {}).get("rule") != "vague"]
+    return kept
+
+
 def predicted_entities(extraction: dict, include_generic: bool = False) -> list[dict]:
     """The entities a build would make nodes of, each with `forms` (its name, aliases and the
     texts of its mentions, normalised). Entities flagged `generic` are left out unless asked."""
     texts = defaultdict(set)
     for mention in extraction.get("mentions", ()):
-        if mention.get("entity_id"):
-            texts[mention["entity_id"]].add(mention["text"])
+        if mention.get("entity_id") or mention.get("candidate_id"):
+            texts[mention.get("entity_id") or mention["candidate_id"]].add(mention["text"])
     out = []
-    for entity in extraction.get("entities", ()):
-        if entity.get("generic") and not include_generic:
-            continue
+    for entity in node_entities(extraction, include_generic):
         out.append({"name": entity["name"], "label": entity["label"], "role": entity.get("role"),
                     "forms": entity_forms(entity, texts.get(entity.get("id"), ()))})
     return out
@@ -401,9 +414,7 @@ def top_entities(records: Iterable[dict], top: int = 20,
     names: dict = defaultdict(Counter)
     for record in records:
         seen = set()
-        for entity in record.get("entities", ()):
-            if entity.get("generic") and not include_generic:
-                continue
+        for entity in node_entities(record, include_generic):
             key = (entity["label"], entity.get("id") or entity["name"].lower())
             names[key][entity["name"]] += 1
             seen.add(key)

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.evaluate import (Counts, Scores, evaluate, match_key, predicted_entities, score_listing,
-                         score_paper)
+                         score_paper, top_entities)
 
 TEXT = "BERT on SQuAD\nWe fine-tune BERT on SQuAD and report F1."
 
@@ -138,6 +138,30 @@ def test_generic_entities_are_left_out_unless_asked():
     kept = score_listing(gold, [record]).scores.micro("typed")
     asked = score_listing(gold, [record], include_generic=True).scores.micro("typed")
     assert (kept.fp, asked.fp) == (0, 1)
+
+
+def test_generic_entities_of_a_real_record_count_only_when_asked():
+    """The shape `kg.extract.paper` writes: generic entities in `generic_entities`, flagged in
+    `worthiness`, their mentions pointing at them by `candidate_id`; vague ones never count."""
+    record = {"title": "SegNet", "entities": [
+        {"id": "method:segnet", "name": "SegNet", "label": "Method", "role": "proposed",
+         "worthiness": {"generic": False, "score": 0.9, "rule": "name"}}],
+        "generic_entities": [
+            {"id": "method:decoder", "name": "decoder", "label": "Method", "role": "used",
+             "worthiness": {"generic": True, "score": 0.009, "rule": "model"}},
+            {"id": "method:our approach", "name": "our approach", "label": "Method",
+             "role": "proposed", "worthiness": {"generic": True, "score": 0.0, "rule": "vague"}}],
+        "mentions": [{"text": "decoder network", "entity_id": None, "kept": False,
+                      "candidate_id": "method:decoder"}]}
+    gold = {"SegNet": [{"name": "SegNet", "label": "Method", "role": "proposed"},
+                       {"name": "decoder network", "label": "Method", "role": "used"}]}
+    kept = score_listing(gold, [record]).scores.micro("typed")
+    asked = score_listing(gold, [record], include_generic=True).scores.micro("typed")
+    assert (kept.tp, kept.fp, kept.fn) == (1, 0, 1)
+    assert (asked.tp, asked.fp, asked.fn) == (2, 0, 0)
+    assert top_entities([record])["Method"] == [("SegNet", 1)]
+    assert sorted(top_entities([record], include_generic=True)["Method"]) == [
+        ("SegNet", 1), ("decoder", 1)]
 
 
 def test_a_paper_without_extraction_counts_all_its_gold_as_missed():
