@@ -24,10 +24,18 @@ def without_generic_head(text: str) -> str:
     return text
 
 
+def is_address(token) -> bool:
+    """A web address or e-mail, which names no method or dataset (the links extractor has it)."""
+    return "://" in token.text or token.text.lower().startswith("www.") or token.like_email
+
+
 def trimmed(span: Span) -> Span | None:
-    """The span without edge words and unbalanced brackets or dashes; None if nothing is left."""
+    """The span without edge words and unbalanced brackets or dashes; None if nothing is left
+    or the span holds a web address."""
     start, end = span.start, span.end
     doc = span.doc
+    if any(is_address(token) for token in span):
+        return None
 
     def droppable(token, at_end: bool) -> bool:
         text = token.text

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.extract.span_edges import trimmed
+
 SOURCE_SCORES = {"gazetteer": 0.95, "abbreviation": 0.9, "ner": 0.8, "pattern": 0.7}
 LABELS = ("Method", "Dataset", "Metric", "Task")
 
@@ -70,7 +72,10 @@ def trim_crossing(doc: Doc, entity: Span, new: list[Span]) -> Span | None:
             end = s.start
     if (start, end) == (entity.start, entity.end):
         return entity
-    return make_span(doc, start, end, entity.label_, source_of(entity), entity.kb_id_) if start < end else None
+    if start >= end:
+        return None
+    # what is left has new edges: `Generative Inference of [Large Language Models]` → no `of`
+    return trimmed(make_span(doc, start, end, entity.label_, source_of(entity), entity.kb_id_))
 
 
 def merge_entities(doc: Doc, new: Iterable[Span], prefer_new: bool) -> None:

@@ -57,6 +57,25 @@ def test_every_url_of_the_listing_is_a_link(example_extractions):
     assert len(found) == 10
 
 
+def test_no_web_address_is_an_entity(example_extractions):
+    """The recogniser tagged `https://github.com/quanshr/DMoERM-v1` a Method; it is a link."""
+    dmoerm = paper_titled(example_extractions, "DMoERM:")
+    assert "https://github.com/quanshr/DMoERM-v1" in {link["url"] for link in dmoerm["links"]}
+    texts = [m["text"] for r in example_extractions.values() for m in r["mentions"]]
+    assert not [t for t in texts if "://" in t or t.lower().startswith("www.")]
+
+
+def test_a_span_cut_by_a_catalogue_name_loses_its_dangling_edge_word(example_extractions):
+    """`Generative Inference of Large Language` crossed the catalogue's `Large Language Models`
+    and was cut to `Generative Inference of`."""
+    d2o = paper_titled(example_extractions, "D2O:")
+    title = {m["text"] for m in d2o["mentions"] if m["field"] == "title"}
+    assert "Generative Inference" in title and "Generative Inference of" not in title
+    edge = re.compile(r"(^(of|and|for|with|the|in|on|to)\s)|(\s(of|and|for|with|the|in|on|to)$)")
+    assert not [t for r in example_extractions.values() for m in r["mentions"]
+                for t in [m["text"]] if edge.search(t)]
+
+
 def test_no_vague_phrase_is_an_entity(example_extractions):
     entities = [e["name"] for r in example_extractions.values() for e in r["entities"]]
     assert not [n for n in entities if is_vague(n)]
