@@ -3,7 +3,8 @@
 Uniqueness constraints come first (one per label, on `id`); then nodes and relationships go
 as `UNWIND $rows …` batches grouped by label and by (type, start label, end label), so each
 statement finds its nodes through one label's index, all nodes before the first relationship.
-Into an empty database every statement CREATEs; otherwise a label or relationship group that
+Into an empty database every statement CREATEs, and relationships find their nodes by the
+server's ids that the node statements returned; otherwise a label or relationship group that
 has nothing yet CREATEs and the others MERGE, which makes a load idempotent: loading twice
 changes nothing, a load stopped halfway and run again ends complete, and loading a bigger build
 adds only what is new. Batches go with a few transactions in flight (`Sender`): while the
@@ -329,19 +330,26 @@ class Sender:
             logger.addFilter(_quiet_retry)
         self.pending: deque = deque()
 
-    def send(self, statement: str, batch: list[dict], name: str = "") -> None:
+    def send(self, statement: str, batch: list[dict], name: str = "",
+             on_records: Callable[[list], None] | None = None) -> None:
+        """Send one batch; `on_records` gets the records it returns, in this thread."""
         if self.pool is None:
-            run_statement(self.driver, self.settings, statement, rows=batch)
+            result = run_statement(self.driver, self.settings, statement, rows=batch)
+            if on_records is not None:
+                on_records(result.records)
             self._done(name, len(batch))
             return
         while len(self.pending) >= 2 * self.workers:
             self._collect()
         self.pending.append((self.pool.submit(run_statement, self.driver, self.settings,
-                                              statement, rows=batch), name, len(batch)))
+                                              statement, rows=batch), name, len(batch),
+                             on_records))
 
     def _collect(self) -> None:
-        future, name, size = self.pending.popleft()
-        future.result()
+        future, name, size, on_records = self.pending.popleft()
+        result = future.result()
+        if on_records is not None:
+            on_records(result.records)
         self._done(name, size)
 
     def _done(self, name: str, size: int) -> None:
@@ -369,16 +377,30 @@ def is_empty(driver, settings: Neo4jSettings) -> bool:
     return not run_statement(driver, settings, "MATCH (n) RETURN n LIMIT 1").records
 
 
-def create_relationship_statement(relation: str, start: str, end: str, keys: list[str]) -> str:
+def create_relationship_statement(relation: str, start: str, end: str, keys: list[str],
+                                  by_node_id: bool = False) -> str:
     """`relationship_statement(create=True)` with the properties named in the CREATE pattern
     (`{key: row.p.key, ...}`; a missing key is null, which stores nothing) instead of `SET r =
     row.p`: a map set as a whole might overwrite the nodes' `id` that the statement looks up,
     so the planner would put an Eager before it, holding the whole batch; named relationship
-    properties cannot, and the rows stream."""
+    properties cannot, and the rows stream. `by_node_id`: `row.s` and `row.t` are the
+    server's own node ids (`id(n)`, returned when this load created the nodes), found by a
+    direct seek instead of two index lookups per row."""
     named = ", ".join(f"{_name(key)}: row.p.{_name(key)}" for key in keys)
+    create = f"CREATE (a)-[r:{_name(relation)}{f' {{{named}}}' if named else ''}]->(b)"
+    if by_node_id:
+        return f"UNWIND $rows AS row MATCH (a) WHERE id(a) = row.s MATCH (b) WHERE id(b) = row.t {create}"
     return (f"UNWIND $rows AS row MATCH (a:{_name(start)} {{id: row.s}}) "
-            f"MATCH (b:{_name(end)} {{id: row.t}}) "
-            f"CREATE (a)-[r:{_name(relation)}{f' {{{named}}}' if named else ''}]->(b)")
+            f"MATCH (b:{_name(end)} {{id: row.t}}) {create}")
+
+
+def by_node_ids(batch: list[dict], node_ids: dict[str, int]) -> list[dict] | None:
+    """The batch with its endpoints as the server's node ids; None if one is not known."""
+    try:
+        return [{"s": node_ids[row["s"]], "t": node_ids[row["t"]], "p": row["p"]}
+                for row in batch]
+    except KeyError:
+        return None
 
 
 def _name(name: str) -> str:
@@ -399,22 +421,34 @@ def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, Iterable[dict]],
     reload, a bigger build, or a load stopped halfway and run again). Nodes are all committed
     before the first relationship is sent. `relationship_keys` (group → the property keys of
     its rows) lets a relationship CREATE name its properties (see
-    `create_relationship_statement`); without it, it sets the row's map."""
+    `create_relationship_statement`); without it, it sets the row's map. Into an empty
+    database the node statements return the server's id of each node they create, and the
+    relationships find their ends by those ids (`relationships_by_node_id` in the result):
+    a direct seek instead of two index lookups a row, a third faster on 2 cores."""
     started = time.perf_counter()
     for statement in constraint_statements(sorted(set(nodes) | {k[1] for k in relationships}
                                                   | {k[2] for k in relationships})):
         run_statement(driver, settings, statement)
     run_statement(driver, settings, "CALL db.awaitIndexes(300)")
     was_empty = is_empty(driver, settings)
-    sent = {"nodes_sent": 0, "relationships_sent": 0}
+    sent = {"nodes_sent": 0, "relationships_sent": 0, "relationships_by_node_id": 0}
+    # into an empty database every node is created here: note the server's id of each, so
+    # that relationships find their ends by id instead of by two index lookups a row
+    node_ids: dict[str, int] = {}
+
+    def note_ids(records: list) -> None:
+        node_ids.update((record[0], record[1]) for record in records)
+
     timer = time.perf_counter()
     with Sender(driver, settings, workers, on_batch) as sender:
         for label, rows in nodes.items():
             create = was_empty or not run_statement(
                 driver, settings, f"MATCH (n:`{label}`) RETURN n LIMIT 1").records
             statement = node_statement(label, create=create)
+            if was_empty:
+                statement += " RETURN row.id AS key, id(n) AS node"
             for batch in chunked(rows, batch_size):
-                sender.send(statement, batch, label)
+                sender.send(statement, batch, label, note_ids if was_empty else None)
                 sent["nodes_sent"] += len(batch)
     node_seconds = time.perf_counter() - timer
     timer = time.perf_counter()
@@ -427,8 +461,15 @@ def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, Iterable[dict]],
             statement = (create_relationship_statement(relation, start, end, keys)
                          if create and keys is not None
                          else relationship_statement(relation, start, end, create=create))
+            by_id = (create_relationship_statement(relation, start, end, keys, by_node_id=True)
+                     if was_empty and keys is not None else None)
             for batch in chunked(rows, batch_size):
-                sender.send(statement, batch, relation)
+                seek = by_node_ids(batch, node_ids) if by_id else None
+                if seek is not None:
+                    sender.send(by_id, seek, relation)
+                    sent["relationships_by_node_id"] += len(batch)
+                else:  # an end this load did not create (or no keys given): by `id`
+                    sender.send(statement, batch, relation)
                 sent["relationships_sent"] += len(batch)
     relationship_seconds = time.perf_counter() - timer
     return {**sent, **count_graph(driver, settings), "was_empty": was_empty,

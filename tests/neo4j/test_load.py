@@ -118,11 +118,14 @@ def test_into_an_empty_database_the_load_creates_the_graph_of_the_cypher_script(
 
     first = load_graph(example_build.walk(), empty_neo4j, workers=3, batch_size=40)
     assert first["was_empty"] and "prune_seconds" not in first  # nothing stale to look for
+    # every relationship found its ends by the ids the node statements returned
+    assert first["relationships_by_node_id"] == first["relationships_sent"] > 0
     bolt = graph_dump(empty_neo4j)
     assert (len(bolt[0]), len(bolt[1])) == tuple(graph_counts(example_build.graph).values())
     ids = element_ids(empty_neo4j)
     again = load_graph(example_build.walk(), empty_neo4j, workers=3, batch_size=40)
     assert not again["was_empty"] and again["prune_transactions"] == 0  # the counts said so
+    assert again["relationships_by_node_id"] == 0  # MERGE, by `id`
     assert graph_dump(empty_neo4j) == bolt and element_ids(empty_neo4j) == ids
 
     script = tmp_path / "graph.cypher"
