@@ -27,7 +27,13 @@ from kg.export.neo4j_bolt import (
     is_empty,
     run_statement,
 )
-from kg.export.neo4j_files import ARRAY_DELIMITER, constraint_statements, write_neo4j_csv
+from kg.export.neo4j_files import (
+    ARRAY_DELIMITER,
+    MULTILINE,
+    constraint_statements,
+    multiline_fields,
+    write_neo4j_csv,
+)
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "neo4j-server"
 SERVER_SECONDS = 900  # a start waits for Bolt (KG_NEO4J_START_TIMEOUT) and may fetch the jars
@@ -96,7 +102,8 @@ def import_arguments(directory: Path, database: str) -> list[str]:
     if not nodes:
         raise Neo4jError(f"no nodes-*.csv in {directory}")
     return ["database", "import", "full", database, "--overwrite-destination",
-            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--multiline-fields=true",
+            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+            *([MULTILINE] if multiline_fields(directory) else []),
             f"--report-file={directory / 'import.report'}",
             *(f"--nodes={path.resolve()}" for path in nodes),
             *(f"--relationships={path.resolve()}" for path in relationships)]

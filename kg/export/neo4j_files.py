@@ -200,11 +200,48 @@ def _columns(rows: list[dict]) -> list[tuple[str, str]]:
     return [(key, _csv_type(found)) for key, found in values.items()]
 
 
-def _write_csv(path: Path, header: list[str], lines: Iterable[list[str]]) -> None:
-    with atomic_path(path) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(lines)
+MULTILINE = "--multiline-fields=true"
+
+
+def multiline_fields(directory: Path) -> bool:
+    """Whether the CSVs in `directory` need `--multiline-fields=true`, as their import.args
+    says (written with them); where it is missing, assume they do."""
+    try:
+        options = (directory / "import.args").read_text(encoding="utf-8").split()
+    except OSError:
+        return True
+    return MULTILINE in options
+
+
+def _write_csv(path: Path, header: list[str], lines: Iterable[list[str]]) -> bool:
+    """Write the CSV; returns whether a field holds a line break (then neo4j-admin must read
+    it with `--multiline-fields=true`, which parses in one thread and is slower): the file
+    then has more line feeds than rows, or a carriage return."""
+    rows = 0
+
+    def counted(lines: Iterable[list[str]]) -> Iterator[list[str]]:
+        nonlocal rows
+        for line in lines:
+            rows += 1
+            yield line
+
+    with atomic_path(path) as temp:
+        with open(temp, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(counted(lines))
+        return _line_feeds(temp) != rows + 1
+
+
+def _line_feeds(path: Path) -> int:
+    """Line feeds in the file, or -1 when it holds a carriage return (read in C-sized chunks)."""
+    feeds = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            if b"\r" in chunk:
+                return -1
+            feeds += chunk.count(b"\n")
+    return feeds
 
 
 def write_neo4j_csv(graph: nx.MultiDiGraph | Walk, directory: str | Path) -> dict:
@@ -249,7 +286,7 @@ class Neo4jCsvSink:
             self.spills.close()
 
     def _write(self) -> dict:
-        files, node_count, relationship_count = [], 0, 0
+        files, node_count, relationship_count, multiline = [], 0, 0, False
         nodes = {key[1]: spill for key, spill in self.spills.items() if key[0] == "node"}
         relationships = {key[1:]: spill for key, spill in self.spills.items()
                          if key[0] == "relationship"}
@@ -258,7 +295,8 @@ class Neo4jCsvSink:
             header = ["id:ID", ":LABEL", *(f"{key}:{kind}" for key, kind in columns)]
             path = self.directory / f"nodes-{label}.csv"
             fields = _csv_fields(columns)
-            _write_csv(path, header, ([row["id"], label, *fields(row)] for row in spill.rows()))
+            multiline |= _write_csv(path, header, ([row["id"], label, *fields(row)]
+                                                   for row in spill.rows()))
             files.append(("--nodes", path))
             node_count += spill.count
         by_type: dict[str, list[RowSpill]] = defaultdict(list)
@@ -273,12 +311,13 @@ class Neo4jCsvSink:
             header = [":START_ID", ":END_ID", ":TYPE", *(f"{key}:{kind}" for key, kind in columns)]
             path = self.directory / f"relationships-{relation}.csv"
             fields = _csv_fields(columns)
-            _write_csv(path, header, ([start, end, relation, *fields(flat)]
-                                      for spill in spills for start, end, flat in spill.rows()))
+            multiline |= _write_csv(path, header, ([start, end, relation, *fields(flat)]
+                                                   for spill in spills
+                                                   for start, end, flat in spill.rows()))
             files.append(("--relationships", path))
             relationship_count += sum(spill.count for spill in spills)
         return _write_import_args(self.directory, files, node_count, relationship_count,
-                                  self.final)
+                                  self.final, multiline)
 
 
 def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
@@ -287,12 +326,12 @@ def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
     """`write_neo4j_csv` on rows shaped by `node_rows` and `relationship_rows`."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    files, node_count, relationship_count = [], 0, 0
+    files, node_count, relationship_count, multiline = [], 0, 0, False
     for label, rows in nodes.items():
         columns = [c for c in _columns(rows) if c[0] != "id"]
         header = ["id:ID", ":LABEL", *(f"{key}:{kind}" for key, kind in columns)]
         path = directory / f"nodes-{label}.csv"
-        _write_csv(path, header, ([row["id"], label,
+        multiline |= _write_csv(path, header, ([row["id"], label,
                                    *(_csv_text(row.get(key), kind) for key, kind in columns)]
                                   for row in rows))
         files.append(("--nodes", path))
@@ -304,21 +343,24 @@ def write_neo4j_csv_rows(nodes: dict[str, list[dict]],
         columns = _columns([row["p"] for row in rows])
         header = [":START_ID", ":END_ID", ":TYPE", *(f"{key}:{kind}" for key, kind in columns)]
         path = directory / f"relationships-{relation}.csv"
-        _write_csv(path, header, ([row["s"], row["t"], relation,
+        multiline |= _write_csv(path, header, ([row["s"], row["t"], relation,
                                    *(_csv_text(row["p"].get(key), kind) for key, kind in columns)]
                                   for row in rows))
         files.append(("--relationships", path))
         relationship_count += len(rows)
-    return _write_import_args(directory, files, node_count, relationship_count)
+    return _write_import_args(directory, files, node_count, relationship_count,
+                              multiline=multiline)
 
 
 def _write_import_args(directory: Path, files: list, node_count: int, relationship_count: int,
-                       final: Path | None = None) -> dict:
+                       final: Path | None = None, multiline: bool = True) -> dict:
     """import.args in `directory`, naming each CSV by its absolute path in `final` (where
     neo4j-admin will read it; neo4j-admin resolves a relative path against its own working
-    folder, not the file's), by default `directory`."""
+    folder, not the file's), by default `directory`. `multiline`: a field holds a line break,
+    so neo4j-admin must be told (`--multiline-fields=true`, which reads in one thread)."""
     folder = (final if final is not None else directory).resolve()
-    options = [f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}", "--multiline-fields=true",
+    options = [f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+               *([MULTILINE] if multiline else []),
                *(f"{option}={folder / path.name}" for option, path in files)]
     with atomic_path(directory / "import.args") as temp:
         temp.write_text("\n".join(options) + "\n", encoding="utf-8")

@@ -10,20 +10,15 @@ import subprocess
 import pytest
 
 from kg.export.neo4j_bolt import Neo4jSettings, connect, count_graph
+from kg.export.neo4j_files import write_neo4j_csv
 from tests.neo4j.conftest import database_counts, graph_counts, kg_command
 from tests.neo4j.test_server import SCRIPT
 
 
-def test_neo4j_csv_imports_with_neo4j_admin(example_build, neo4j_settings, tmp_path):
+def admin_import(files, tmp_path):
+    """Import the CSVs in `files` by their import.args into a second server home (ports
+    17687/17474) and start it; returns (its settings, the environment to stop it with)."""
     from pathlib import Path
-
-    files = tmp_path / "import"
-    done = kg_command("export", str(example_build.out), "--format", "neo4j-csv", "-o", str(files))
-    assert done.returncode == 0, done.stderr
-    header = (files / "nodes-Method.csv").read_text().splitlines()[0]
-    assert header.startswith("id:ID,:LABEL,name:string") and "papers:long" in header
-    assert "aliases:string[]" in header
-    assert (files / "relationships-PROPOSES.csv").read_text().startswith(":START_ID,:END_ID,:TYPE")
 
     lib = Path(os.environ.get("KG_NEO4J_HOME", Path.home() / ".cache/kg/neo4j-5.26")) / "lib"
     if not lib.is_dir():
@@ -40,9 +35,43 @@ def test_neo4j_csv_imports_with_neo4j_admin(example_build, neo4j_settings, tmp_p
     assert imported.returncode == 0, imported.stdout[-2000:] + imported.stderr[-2000:]
     started = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True,
                              timeout=180)
+    if started.returncode != 0:
+        subprocess.run([str(SCRIPT), "stop"], env=env, capture_output=True, timeout=120)
+    assert started.returncode == 0, started.stderr
+    return Neo4jSettings("bolt://127.0.0.1:17687", "neo4j", "import-test-password"), env
+
+
+def test_a_field_with_line_breaks_imports_whole(tmp_path):
+    """Only CSVs with a line break in a field are imported with --multiline-fields=true, and
+    such a field arrives whole."""
+    from kg.export.neo4j_files import MULTILINE
+    from tests.export.test_neo4j_csv import small_graph
+
+    title = "Attention\nis all\r\nyou need, \"really\""
+    files = tmp_path / "import"
+    assert MULTILINE in write_neo4j_csv(small_graph(title), files)["options"]
+    settings, env = admin_import(files, tmp_path)
     try:
-        assert started.returncode == 0, started.stderr
-        settings = Neo4jSettings("bolt://127.0.0.1:17687", "neo4j", "import-test-password")
+        with connect(settings) as driver:
+            found = driver.execute_query("MATCH (p:Paper)-[:USES]->(m:Method) "
+                                         "RETURN p.title AS t, m.name AS m").records
+    finally:
+        subprocess.run([str(SCRIPT), "stop"], env=env, capture_output=True, timeout=120)
+    assert [(r["t"], r["m"]) for r in found] == [(title, "BERT")]
+
+
+def test_neo4j_csv_imports_with_neo4j_admin(example_build, neo4j_settings, tmp_path):
+    files = tmp_path / "import"
+    done = kg_command("export", str(example_build.out), "--format", "neo4j-csv", "-o", str(files))
+    assert done.returncode == 0, done.stderr
+    assert "--multiline-fields" not in (files / "import.args").read_text()  # no field needs it
+    header = (files / "nodes-Method.csv").read_text().splitlines()[0]
+    assert header.startswith("id:ID,:LABEL,name:string") and "papers:long" in header
+    assert "aliases:string[]" in header
+    assert (files / "relationships-PROPOSES.csv").read_text().startswith(":START_ID,:END_ID,:TYPE")
+
+    settings, env = admin_import(files, tmp_path)
+    try:
         with connect(settings) as driver:
             assert count_graph(driver, settings) == graph_counts(example_build.graph)
             method = driver.execute_query(
