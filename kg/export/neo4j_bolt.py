@@ -394,6 +394,16 @@ def create_relationship_statement(relation: str, start: str, end: str, keys: lis
             f"MATCH (b:{_name(end)} {{id: row.t}}) {create}")
 
 
+def _noter(node_ids: dict[str, int], batch: list[dict]) -> Callable[[list], None]:
+    """Note the server's ids that a node batch's CREATE returned, one per row, in order."""
+    def note(records: list) -> None:
+        created = records[0][0]
+        if len(created) != len(batch):
+            raise Neo4jError(f"Neo4j created {len(created)} nodes for {len(batch)} rows")
+        node_ids.update(zip((row["id"] for row in batch), created))
+    return note
+
+
 def by_node_ids(batch: list[dict], node_ids: dict[str, int]) -> list[dict] | None:
     """The batch with its endpoints as the server's node ids; None if one is not known."""
     try:
@@ -436,19 +446,17 @@ def load_rows(driver, settings: Neo4jSettings, nodes: dict[str, Iterable[dict]],
     # that relationships find their ends by id instead of by two index lookups a row
     node_ids: dict[str, int] = {}
 
-    def note_ids(records: list) -> None:
-        node_ids.update((record[0], record[1]) for record in records)
-
     timer = time.perf_counter()
     with Sender(driver, settings, workers, on_batch) as sender:
         for label, rows in nodes.items():
             create = was_empty or not run_statement(
                 driver, settings, f"MATCH (n:`{label}`) RETURN n LIMIT 1").records
             statement = node_statement(label, create=create)
-            if was_empty:
-                statement += " RETURN row.id AS key, id(n) AS node"
+            if was_empty:  # one list a batch, in the rows' order (UNWIND, CREATE stream)
+                statement += " RETURN collect(id(n)) AS nodes"
             for batch in chunked(rows, batch_size):
-                sender.send(statement, batch, label, note_ids if was_empty else None)
+                sender.send(statement, batch, label,
+                            _noter(node_ids, batch) if was_empty else None)
                 sent["nodes_sent"] += len(batch)
     node_seconds = time.perf_counter() - timer
     timer = time.perf_counter()
