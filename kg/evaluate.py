@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.extract.worthiness import kept_on_request
 from kg.names import name_key
 from kg.records import Paper
 
@@ -304,8 +305,7 @@ def node_entities(record: dict, include_generic: bool = False) -> list[dict]:
     `generic_entities`, except the vague ones (`our approach`), which never become nodes."""
     kept = [e for e in record.get("entities", ()) if include_generic or not is_generic(e)]
     if include_generic:
-        kept += [e for e in record.get("generic_entities") or ()
-                 if (e.get("worthiness") or {}).get("rule") != "vague"]
+        kept += [e for e in record.get("generic_entities") or () if kept_on_request(e)]
     return kept
 
 

@@ -21,7 +21,7 @@ from kg.extract.entity_types import decide_type, is_device, title_type, type_vot
 from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
-from kg.extract.worthiness import Evidence, judge
+from kg.extract.worthiness import Evidence, judge, kept_on_request
 from kg.names import is_vague, name_key
 from kg.records import Paper
 
@@ -273,8 +273,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
 def promote_generic(record: dict) -> dict:
     """The record with its generic entities kept as entities (`--keep-generic`): each keeps
     `worthiness.generic` true. Entities that are vague (`our approach`) never become nodes."""
-    promoted = {e["id"]: e for e in record.get("generic_entities") or ()
-                if e["worthiness"]["rule"] != "vague"}
+    promoted = {e["id"]: e for e in record.get("generic_entities") or () if kept_on_request(e)}
     if not promoted:
         return record
     record["entities"] = sorted([*record["entities"], *promoted.values()],

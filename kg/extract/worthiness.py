@@ -284,6 +284,12 @@ def metric_heads() -> frozenset[str]:
     return frozenset(word for word, count in heads.items() if count >= 3) - {"test", "lexicon"}
 
 
+def kept_on_request(entity: dict) -> bool:
+    """Whether a generic entity of an extraction record becomes a node under `--keep-generic`:
+    every one but the vague (`our approach`), which never does."""
+    return (entity.get("worthiness") or {}).get("rule") != "vague"
+
+
 @lru_cache(maxsize=2)
 def load_model(path: str = str(MODEL_PATH)) -> WorthinessModel | None:
     """The shipped model, or None when its file is absent (every entity is then kept)."""
