@@ -21,7 +21,7 @@ from kg.extract.entity_types import decide_type, is_device, title_type, type_vot
 from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
-from kg.extract.worthiness import Evidence, judge, kept_on_request
+from kg.extract.worthiness import Evidence, judge, kept_on_request, worthiness_of_reported
 from kg.names import is_vague, name_key
 from kg.records import Paper
 
@@ -240,6 +240,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     generic.sort(key=lambda e: (e["label"], e["name"].lower()))
 
     results = paper_results(texts["abstract"], mentions, entities)
+    entities, generic = promote_reported_metrics(results, entities, generic, mentions)
     links, seen = [], set()
     for field in docs:
         for link in find_links(texts[field]):
@@ -268,6 +269,30 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         "source": {"file": paper.source, "line": paper.line, "id": paper.source_id},
         "extractor": {"name": extractor, "version": version},
     }
+
+
+def promote_reported_metrics(results: list[dict], entities: list[dict], generic: list[dict],
+                             mentions: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Generic Metrics the paper reports a value for (`training time` cut by 50%) are measures
+    it evaluates with, not talk about a quality: they become entities (`reported`)."""
+    reported = {name_key(r["metric"]) for r in results if r.get("metric")} - {""}
+    promoted = {e["id"]: e for e in generic if e["label"] == "Metric"
+                and worthiness_of_reported(e["worthiness"]) is not None
+                and reported & {name_key(n) for n in [e["name"], *e["aliases"]]}}
+    if not promoted:
+        return entities, generic
+    best: dict[str, float] = {}  # entity id → its mentions' highest recogniser score
+    for mention in mentions:
+        entity = promoted.get(mention.get("candidate_id"))
+        if entity is not None:
+            best[entity["id"]] = max(best.get(entity["id"], 0.0), mention["score"])
+            mention.update(entity=entity["name"], entity_id=entity["id"], kept=True)
+            del mention["candidate_id"]
+    for entity in promoted.values():
+        entity["worthiness"] = worthiness_of_reported(entity["worthiness"])
+        entity["confidence"] = round(best.get(entity["id"], 0.0) * entity["worthiness"]["score"], 3)
+    return (sorted([*entities, *promoted.values()], key=lambda e: (e["label"], e["name"].lower())),
+            [e for e in generic if e["id"] not in promoted])
 
 
 def promote_generic(record: dict) -> dict:

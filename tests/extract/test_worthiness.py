@@ -7,7 +7,7 @@ import pytest
 from kg.extract.entity_types import title_type, type_vote
 from kg.extract.paper import _catalogue_keys, promote_generic
 from kg.extract.roles import is_proposed
-from kg.extract.worthiness import Evidence, judge, load_model, phrase_key
+from kg.extract.worthiness import Evidence, coined_name, judge, load_model, phrase_key
 from kg.names import name_key
 
 
@@ -45,6 +45,21 @@ def test_generic_phrases_are_generic(name, label):
 def test_coined_names_are_kept_by_their_shape(name, label):
     verdict = judge(name, evidence(label))
     assert not verdict.generic and verdict.rule == "name", (name, verdict)
+
+
+@pytest.mark.parametrize("name,label", [
+    ("DS-CNN", "Method"), ("IU-Net", "Method"), ("Invertible X-Net", "Method"),
+    ("NASA-QA", "Dataset"), ("CLIMATE-CHANGE-NER", "Dataset"), ("LSD-SLAM", "Method"),
+])
+def test_hyphenated_names_with_a_short_form_are_coined(name, label):
+    verdict = judge(name, evidence(label))
+    assert not verdict.generic and verdict.rule == "name", (name, verdict)
+
+
+@pytest.mark.parametrize("name", ["Encoder-Decoder", "Self-Attention", "AI-Driven Approach",
+                                  "LLM-Based Agents", "GPU-Accelerated", "E-Commerce"])
+def test_hyphenated_words_and_descriptions_are_no_coined_names(name):
+    assert not coined_name(name), name
 
 
 @pytest.mark.parametrize("name", ["CPU", "GPUs", "DNNs", "2D Convolution layer",
@@ -249,3 +264,35 @@ def test_a_long_form_whose_short_form_is_a_device_is_no_entity():
              if e["name"] == "Micro-Controller Units"]
     assert units and all(e["worthiness"]["rule"] == "device" for e in units), units
     assert not [e for e in record["entities"] if e["name"] == "Micro-Controller Units"]
+
+
+def test_a_generic_metric_the_paper_reports_a_value_for_is_an_entity():
+    """`training time` alone is a quality the model calls generic; with a value reported for
+    it (`reduces the training time by 50%`) it is a measure the paper evaluates with."""
+    import kg.api
+
+    assert judge("training time", evidence("Metric")).generic
+    paper = {"title": "Lightweight decoders for weather foundation models",
+             "abstract": "We finetune a weather foundation model with lightweight decoders. "
+                         "This reduces the training time by 50% compared with full fine-tuning. "
+                         "The training time of larger models is discussed."}
+    record, = kg.api.extract(records=[paper])
+    metric = next(e for e in record["entities"] if e["name"].lower() == "training time")
+    assert metric["label"] == "Metric" and metric["worthiness"]["rule"] == "reported"
+    assert metric["worthiness"]["generic"] is False and metric["confidence"] > 0.5
+    assert "training time" not in {e["name"].lower() for e in record["generic_entities"]}
+    mentions = [m for m in record["mentions"] if m["text"].lower() == "training time"]
+    assert len(mentions) == 2 and all(m["kept"] and m["entity_id"] == metric["id"]
+                                      for m in mentions)
+    assert any(r["metric"].lower() == "training time" and r["value"] == "50%"
+               for r in record["results"] if r["metric"])
+
+
+def test_a_generic_metric_without_a_reported_value_stays_generic():
+    import kg.api
+
+    paper = {"title": "Lightweight decoders for weather foundation models",
+             "abstract": "We finetune a weather foundation model with lightweight decoders, "
+                         "which shortens the training time compared with full fine-tuning."}
+    record, = kg.api.extract(records=[paper])
+    assert "training time" not in {e["name"].lower() for e in record["entities"]}
