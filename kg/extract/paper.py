@@ -236,6 +236,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
                 "sentence": [m.sentence_start, m.sentence_end],
             })
     mentions.sort(key=lambda m: (m["field"] != "title", m["start"]))
+    entities = merge_same_names(entities, mentions)
     entities.sort(key=lambda e: (e["label"], e["name"].lower()))
     generic.sort(key=lambda e: (e["label"], e["name"].lower()))
 
@@ -269,6 +270,31 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         "source": {"file": paper.source, "line": paper.line, "id": paper.source_id},
         "extractor": {"name": extractor, "version": version},
     }
+
+
+def merge_same_names(entities: list[dict], mentions: list[dict]) -> list[dict]:
+    """One entity for entities of a type that came to one name (`deep Transformer blocks` and
+    `Transformer LLMs` are both kept as `Transformer`): the first keeps its id and takes the
+    others' aliases, mentions and the stronger role and confidence."""
+    kept: dict[tuple[str, str], dict] = {}
+    moved: dict[str, str] = {}  # merged entity id → the id kept
+    for entity in entities:
+        first = kept.setdefault((entity["label"], name_key(entity["name"])), entity)
+        if first is entity:
+            continue
+        moved[entity["id"]] = first["id"]
+        first["aliases"] = sorted(set(first["aliases"]) | set(entity["aliases"]) - {first["name"]})
+        if entity["role"] == "proposed":
+            first["role"] = "proposed"
+        if entity["confidence"] > first["confidence"]:
+            first["confidence"], first["worthiness"] = entity["confidence"], entity["worthiness"]
+        first["catalogue_id"] = first["catalogue_id"] or entity["catalogue_id"]
+    if not moved:
+        return entities
+    for mention in mentions:
+        if mention.get("entity_id") in moved:
+            mention["entity_id"] = moved[mention["entity_id"]]
+    return list(kept.values())
 
 
 def promote_reported_metrics(results: list[dict], entities: list[dict], generic: list[dict],

@@ -26,8 +26,10 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
    `established`: a Method phrase of two words or more annotated as a Method in the full text
    of three or more SciREX-train papers, head word not generic, no umbrella term (`gradient
    descent`, `max pooling`, `k-means clustering`); a name whose generic head words
-   (`algorithm`, `layer`, `techniques`) leave a catalogue name or such a technique is kept
-   under that shorter name (`knowledge distillation techniques` → `knowledge distillation`);
+   (`algorithm`, `layer`, `techniques`) and plain modifiers (`deep`, `vanilla`) leave a
+   catalogue name of its type or such a technique is kept under that shorter name
+   (`knowledge distillation techniques` → `knowledge distillation`, `deep Transformer
+   blocks` → `Transformer`; the paper's entities that come to one name are then one);
    `title-task`: a Task of two words or more the title names, head word not generic, no
    umbrella term (`Solar Event Tracking with Deep Regression Networks`);
 5. `model`: the regression over the features of `features()`: how often the phrase occurs in
@@ -252,29 +254,50 @@ def unnamed_contribution(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def catalogue_name_keys() -> frozenset[str]:
+def catalogue_name_labels() -> dict[str, frozenset[str]]:
+    """Catalogue name key → the labels of the entries that have that name or alias."""
     from kg.extract.gazetteer import load_gazetteer
     from kg.names import name_key
 
-    return frozenset(name_key(name) for entry in load_gazetteer()
-                     for name in [entry["name"], *entry.get("aliases", ())]) - {""}
+    labels: dict[str, set[str]] = {}
+    for entry in load_gazetteer():
+        for name in [entry["name"], *entry.get("aliases", ())]:
+            labels.setdefault(name_key(name), set()).add(entry["label"])
+    labels.pop("", None)
+    return {key: frozenset(found) for key, found in labels.items()}
+
+
+# heads a name takes in prose that say no more than the name (`Transformer LLMs`, `Transformer
+# blocks`), stripped like the generic head words when looking for the name inside a phrase
+CORE_HEADS = GENERIC_HEAD_WORDS | {"block", "llm", "net"}
+# modifiers before a name that say how big or how plain it is (`deep Transformer blocks`,
+# `vanilla LSTM`), not which thing it is
+CORE_MODIFIERS = frozenset("""
+deep deeper very stacked vanilla standard plain simple basic classic classical conventional
+traditional modern popular original
+""".split())
 
 
 def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[str, str] | None:
-    """(the name without its generic head words, `catalogue` or `established`) when that is a
-    catalogue name or an established technique (`Back-Propagation training algorithm` →
-    `Back-Propagation`) and no umbrella term; else None."""
+    """(the name without its generic head words and plain modifiers, `catalogue` or
+    `established`) when that is a catalogue name of the same type or an established technique
+    (`Back-Propagation training algorithm` → `Back-Propagation`, `deep Transformer blocks` →
+    `Transformer`) and no umbrella term (`deep convolutional neural network` stays to the
+    model: `convolutional neural network` is in 2% of real abstracts); else None."""
     from kg.names import name_key
 
     words = name.split()
-    while len(words) > 1 and phrase_key(words[-1]) in GENERIC_HEAD_WORDS:
+    while len(words) > 1 and phrase_key(words[-1]) in CORE_HEADS:
         words.pop()
+    while len(words) > 1 and words[0].lower() in CORE_MODIFIERS:
+        words.pop(0)
     if len(words) == len(name.split()) or model is None:
         return None
     core = " ".join(words)
-    if model.document_frequency(core) >= model.umbrella * model.documents:
-        return None
-    if name_key(core) in catalogue_name_keys():
+    if model.document_frequency(core) >= model.umbrella * model.documents and (
+            len(words) > 1 or core == core.lower() or model.umbrella_term(core)):
+        return None  # frequent, and no name-shaped word (`Transformer`, `LSTM` are kept)
+    if label in catalogue_name_labels().get(name_key(core), ()):
         return core, "catalogue"
     if phrase_key(core) in model.established.get(label, ()):
         return core, "established"

@@ -125,3 +125,11 @@ def test_measures_with_reported_values_and_hyphenated_names_are_nodes(example_ex
     imaging = paper_titled(example_extractions, "A Unified Framework for Forward and Inverse")
     methods = names(imaging, "Method")
     assert "Invertible X-Net" in methods and methods & {"IU-Net", "IU-Nets"}, methods
+
+
+def test_a_name_inside_descriptive_phrases_is_one_node(example_extractions):
+    """`Transformer LLMs`, `deep Transformer blocks`, `deeper Transformer layers`: the paper
+    uses the Transformer, one entity, not three generic phrases."""
+    depth = paper_titled(example_extractions, "The Curse of Depth")
+    transformers = [e for e in depth["entities"] if e["name"] == "Transformer"]
+    assert len(transformers) == 1 and transformers[0]["label"] == "Method", depth["entities"]

@@ -7,7 +7,8 @@ import pytest
 from kg.extract.entity_types import title_type, type_vote
 from kg.extract.paper import _catalogue_keys, promote_generic
 from kg.extract.roles import is_proposed
-from kg.extract.worthiness import Evidence, coined_name, judge, load_model, phrase_key
+from kg.extract.worthiness import (Evidence, coined_name, judge, load_model, named_core,
+                                   phrase_key)
 from kg.names import name_key
 
 
@@ -217,10 +218,42 @@ def test_established_techniques_of_scirex_train_full_text_are_kept(name):
     ("Back-Propagation training algorithm", "Back-Propagation", "catalogue"),
     ("knowledge distillation techniques", "knowledge distillation", "catalogue"),
     ("max pooling layers", "max pooling", "established"),
+    ("deep Transformer blocks", "Transformer", "catalogue"),
+    ("Transformer LLMs", "Transformer", "catalogue"),
+    ("vanilla LSTM", "LSTM", "catalogue"),
 ])
 def test_a_known_name_with_generic_head_words_is_kept_by_its_core(name, core, rule):
     verdict = judge(name, evidence("Method"))
     assert not verdict.generic and verdict.rule == rule and verdict.core == core, verdict
+
+
+@pytest.mark.parametrize("name,label", [
+    ("deep convolutional neural network", "Method"),  # an umbrella term once `deep` goes
+    ("map model", "Method"), ("parsing algorithms", "Method"),  # frequent lower-case words
+    ("CNN applications", "Task"), ("MAP inference", "Task"),  # the catalogue's CNN is a Method
+])
+def test_a_core_that_is_frequent_lower_case_or_of_another_type_keeps_no_phrase(name, label):
+    assert named_core(name, label, load_model()) is None, name
+
+
+def test_entities_that_come_to_one_name_are_one_entity():
+    """`deep Transformer blocks`, `deeper Transformer layers` and `Transformer LLMs` are all
+    kept as `Transformer`: one entity of the paper, with the phrases as aliases."""
+    import kg.api
+
+    paper = {"title": "The depth of language models",
+             "abstract": "While Pre-LN stabilizes the training of Transformer LLMs, its output "
+                         "variance grows with depth, so the deep Transformer blocks contribute "
+                         "little. Our scaling helps deeper Transformer layers."}
+    record, = kg.api.extract(records=[paper])
+    transformers = [e for e in record["entities"] if e["name"] == "Transformer"]
+    assert len(transformers) == 1, record["entities"]
+    entity, = transformers
+    assert {"Transformer LLMs", "deep Transformer blocks"} <= set(entity["aliases"])
+    linked = {m["text"] for m in record["mentions"] if m.get("entity_id") == entity["id"]}
+    assert {"Transformer LLMs", "deep Transformer blocks"} <= linked
+    ids = {e["id"] for e in record["entities"]}
+    assert all(m["entity_id"] in ids for m in record["mentions"] if m.get("entity_id"))
 
 
 @pytest.mark.parametrize("name", ["deep learning methods", "neural network model",
