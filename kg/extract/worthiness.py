@@ -272,10 +272,9 @@ def catalogue_name_labels() -> dict[str, frozenset[str]]:
 CORE_HEADS = GENERIC_HEAD_WORDS | {"block", "llm", "net"}
 # modifiers before a name that say how big or how plain it is (`deep Transformer blocks`,
 # `vanilla LSTM`), not which thing it is
-CORE_MODIFIERS = frozenset("""
-deep deeper very stacked vanilla standard plain simple basic classic classical conventional
-traditional modern popular original
-""".split())
+CORE_MODIFIERS = frozenset({
+    "deep", "deeper", "very", "stacked", "vanilla", "standard", "plain", "simple", "basic",
+    "classic", "classical", "conventional", "traditional", "modern", "popular", "original"})
 
 
 def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[str, str] | None:

@@ -7,8 +7,7 @@ import pytest
 from kg.extract.entity_types import title_type, type_vote
 from kg.extract.paper import _catalogue_keys, promote_generic
 from kg.extract.roles import is_proposed
-from kg.extract.worthiness import (Evidence, coined_name, judge, load_model, named_core,
-                                   phrase_key)
+from kg.extract.worthiness import Evidence, coined_name, judge, load_model, named_core, phrase_key
 from kg.names import name_key
 
 
