@@ -293,10 +293,11 @@ def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[st
     if len(words) == len(name.split()) or model is None:
         return None
     core = " ".join(words)
-    if model.document_frequency(core) >= model.umbrella * model.documents and (
-            len(words) > 1 or core == core.lower() or model.umbrella_term(core)):
-        return None  # frequent, and no name-shaped word (`Transformer`, `LSTM` are kept)
-    if label in catalogue_name_labels().get(name_key(core), ()):
+    if model.umbrella_term(core) or (core == core.lower() and " " not in core and
+                                     model.document_frequency(core) >= model.umbrella * model.documents):
+        return None  # an umbrella term, or a frequent lower-case word (`map`, `parsing`)
+    if label in catalogue_name_labels().get(name_key(core), ()) or (
+            label == "Task" and phrase_key(core) in model.task_names):
         return core, "catalogue"
     if phrase_key(core) in model.established.get(label, ()):
         return core, "established"
