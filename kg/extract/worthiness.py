@@ -31,7 +31,8 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
    (`knowledge distillation techniques` → `knowledge distillation`, `deep Transformer
    blocks` → `Transformer`; the paper's entities that come to one name are then one);
    `title-task`: a Task of two words or more the title names, head word not generic, no
-   umbrella term (`Solar Event Tracking with Deep Regression Networks`);
+   umbrella term (`Solar Event Tracking with Deep Regression Networks`), without the praise
+   before it (`Effective Reward Modeling` → `Reward Modeling`);
 5. `model`: the regression over the features of `features()`: how often the phrase occurs in
    real abstracts and how often capitalised there (document frequency over 50k arXiv and ACL
    abstracts: `neural networks` is in thousands, `SegNet` in a handful), how common its words
@@ -245,6 +246,22 @@ def title_task(name: str, evidence: Evidence, model: WorthinessModel) -> bool:
         model.document_frequency(name) < model.umbrella * model.documents
 
 
+# what a title says of its task to praise the paper's way of doing it (`Effective Reward
+# Modeling`, `Efficient Neural Inference`), not part of the task's name
+PRAISE = frozenset({"effective", "efficient", "robust", "improved", "scalable", "fast", "faster",
+                    "accurate", "better", "practical", "reliable", "simple", "improving",
+                    "towards", "toward"})
+
+
+def without_praise(name: str) -> str | None:
+    """The task a title names without the praise before it, where that leaves two words or
+    more (`Effective Reward Modeling` → `Reward Modeling`); else None."""
+    words = name.split()
+    while len(words) > 2 and words[0].lower() in PRAISE:
+        words.pop(0)
+    return " ".join(words) if len(words) < len(name.split()) else None
+
+
 def unnamed_contribution(name: str) -> bool:
     """`a lightweight approach`, `sampling strategies`, `unified framework`: what a paper
     proposes without naming it, lower case words under a generic head; the other rules and
@@ -381,7 +398,7 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
     if model and phrase_key(name) in model.established.get(evidence.label, ()):
         return Worthiness(False, max(score, 0.7), "established")
     if model and title_task(name, evidence, model):
-        return Worthiness(False, max(score, 0.7), "title-task")
+        return Worthiness(False, max(score, 0.7), "title-task", without_praise(name))
     found = named_core(name, evidence.label, model)
     if found:  # `backpropagation algorithm`, `max pooling layer`: a known name, a generic head
         return Worthiness(False, max(score, 0.7), found[1], found[0])

@@ -295,6 +295,15 @@ def test_a_task_the_title_names_is_kept():
     assert judge("sequence learning", evidence("Task", in_title=True)).rule != "title-task"
 
 
+def test_a_title_task_loses_the_praise_before_it():
+    """`Recipes of Mixture-of-Experts for Effective Reward Modeling`: the task is reward
+    modeling; the praise stays an alias."""
+    verdict = judge("Effective Reward Modeling", evidence("Task", in_title=True))
+    assert verdict.rule == "title-task" and verdict.core == "Reward Modeling", verdict
+    assert judge("Efficient Inference", evidence("Task", in_title=True)).core is None
+    assert judge("Solar Event Tracking", evidence("Task", in_title=True)).core is None
+
+
 def test_a_long_form_whose_short_form_is_a_device_is_no_entity():
     """`Micro-Controller Units (MCUs)` in the example listing: the rare-long-form rule kept it as
     a Method; the short form names a device."""
