@@ -21,7 +21,11 @@ AFTER_DATASET = re.compile(
     rf"|\s+(?:(?:real|remote sensing|satellite|image|imagery|multispectral)\s+)?)"
     rf"{DATASET_NOUNS}s?\b"
     r"|^\s+(?:data|imagery|images)\b", re.I)
-BEFORE_DATASET = re.compile(rf"\b{DATASET_NOUNS}s?\s*,?\s*(?:called|named|dubbed)?\s*$", re.I)
+# `datasets namely, CLIMATE-CHANGE-NER (entity-recognition), NASA-QA (extractive QA) and NASA-IR`:
+# the noun before a list of names types each of them
+LISTED_NAME = r"(?-i:[A-Z][\w.-]*[A-Z0-9][\w.-]*)(?:\s*\([^()]{0,40}\))?\s*(?:,\s*and|,|and)\s*"
+BEFORE_DATASET = re.compile(rf"\b{DATASET_NOUNS}s?\s*[,:]?\s*(?:called|named|dubbed|namely)?\s*,?\s*"
+                            rf"(?:{LISTED_NAME}){{0,4}}$", re.IGNORECASE)
 DATASET_FRAME = re.compile(
     r"\b(?:(?:trained|evaluated|tested|validated|benchmarked|pre-?trained|fine-?tuned)"
     r"(?:\s+\w+){0,2}\s+(?:on|over|using)|experiments?\s+on|results\s+on|performance\s+on|"
@@ -57,7 +61,7 @@ def type_vote(text: str, before: str, after: str) -> str | None:
         return "Dataset"
     if TASK_HEAD.search(text):
         return "Task"
-    if AFTER_DATASET.match(after[:80]) or BEFORE_DATASET.search(before[-60:]):
+    if AFTER_DATASET.match(after[:80]) or BEFORE_DATASET.search(before[-200:]):
         return "Dataset"
     if name_shaped(text) and DATASET_FRAME.search(before[-60:]):
         return "Dataset"

@@ -1,4 +1,5 @@
-"""Model and system names by their shape: `SegNet`, `FinalMLP`, `VGG16`, `DS-CNN`, `DeepLab-LargeFOV`.
+"""Model and system names by their shape: `SegNet`, `FinalMLP`, `VGG16`, `DS-CNN`, `DeepLab-LargeFOV`,
+`OpenSWI-shallow`, `NASA-QA`.
 
 Coined names mix case or letters and digits in ways English words do not. They fill the gaps the
 statistical recogniser and the gazetteer leave; they never override them.
@@ -20,6 +21,12 @@ from kg.extract.spans import make_span, merge_entities
 # capitalised word with digits (VGG16, ResNet8), optionally hyphen-joined (DS-CNN, DeepLab-LargeFOV).
 PIECE = r"(?:[A-Z][a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z]+[A-Za-z0-9]*|[A-Z][A-Za-z]*\d+[A-Za-z0-9]*|[A-Z][a-z]*[A-Z]+[a-z]*)"
 NAME = re.compile(rf"^(?:{PIECE}|[A-Z]{{2,}})(?:[-.](?:{PIECE}|[A-Z0-9]{{2,}}|[vV]?\d+[a-z]?))*$")
+# a coined name with a lower-case variant word (`OpenSWI-shallow`, `DeepLab-large`), and short
+# forms joined by hyphens (`DS-CNN`, `NASA-QA`, `CLIMATE-CHANGE-NER`)
+VARIANT = re.compile(rf"^{PIECE}(?:-{PIECE}|-[A-Z0-9]{{2,}})*-[a-z]{{2,10}}$")
+JOINED_SHORT_FORMS = re.compile(r"^[A-Z]{2,}(?:-[A-Z]{2,})+$")
+# words after a hyphen that describe rather than name (`SegNet-based`, `BERT-like`, `NLP-tasks`)
+DESCRIBING = re.compile(r"(?:ed|ing|s|like|based|free|aware|style|wise|level|scale|only|specific)$")
 NOT_NAMES = {"RGB", "GPU", "CPU", "TPU", "API", "URL", "PhD", "AI", "ML", "NLP", "CV", "OK",
              "USA", "UK", "EU", "IoT", "II", "III", "IV", "LaTeX", "JavaScript", "PyTorch",
              "TensorFlow", "GitHub", "YouTube", "iPhone", "MacOS", "PowerPoint", "LinkedIn",
@@ -33,8 +40,13 @@ def looks_like_model_name(text: str) -> bool:
         return False
     has_mix = any(c.islower() for c in text) or any(c.isdigit() for c in text)
     plural_acronym = text[:-1].isupper() and text.endswith("s")
-    return (bool(NAME.match(text)) and has_mix and not plural_acronym
-            and text not in NOT_NAMES and len(text) >= 3)
+    if text in NOT_NAMES:
+        return False
+    if VARIANT.match(text):
+        return not DESCRIBING.search(text.rsplit("-", 1)[1])
+    if JOINED_SHORT_FORMS.match(text):
+        return not any(part in NOT_NAMES for part in text.split("-"))
+    return bool(NAME.match(text)) and has_mix and not plural_acronym and len(text) >= 3
 
 
 def label_for_name(text: str) -> str:

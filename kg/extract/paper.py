@@ -171,7 +171,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
 
     title_prefix = title_prefix_name(paper.title)
     title_cased = is_title_cased(paper.title)
-    entities, generic, mentions = [], [], []
+    names, labels, weak = {}, {}, set()  # weak: typed by the recogniser's votes alone
     for key, group in groups.items():
         surfaces = [m.text for m in group]
         catalogue_ids = sorted({m.kb_id for m in group if m.kb_id})
@@ -179,15 +179,28 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         coined = [pair.short.text for pair in definitions.get(key, ())
                   if looks_like_model_name(pair.short.text)]
         # `Zero-Shot Coreset Selection via ... (ZCore)` is known as ZCore; `DNNs` by its long form
-        name = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
+        names[key] = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
             coined[0] if coined else long_forms[0] if long_forms
             else without_generic_head(most_common(surfaces)))
         context_votes = [vote for m in group for vote in [type_vote(
             m.text, texts[m.field][m.sentence_start:m.start], texts[m.field][m.end:m.sentence_end])]
             if vote]
-        label = decide_type([m.label for m in group],
-                            catalogue_labels.get(catalogue_ids[0]) if catalogue_ids else None,
-                            context_votes, title_type(title_prefix, paper.title, surfaces))
+        title_vote = title_type(title_prefix, paper.title, surfaces)
+        labels[key] = decide_type([m.label for m in group],
+                                  catalogue_labels.get(catalogue_ids[0]) if catalogue_ids else None,
+                                  context_votes, title_vote)
+        if not (catalogue_ids or context_votes or title_vote):
+            weak.add(key)
+    labels.update(variant_labels(names, labels, weak))
+
+    entities, generic, mentions = [], [], []
+    for key, group in groups.items():
+        surfaces = [m.text for m in group]
+        catalogue_ids = sorted({m.kb_id for m in group if m.kb_id})
+        long_forms = [pair.long.text for pair in definitions.get(key, ())]
+        coined = [pair.short.text for pair in definitions.get(key, ())
+                  if looks_like_model_name(pair.short.text)]
+        name, label = names[key], labels[key]
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
             is_proposed(m.text, paper.title, texts[m.field][m.sentence_start:m.sentence_end],
@@ -270,6 +283,18 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         "source": {"file": paper.source, "line": paper.line, "id": paper.source_id},
         "extractor": {"name": extractor, "version": version},
     }
+
+
+def variant_labels(names: dict[str, str], labels: dict[str, str], weak: set[str]) -> dict[str, str]:
+    """A variant of another entity's name (`OpenSWI-deep` of the Dataset `OpenSWI`) that only
+    the recogniser typed takes that entity's type: key → label for those it changes."""
+    by_name = {name: labels[key] for key, name in names.items()}
+    changed = {}
+    for key in weak:
+        base, hyphen, _ = names[key].rpartition("-")
+        if hyphen and by_name.get(base, labels[key]) != labels[key]:
+            changed[key] = by_name[base]
+    return changed
 
 
 def merge_same_names(entities: list[dict], mentions: list[dict]) -> list[dict]:

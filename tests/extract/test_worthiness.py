@@ -118,6 +118,29 @@ def test_dataset_types_from_head_noun_apposition_frame_and_title():
                       ["SegNet"]) is None
 
 
+def test_the_noun_before_a_list_of_names_types_each_of_them():
+    before = "We also created three new scientific benchmark datasets namely, "
+    assert type_vote("CLIMATE-CHANGE-NER", before, " (entity-recognition)") == "Dataset"
+    listed = before + "CLIMATE-CHANGE-NER (entity-recognition), NASA-QA (extractive QA) and "
+    assert type_vote("NASA-IR", listed, " (IR) to accelerate") == "Dataset"
+    assert type_vote("Earth-Iron", "we first construct two Question Answering (QA) datasets: ",
+                     ", which offers") == "Dataset"
+    # lower-case words between the noun and the name end the list
+    assert type_vote("ResNet", "on several datasets, models and ", "") is None
+    assert type_vote("ResNet", "we evaluate on three datasets and compare with ", "") is None
+
+
+def test_a_variant_of_a_name_takes_its_type_unless_other_evidence_typed_it():
+    from kg.extract.paper import variant_labels
+
+    names = {"openswi": "OpenSWI", "openswi deep": "OpenSWI-deep", "openswi real": "OpenSWI-real",
+             "bert": "BERT", "bert base": "BERT-base"}
+    labels = {"openswi": "Dataset", "openswi deep": "Method", "openswi real": "Method",
+              "bert": "Method", "bert base": "Method"}
+    # OpenSWI-real was typed by its context (not weak): it keeps its type
+    assert variant_labels(names, labels, {"openswi deep", "bert base"}) == {"openswi deep": "Dataset"}
+
+
 def test_a_benchmark_described_before_its_name_is_proposed():
     sentence = ("Based on this formulation, we propose a diverse, challenging benchmark "
                 "LiveDRBench with 100 challenging tasks over scientific topics")
