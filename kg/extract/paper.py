@@ -172,12 +172,14 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     title_prefix = title_prefix_name(paper.title)
     title_cased = is_title_cased(paper.title)
     names, labels, weak = {}, {}, set()  # weak: typed by the recogniser's votes alone
+    facts = {}  # key → (surfaces, catalogue ids, long forms, coined short forms)
     for key, group in groups.items():
         surfaces = [m.text for m in group]
         catalogue_ids = sorted({m.kb_id for m in group if m.kb_id})
         long_forms = [pair.long.text for pair in definitions.get(key, ())]
         coined = [pair.short.text for pair in definitions.get(key, ())
                   if looks_like_model_name(pair.short.text)]
+        facts[key] = surfaces, catalogue_ids, long_forms, coined
         # `Zero-Shot Coreset Selection via ... (ZCore)` is known as ZCore; `DNNs` by its long form
         names[key] = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
             coined[0] if coined else long_forms[0] if long_forms
@@ -195,11 +197,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
 
     entities, generic, mentions = [], [], []
     for key, group in groups.items():
-        surfaces = [m.text for m in group]
-        catalogue_ids = sorted({m.kb_id for m in group if m.kb_id})
-        long_forms = [pair.long.text for pair in definitions.get(key, ())]
-        coined = [pair.short.text for pair in definitions.get(key, ())
-                  if looks_like_model_name(pair.short.text)]
+        surfaces, catalogue_ids, long_forms, coined = facts[key]
         name, label = names[key], labels[key]
         vague = all(is_vague(s) for s in surfaces)
         role = "proposed" if any(
