@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import msgspec
@@ -101,6 +102,27 @@ def mentions_of(field: str, text: str, sentences: Sentences) -> list[Mention]:
     return found
 
 
+COORDINATED = re.compile(r"^(.+?)\s+(?:and|or|&)\s+(.+)$")
+
+
+def split_coordinated_tasks(mentions: list[Mention]) -> list[Mention]:
+    """A Task mention that joins two task names the archive knows (`Image Classification and
+    Keyword Spotting`) is two mentions, one a task: one node for each."""
+    from kg.extract.worthiness import is_task_name
+
+    found = []
+    for mention in mentions:
+        parts = COORDINATED.match(mention.text) if mention.label == "Task" else None
+        if parts and is_task_name(parts[1]) and is_task_name(parts[2]):
+            first_end = mention.start + parts.end(1)
+            found += [replace(mention, text=parts[1], end=first_end, kb_id=""),
+                      replace(mention, text=parts[2], start=mention.start + parts.start(2),
+                              kb_id="")]
+        else:
+            found.append(mention)
+    return found
+
+
 def most_common(values: list[str]) -> str:
     """The most frequent value, the first seen on ties (as `Counter.most_common`)."""
     counts: dict[str, int] = {}
@@ -161,7 +183,8 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         for pair in doc._.abbreviations:
             definitions[name_key(pair.long.text)].append(pair)
 
-    found = {field: mentions_of(field, texts[field], sentences[field]) for field in docs}
+    found = {field: split_coordinated_tasks(mentions_of(field, texts[field], sentences[field]))
+             for field in docs}
     groups: dict[str, list[Mention]] = defaultdict(list)
     for field_mentions in found.values():
         for mention in field_mentions:

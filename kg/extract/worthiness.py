@@ -347,6 +347,15 @@ def worthiness_of_reported(worthiness: dict) -> dict | None:
             "rule": "reported"}
 
 
+def is_task_name(name: str) -> bool:
+    """A task name of the catalogue or of the Papers with Code archive (`keyword spotting`)."""
+    from kg.names import name_key
+
+    model = load_model()
+    return "Task" in catalogue_name_labels().get(name_key(name), ()) or (
+        model is not None and phrase_key(name) in model.task_names)
+
+
 def kept_on_request(entity: dict) -> bool:
     """Whether a generic entity of an extraction record becomes a node under `--keep-generic`:
     every one but the vague (`our approach`), which never does."""

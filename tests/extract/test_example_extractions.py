@@ -133,3 +133,29 @@ def test_a_name_inside_descriptive_phrases_is_one_node(example_extractions):
     depth = paper_titled(example_extractions, "The Curse of Depth")
     transformers = [e for e in depth["entities"] if e["name"] == "Transformer"]
     assert len(transformers) == 1 and transformers[0]["label"] == "Method", depth["entities"]
+
+
+def test_two_coordinated_task_names_are_two_tasks(example_extractions):
+    """`a ResNet8 and a DS-CNN for Image Classification and Keyword Spotting, respectively`."""
+    record = paper_titled(example_extractions, "Reduced Precision Floating-Point")
+    tasks = {n.lower() for n in names(record, "Task")}
+    assert {"image classification", "keyword spotting"} <= tasks, tasks
+    assert not any(" and " in task for task in tasks), tasks
+    abstract = record["abstract"]
+    for mention in record["mentions"]:
+        if mention["field"] == "abstract":
+            assert abstract[mention["start"]:mention["end"]] == mention["text"]
+
+
+def test_a_coordination_of_words_that_are_no_task_names_stays_whole():
+    from kg.extract.paper import Mention, split_coordinated_tasks
+
+    def mention(text):
+        return Mention("abstract", text, "Task", "", "ner", 0.8, 10, 10 + len(text), 0, 99)
+
+    kept = split_coordinated_tasks([mention("forward and inverse problems"),
+                                    mention("regression and classification")])
+    assert [m.text for m in kept] == ["forward and inverse problems", "regression and classification"]
+    first, second = split_coordinated_tasks([mention("machine translation and question answering")])
+    assert (first.text, first.start, first.end) == ("machine translation", 10, 29)
+    assert (second.text, second.start, second.end) == ("question answering", 34, 52)
