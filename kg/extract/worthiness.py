@@ -6,7 +6,8 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
 
 0. `possessive`: a name ending in `'s` names an owner (`OpenAI's`, `Feature Finding Team's`);
    `device`: hardware or a vehicle by its head word (`GPUs`, `MCU`, `autonomous vehicles`,
-   `kg.extract.entity_types.is_device`): none of the four types;
+   `kg.extract.entity_types.is_device`), `software`: a framework or library by name
+   (`MindSpore`, `TensorFlow implementation`): none of the four types;
 1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
 2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
    of two words or more; a catalogue Method with a generic head word in more than 1% of real
@@ -235,6 +236,21 @@ def coined_name(name: str) -> bool:
 
 
 POSSESSIVE = re.compile(r"['’]s$")
+# deep-learning frameworks, libraries and languages: what a method is written in, not a method
+SOFTWARE = frozenset({
+    "tensorflow", "pytorch", "keras", "caffe", "caffe2", "mxnet", "jax", "mindspore",
+    "paddlepaddle", "theano", "torch", "scikit learn", "sklearn", "numpy", "scipy", "cuda",
+    "cudnn", "onnx", "tensorrt", "opencv", "matlab", "weka", "hugging face", "huggingface",
+    "python", "java", "c++", "julia", "docker", "kubernetes", "hadoop", "apache spark"})
+SOFTWARE_HEADS = ("implementation", "library", "framework", "toolkit", "toolbox", "code")
+
+
+def is_software(name: str) -> bool:
+    """`MindSpore`, `TensorFlow implementation`, `Caffe`: a framework or library by name."""
+    words = fold(name).lower().replace("-", " ").split()
+    while len(words) > 1 and words[-1].rstrip("s") in SOFTWARE_HEADS:
+        words.pop()
+    return " ".join(words) in SOFTWARE
 
 
 def title_task(name: str, evidence: Evidence, model: WorthinessModel) -> bool:
@@ -341,7 +357,7 @@ def worthiness_of_reported(worthiness: dict) -> dict | None:
     """The worthiness of a generic Metric the paper reports a value for (`reported`, judged
     after the results): a measure it evaluates with (`inference latency` 3.1x lower); None
     where a rule that no value overrules made it generic (vague, possessive, device)."""
-    if worthiness.get("rule") in ("vague", "possessive", "device"):
+    if worthiness.get("rule") in ("vague", "possessive", "device", "software"):
         return None
     return {"generic": False, "score": round(max(worthiness.get("score", 0.0), 0.7), 3),
             "rule": "reported"}
@@ -379,6 +395,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(True, min(score, 0.1), "possessive")
     if is_device(name):
         return Worthiness(True, min(score, 0.1), "device")
+    if is_software(name):
+        return Worthiness(True, min(score, 0.1), "software")
     if evidence.proposed and not unnamed_contribution(name):
         return Worthiness(False, max(score, 0.9), "proposed")
     if evidence.in_catalogue and evidence.label == "Method" and model and \

@@ -197,6 +197,14 @@ def test_hardware_and_vehicles_are_no_entities(name):
     assert verdict.generic and verdict.rule == "device", (name, verdict)
 
 
+@pytest.mark.parametrize("name", ["MindSpore", "TensorFlow", "PyTorch implementation",
+                                  "Caffe", "scikit-learn library"])
+def test_frameworks_and_libraries_are_no_entities(name):
+    """`MindSpore` is CamelCase and `Caffe` in the catalogue: the software rule comes first."""
+    verdict = judge(name, evidence("Method", in_catalogue=name == "Caffe"))
+    assert verdict.generic and verdict.rule == "software", (name, verdict)
+
+
 @pytest.mark.parametrize("name", ["UAV-based Perception Dataset", "GPU kernel fusion",
                                   "PID controller", "parameter server"])
 def test_a_device_word_before_the_head_is_no_device(name):
