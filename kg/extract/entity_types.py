@@ -55,13 +55,26 @@ def is_device(name: str) -> bool:
     return bool(DEVICE_HEAD.search(name.strip()))
 
 
+DATASET_NOUN = re.compile(rf"\b{DATASET_NOUNS}", re.IGNORECASE)
+DATASET_WORDS = ("benchmark", "data", "corpus", "corpora", "suite", "treebank", "collection")
+
+
+def before_dataset(before: str) -> bool:
+    """BEFORE_DATASET, tried only from each dataset noun (a search from every position of the
+    context cost 7% of the extraction's time)."""
+    lower = before.lower()
+    if not any(word in lower for word in DATASET_WORDS):
+        return False
+    return any(BEFORE_DATASET.match(before, found.start()) for found in DATASET_NOUN.finditer(before))
+
+
 def type_vote(text: str, before: str, after: str) -> str | None:
     """The type one mention's context gives (`before`/`after`: its sentence on either side)."""
     if DATASET_HEAD.search(text):
         return "Dataset"
     if TASK_HEAD.search(text):
         return "Task"
-    if AFTER_DATASET.match(after[:80]) or BEFORE_DATASET.search(before[-200:]):
+    if AFTER_DATASET.match(after[:80]) or before_dataset(before[-200:]):
         return "Dataset"
     if name_shaped(text) and DATASET_FRAME.search(before[-60:]):
         return "Dataset"
