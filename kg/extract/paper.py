@@ -45,6 +45,32 @@ def _catalogue_keys() -> frozenset[str]:
                      for name in [entry["name"], *entry.get("aliases", ())]) - {""}
 
 
+@lru_cache(maxsize=1)
+def _catalogue_long_forms() -> dict[str, list[frozenset[str]]]:
+    """Catalogue id → the word stems of each of its names of two words or more."""
+    return {entry["id"]: [stems for name in [entry["name"], *entry.get("aliases", ())]
+                          for stems in [word_stems(name)] if len(stems) >= 2]
+            for entry in load_gazetteer()}
+
+
+def word_stems(text: str) -> frozenset[str]:
+    """The first five letters of each word of three letters or more (`Convolution` and
+    `convolutional` agree)."""
+    return frozenset(word[:5] for word in re.findall(r"[a-z]{3,}", text.lower())
+                     if word not in ("and", "the", "for", "with"))
+
+
+def catalogue_matches(ids: set[str], long_forms: list[str]) -> list[str]:
+    """The catalogue entries a group's mentions matched, less those the paper's own definition
+    contradicts: `Model Predictive Control (MPC)` is no `Machine Paraphrase Corpus` (MPC), an
+    entry whose long names share no word with any long form the paper gives."""
+    if not long_forms:
+        return sorted(ids)
+    stems = [word_stems(form) for form in long_forms]
+    return sorted(i for i in ids if not _catalogue_long_forms().get(i) or any(
+        mine & theirs for mine in stems for theirs in _catalogue_long_forms()[i]))
+
+
 def abbreviation_keys(docs: list[Doc]) -> dict[str, str]:
     """short-form key → long-form key for every `long form (SHORT)` in the paper."""
     keys: dict[str, str] = {}
@@ -198,8 +224,8 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
     facts = {}  # key → (surfaces, catalogue ids, long forms, coined short forms)
     for key, group in groups.items():
         surfaces = [m.text for m in group]
-        catalogue_ids = sorted({m.kb_id for m in group if m.kb_id})
         long_forms = [pair.long.text for pair in definitions.get(key, ())]
+        catalogue_ids = catalogue_matches({m.kb_id for m in group if m.kb_id}, long_forms)
         coined = [pair.short.text for pair in definitions.get(key, ())
                   if looks_like_model_name(pair.short.text)]
         facts[key] = surfaces, catalogue_ids, long_forms, coined

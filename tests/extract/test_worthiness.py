@@ -380,3 +380,29 @@ def test_a_generic_metric_without_a_reported_value_stays_generic():
                          "which shortens the training time compared with full fine-tuning."}
     record, = kg.api.extract(records=[paper])
     assert "training time" not in {e["name"].lower() for e in record["entities"]}
+
+
+def test_a_catalogue_short_form_the_paper_defines_otherwise_is_not_that_entry():
+    """The archive's `Machine Prarphrase Corpus` has the alias `MPC`; a paper on control that
+    writes `Model Predictive Control (MPC)` means no corpus."""
+    import kg.api
+
+    paper = {"title": "Learning-based control of quadrotors",
+             "abstract": "We combine Model Predictive Control (MPC) with a learned dynamics "
+                         "model. MPC runs at 100 Hz on the vehicle."}
+    record, = kg.api.extract(records=[paper])
+    names = {e["name"] for e in record["entities"] + record["generic_entities"]}
+    assert "Machine Prarphrase Corpus" not in names, names
+    assert any(name.lower() == "model predictive control" for name in names), names
+    ids = {e["catalogue_id"] for e in record["entities"] + record["generic_entities"]}
+    assert "pwc:dataset/machine-prarphrase-corpus" not in ids, ids
+
+
+def test_a_definition_that_shares_words_with_the_catalogue_keeps_the_entry():
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.extract.paper import catalogue_matches
+
+    cnn = next(e["id"] for e in load_gazetteer() if e["name"] == "CNN" and e["label"] == "Method")
+    assert catalogue_matches({cnn}, ["Convolution Neural Networks"]) == [cnn]
+    assert catalogue_matches({cnn}, []) == [cnn]
+    assert catalogue_matches({cnn}, ["Clinical Notes Normalizer"]) == []
