@@ -6,7 +6,7 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
 
 0. `possessive`: a name ending in `'s` names an owner (`OpenAI's`, `Feature Finding Team's`);
    `device`: hardware or a vehicle by its head word (`GPUs`, `MCU`, `autonomous vehicles`,
-   `kg.extract.entity_types.is_device`), `software`: a framework or library by name
+   `kg.extract.entity_types.is_device`) or what one records (`LiDAR data`), `software`: a framework or library by name
    (`MindSpore`, `TensorFlow implementation`): none of the four types;
 1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
 2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
@@ -245,6 +245,20 @@ SOFTWARE = frozenset({
 SOFTWARE_HEADS = ("implementation", "library", "framework", "toolkit", "toolbox", "code")
 
 
+DATA_HEADS = ("data", "imagery", "images", "scans", "measurements", "recordings", "readings",
+              "signals", "point clouds", "streams")
+
+
+def is_device_data(name: str) -> bool:
+    """`LiDAR data`, `radar signals`, `smartphone sensor readings`: what a kind of device
+    records, no named dataset (`Sentinel-2 data` names a satellite mission's product)."""
+    words = name.strip()
+    for head in DATA_HEADS:
+        if words.lower().endswith(" " + head):
+            return is_device(words[:-len(head)].strip())
+    return False
+
+
 def is_software(name: str) -> bool:
     """`MindSpore`, `TensorFlow implementation`, `Caffe`: a framework or library by name."""
     words = fold(name).lower().replace("-", " ").split()
@@ -393,7 +407,7 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
     score = model.probability(name, evidence) if model else 1.0
     if POSSESSIVE.search(name):  # `OpenAI's`, `Feature Finding Team's (FFT)`: an owner
         return Worthiness(True, min(score, 0.1), "possessive")
-    if is_device(name):
+    if is_device(name) or is_device_data(name):
         return Worthiness(True, min(score, 0.1), "device")
     if is_software(name):
         return Worthiness(True, min(score, 0.1), "software")

@@ -197,6 +197,14 @@ def test_hardware_and_vehicles_are_no_entities(name):
     assert verdict.generic and verdict.rule == "device", (name, verdict)
 
 
+@pytest.mark.parametrize("name", ["LiDAR data", "radar signals", "UAV images"])
+def test_what_a_device_records_is_no_dataset(name):
+    """`LiDAR data` was the 8th Dataset of 4,000 arXiv abstracts (by its CamelCase)."""
+    verdict = judge(name, evidence("Dataset"))
+    assert verdict.generic and verdict.rule == "device", (name, verdict)
+    assert not judge("Sentinel-2 data", evidence("Dataset")).generic
+
+
 @pytest.mark.parametrize("name", ["MindSpore", "TensorFlow", "PyTorch implementation",
                                   "Caffe", "scikit-learn library"])
 def test_frameworks_and_libraries_are_no_entities(name):
