@@ -16,10 +16,12 @@ import re
 DATASET_NOUNS = r"(?:benchmark|dataset|data set|corpus|corpora|suite|treebank|database|collection)"
 DATASET_HEAD = re.compile(rf"(?:\b{DATASET_NOUNS}s?|[a-z0-9](?:Bench|Corpus|DB))$", re.I)
 TITLE_DATASET = re.compile(rf"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,4}}{DATASET_NOUNS}s?\b", re.I)
+# `INDUS, a comprehensive suite of LLMs`: a collection of models is no dataset
+MODEL_NOUNS = r"(?:models?|LLMs?|methods?|algorithms?|tools?|networks?|agents?|approaches|techniques|architectures?|encoders?)\b"
 AFTER_DATASET = re.compile(
     rf"^(?:\s*(?:,|:|\(|--|—|-)?\s*(?:an?|the|our|which is an?|is an?)\s+(?:[\w-]+,?\s+){{0,4}}"
     rf"|\s+(?:(?:real|remote sensing|satellite|image|imagery|multispectral)\s+)?)"
-    rf"{DATASET_NOUNS}s?\b"
+    rf"{DATASET_NOUNS}s?\b(?!\s+of\s+(?:[\w-]+\s+){{0,3}}{MODEL_NOUNS})"
     r"|^\s+(?:data|imagery|images)\b", re.I)
 # `datasets namely, CLIMATE-CHANGE-NER (entity-recognition), NASA-QA (extractive QA) and NASA-IR`:
 # the noun before a list of names types each of them

@@ -12,17 +12,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg.extract.entity_types import LISTED_NAME
+
 INTRODUCING_VERBS = (r"(?:present|propose|introduce|develop|design|release|contribute|"
                      r"construct|create|curate|devise|formulate|establish)(?:s|d|ed)?")
 INTRODUCED_AFTER = re.compile(
     rf"\b(?:we|this (?:paper|work|study|article)|our (?:paper|work))\s+"
     rf"(?:also\s+|further\s+|first\s+|here\s+)?{INTRODUCING_VERBS}\b", re.I)
 NAMING = re.compile(
-    r"(?:\b(?:termed|called|named|dubbed|coined|namely|which we call|we call it)\s*"
+    r"(?:\b(?:termed|called|named|dubbed|coined|which we call|we call it)\s*"
     r"|\bour (?:\w+[\s-]){0,2}(?:solution|method|approach|model|framework|system|algorithm|"
     r"technique|dataset|benchmark|architecture|network|tool|library|pipeline)s?,\s*"
     r"|\b(?:the|our) (?:proposed|new|novel) (?:[\w-]+\s+){0,3}"
     r"|\b(?:we|this paper|this work) (?:call|name|dub)s? (?:it|this|them|our \w+)\s+)$", re.I)
+# `we created three new benchmark datasets namely, CLIMATE-CHANGE-NER (entity-recognition),
+# NASA-QA (extractive QA) and NASA-IR`: each name of the list (in a sentence that introduces)
+NAMELY = re.compile(rf"\bnamely,?\s*(?:{LISTED_NAME}){{0,4}}$", re.I)
 # `we propose a diverse, challenging benchmark LiveDRBench`: the object is described first
 DESCRIBED_OBJECT = re.compile(
     r"^\s*(?:an?|the|our|two|three|several)\s+(?:[\w-]+,?\s+){0,5}?"
@@ -63,6 +68,8 @@ def is_proposed(entity_text: str, title: str, sentence: str, offset_in_sentence:
     introduced = list(INTRODUCED_AFTER.finditer(before))
     if not introduced:
         return False
+    if NAMELY.search(before[-200:]):
+        return True
     between = before[introduced[-1].end():]
     if DESCRIBED_OBJECT.match(between):
         return True

@@ -150,6 +150,22 @@ def test_a_benchmark_described_before_its_name_is_proposed():
     assert not is_proposed("COCO", "A title", used, used.index("COCO"))
 
 
+def test_each_name_of_a_list_the_paper_creates_is_proposed():
+    sentence = ("We also created three new scientific benchmark datasets namely, CLIMATE-CHANGE-NER "
+                "(entity-recognition), NASA-QA (extractive QA) and NASA-IR (IR) to accelerate")
+    for name in ("CLIMATE-CHANGE-NER", "NASA-QA", "NASA-IR"):
+        assert is_proposed(name, "INDUS: Language Models", sentence, sentence.index(name)), name
+    # `namely` alone introduces nothing: baselines listed so are used
+    baselines = "We compare against strong baselines, namely BERT, RoBERTa and XLNet."
+    for name in ("BERT", "XLNet"):
+        assert not is_proposed(name, "A title", baselines, baselines.index(name)), name
+
+
+def test_a_suite_of_models_is_no_dataset():
+    assert type_vote("INDUS", "we developed ", ", a comprehensive suite of LLMs tailored") is None
+    assert type_vote("HELM", "we present ", ", a suite of benchmarks for LLMs") == "Dataset"
+
+
 def test_promote_generic_makes_generic_entities_nodes_with_their_mentions():
     record = {
         "entities": [],
