@@ -27,7 +27,7 @@ NAMING = re.compile(
     r"|\b(?:we|this paper|this work) (?:call|name|dub)s? (?:it|this|them|our \w+)\s+)$", re.I)
 # `we created three new benchmark datasets namely, CLIMATE-CHANGE-NER (entity-recognition),
 # NASA-QA (extractive QA) and NASA-IR`: each name of the list (in a sentence that introduces)
-NAMELY = re.compile(rf"\bnamely,?\s*(?:{LISTED_NAME}){{0,4}}$", re.I)
+NAMELY = re.compile(rf"\bnamely,?\s*(?:{LISTED_NAME}){{0,4}}$", re.IGNORECASE)
 # `we propose a diverse, challenging benchmark LiveDRBench`: the object is described first
 DESCRIBED_OBJECT = re.compile(
     r"^\s*(?:an?|the|our|two|three|several)\s+(?:[\w-]+,?\s+){0,5}?"
