@@ -133,8 +133,9 @@ COORDINATED = re.compile(r"^(.+?)\s+(?:and|or|&)\s+(.+)$")
 
 
 def split_coordinated_tasks(mentions: list[Mention]) -> list[Mention]:
-    """A Task mention that joins two task names the archive knows (`Image Classification and
-    Keyword Spotting`) is two mentions, one a task: one node for each."""
+    """A Task mention that joins two task names the catalogue or archive knows (`Image
+    Classification and Keyword Spotting`) is two mentions, one for each task (and so a node for
+    each)."""
     from kg.extract.worthiness import is_task_name
 
     found = []
@@ -356,7 +357,7 @@ def merge_same_names(entities: list[dict], mentions: list[dict]) -> list[dict]:
         if first is entity:
             continue
         moved[entity["id"]] = first["id"]
-        first["aliases"] = sorted(set(first["aliases"]) | set(entity["aliases"]) - {first["name"]})
+        first["aliases"] = sorted((set(first["aliases"]) | set(entity["aliases"])) - {first["name"]})
         if entity["role"] == "proposed":
             first["role"] = "proposed"
         if entity["confidence"] > first["confidence"]:
