@@ -17,7 +17,8 @@ DATASET_NOUNS = r"(?:benchmark|dataset|data set|corpus|corpora|suite|treebank|da
 DATASET_HEAD = re.compile(rf"(?:\b{DATASET_NOUNS}s?|[a-z0-9](?:Bench|Corpus|DB))$", re.I)
 TITLE_DATASET = re.compile(rf"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,4}}{DATASET_NOUNS}s?\b", re.I)
 # `INDUS, a comprehensive suite of LLMs`: a collection of models is no dataset
-MODEL_NOUNS = r"(?:models?|LLMs?|methods?|algorithms?|tools?|networks?|agents?|approaches|techniques|architectures?|encoders?)\b"
+MODEL_NOUNS = (r"(?:models?|LLMs?|methods?|algorithms?|tools?|networks?|agents?|approaches|"
+               r"techniques|architectures?|encoders?)\b")
 AFTER_DATASET = re.compile(
     rf"^(?:\s*(?:,|:|\(|--|—|-)?\s*(?:an?|the|our|which is an?|is an?)\s+(?:[\w-]+,?\s+){{0,4}}"
     rf"|\s+(?:(?:real|remote sensing|satellite|image|imagery|multispectral)\s+)?)"
@@ -26,8 +27,8 @@ AFTER_DATASET = re.compile(
 # `datasets namely, CLIMATE-CHANGE-NER (entity-recognition), NASA-QA (extractive QA) and NASA-IR`:
 # the noun before a list of names types each of them
 LISTED_NAME = r"(?-i:[A-Z][\w.-]*[A-Z0-9][\w.-]*)(?:\s*\([^()]{0,40}\))?\s*(?:,\s*and|,|and)\s*"
-BEFORE_DATASET = re.compile(rf"\b{DATASET_NOUNS}s?\s*[,:]?\s*(?:called|named|dubbed|namely)?\s*,?\s*"
-                            rf"(?:{LISTED_NAME}){{0,4}}$", re.IGNORECASE)
+BEFORE_DATASET = re.compile(rf"\b{DATASET_NOUNS}s?\s*[,:]?\s*(?:called|named|dubbed|namely)?"
+                            rf"\s*,?\s*(?:{LISTED_NAME}){{0,4}}$", re.IGNORECASE)
 DATASET_FRAME = re.compile(
     r"\b(?:(?:trained|evaluated|tested|validated|benchmarked|pre-?trained|fine-?tuned)"
     r"(?:\s+\w+){0,2}\s+(?:on|over|using)|experiments?\s+on|results\s+on|performance\s+on|"
@@ -67,7 +68,8 @@ def before_dataset(before: str) -> bool:
     lower = before.lower()
     if not any(word in lower for word in DATASET_WORDS):
         return False
-    return any(BEFORE_DATASET.match(before, found.start()) for found in DATASET_NOUN.finditer(before))
+    return any(BEFORE_DATASET.match(before, found.start())
+               for found in DATASET_NOUN.finditer(before))
 
 
 def type_vote(text: str, before: str, after: str) -> str | None:

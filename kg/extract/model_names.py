@@ -1,5 +1,5 @@
-"""Model and system names by their shape: `SegNet`, `FinalMLP`, `VGG16`, `DS-CNN`, `DeepLab-LargeFOV`,
-`OpenSWI-shallow`, `NASA-QA`.
+"""Model and system names by their shape: `SegNet`, `FinalMLP`, `VGG16`, `DS-CNN`,
+`DeepLab-LargeFOV`, `OpenSWI-shallow`, `NASA-QA`.
 
 Coined names mix case or letters and digits in ways English words do not. They fill the gaps the
 statistical recogniser and the gazetteer leave; they never override them.

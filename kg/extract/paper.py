@@ -357,7 +357,8 @@ def merge_same_names(entities: list[dict], mentions: list[dict]) -> list[dict]:
         if first is entity:
             continue
         moved[entity["id"]] = first["id"]
-        first["aliases"] = sorted((set(first["aliases"]) | set(entity["aliases"])) - {first["name"]})
+        aliases = set(first["aliases"]) | set(entity["aliases"])
+        first["aliases"] = sorted(aliases - {first["name"]})
         if entity["role"] == "proposed":
             first["role"] = "proposed"
         if entity["confidence"] > first["confidence"]:

@@ -6,8 +6,9 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
 
 0. `possessive`: a name ending in `'s` names an owner (`OpenAI's`, `Feature Finding Team's`);
    `device`: hardware or a vehicle by its head word (`GPUs`, `MCU`, `autonomous vehicles`,
-   `kg.extract.entity_types.is_device`) or what one records (`LiDAR data`), `software`: a framework or library by name
-   (`MindSpore`, `TensorFlow implementation`): none of the four types;
+   `kg.extract.entity_types.is_device`) or what one records (`LiDAR data`); `software`: a
+   framework or library by name (`MindSpore`, `TensorFlow implementation`): none of the four
+   types;
 1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
 2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
    of two words or more; a catalogue Method with a generic head word in more than 1% of real
@@ -340,8 +341,8 @@ def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[st
     if len(words) == len(name.split()) or model is None:
         return None
     core = " ".join(words)
-    if model.umbrella_term(core) or (core == core.lower() and " " not in core and
-                                     model.document_frequency(core) >= model.umbrella * model.documents):
+    frequent = model.document_frequency(core) >= model.umbrella * model.documents
+    if model.umbrella_term(core) or (core == core.lower() and " " not in core and frequent):
         return None  # an umbrella term, or a frequent lower-case word (`map`, `parsing`)
     if label in catalogue_name_labels().get(name_key(core), ()) or (
             label == "Task" and phrase_key(core) in model.task_names):
@@ -370,7 +371,8 @@ def metric_heads() -> frozenset[str]:
 def worthiness_of_reported(worthiness: dict) -> dict | None:
     """The worthiness of a generic Metric the paper reports a value for (`reported`, judged
     after the results): a measure it evaluates with (`inference latency` 3.1x lower); None
-    where a rule that no value overrules made it generic (vague, possessive, device)."""
+    where a rule that no value overrules made it generic (vague, possessive, device,
+    software)."""
     if worthiness.get("rule") in ("vague", "possessive", "device", "software"):
         return None
     return {"generic": False, "score": round(max(worthiness.get("score", 0.0), 0.7), 3),
