@@ -44,6 +44,22 @@ DEVICE_HEAD = re.compile(
     r"|devices?|LiDARs?|radars?|sensors?|cameras?)$", re.I)
 
 
+# language codes (ISO 639-1 and the three-letter ones NLP papers write) and licence parts
+LANGUAGE_CODES = frozenset("""
+EN DE FR ES IT PT NL ZH JA KO RU AR HI TR CS PL FI ET LV LT RO HU EL BG UK HE FA UR BN TA TE
+GU KK NE SI KM PS MY VI TH ID MS SW YO HA IG ZU XH AM SO SV DA NO IS GA CY EU CA GL HR SR SL SK
+ENG SPA DEU GER FRA FRE ZHO CHI JPN KOR RUS ARA HIN TUR POR ITA NLD MSA EGY LEV GLF MAG
+""".split())
+LICENCE_PARTS = frozenset({"CC", "BY", "SA", "NC", "ND"})
+
+
+def is_code_pair(token: str) -> bool:
+    """`EN-DE`, `ENG-SPA`, `MSA-EGY`, `CC-BY-SA`: language pairs and licences, no names."""
+    parts = token.upper().split("-")
+    return len(parts) > 1 and (all(part in LANGUAGE_CODES for part in parts)
+                               or all(part in LICENCE_PARTS for part in parts))
+
+
 def name_shaped(text: str) -> bool:
     """Capitals after the first letter or digits, not a plural short form: frames only type
     such names (`trained on GPUs` is a frame too, but `GPUs` is no dataset)."""

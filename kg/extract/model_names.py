@@ -15,6 +15,7 @@ from spacy.attrs import IS_LOWER, LENGTH, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.entity_types import is_code_pair
 from kg.extract.spans import make_span, merge_entities
 
 # Inner capital after a lowercase letter (SegNet, ZCore is caught by the second rule), or a
@@ -45,7 +46,7 @@ def looks_like_model_name(text: str) -> bool:
     if VARIANT.match(text):
         return not DESCRIBING.search(text.rsplit("-", 1)[1])
     if JOINED_SHORT_FORMS.match(text):
-        return not any(part in NOT_NAMES for part in text.split("-"))
+        return not is_code_pair(text) and not any(part in NOT_NAMES for part in text.split("-"))
     return bool(NAME.match(text)) and has_mix and not plural_acronym and len(text) >= 3
 
 

@@ -348,11 +348,16 @@ def variant_labels(names: dict[str, str], labels: dict[str, str], weak: set[str]
 
 def merge_same_names(entities: list[dict], mentions: list[dict]) -> list[dict]:
     """One entity for entities of a type that came to one name (`deep Transformer blocks` and
-    `Transformer LLMs` are both kept as `Transformer`): the first keeps its id and takes the
-    others' aliases, mentions and the stronger role and confidence."""
+    `Transformer LLMs` are both kept as `Transformer`): the one whose id is its name's, else
+    the smallest id, keeps its id (so papers agree on it) and takes the others' aliases,
+    mentions and the stronger role and confidence."""
     kept: dict[tuple[str, str], dict] = {}
     moved: dict[str, str] = {}  # merged entity id → the id kept
-    for entity in entities:
+
+    def preference(entity: dict) -> tuple[bool, str]:
+        return entity["id"] != f"{entity['label'].lower()}:{name_key(entity['name'])}", entity["id"]
+
+    for entity in sorted(entities, key=preference):
         first = kept.setdefault((entity["label"], name_key(entity["name"])), entity)
         if first is entity:
             continue

@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.entity_types import is_device
+from kg.extract.entity_types import is_code_pair, is_device
 from kg.names import fold, is_vague, singular
 
 MODEL_PATH = Path(__file__).parent / "data" / "worthiness.json.gz"
@@ -227,8 +227,9 @@ def coined_name(name: str) -> bool:
         token = token.strip("()[],;:")
         if token in NOT_COINED or token.endswith(("'s", "’s")):
             continue
-        if NUMBERED.match(token) or (HYPHEN_NAME.match(token) and not any(
-                DESCRIBING_PART.match(part) for part in token.split("-"))):
+        if NUMBERED.match(token) or (
+                HYPHEN_NAME.match(token) and not is_code_pair(token)
+                and not any(DESCRIBING_PART.match(part) for part in token.split("-"))):
             return True
         if any(CAMEL.match(part) and not PLURAL_SHORT_FORM.match(part)
                and part not in NOT_COINED for part in token.split("-")):

@@ -19,6 +19,14 @@ def test_descriptions_and_common_short_forms_are_no_coined_names(name):
     assert not looks_like_model_name(name), name
 
 
+@pytest.mark.parametrize("name", ["EN-DE", "ENG-SPA", "MSA-EGY", "EN-EN", "CC-BY-SA", "CC-BY"])
+def test_language_pairs_and_licences_are_no_names(name):
+    """They were Methods of ACL abstracts once short forms joined by hyphens became names."""
+    from kg.extract.worthiness import coined_name
+
+    assert not looks_like_model_name(name) and not coined_name(name), name
+
+
 def test_sub_datasets_of_the_example_listing_are_found(example_extractions):
     """`OpenSWI includes two synthetic datasets ..., OpenSWI-shallow and OpenSWI-deep, and ...
     OpenSWI-real`; INDUS's `benchmark datasets namely, CLIMATE-CHANGE-NER (...), NASA-QA (...)
