@@ -88,9 +88,16 @@ def before_dataset(before: str) -> bool:
                for found in DATASET_NOUN.finditer(before))
 
 
+# evaluation campaigns and shared tasks by their year or edition (`SemEval-2017`, `CoNLL-2003`,
+# `WMT14`): the data of a campaign, a Dataset, unless named as its task (`SemEval-2020 Task`)
+CAMPAIGN = re.compile(r"^(?:SemEval|CoNLL|WMT|IWSLT|TREC|CLEF|DSTC|BioASQ|NTCIR|MUC|TAC|DUC|"
+                      r"SMM4H|VarDial|OffensEval|BioCreative|CASE|FEVER)[\s-]?'?\d{2,4}\b"
+                      r"(?!.*\b(?:[Tt]ask|[Ss]hared [Tt]ask)s?$)")
+
+
 def type_vote(text: str, before: str, after: str) -> str | None:
     """The type one mention's context gives (`before`/`after`: its sentence on either side)."""
-    if DATASET_HEAD.search(text):
+    if DATASET_HEAD.search(text) or CAMPAIGN.match(text):
         return "Dataset"
     if TASK_HEAD.search(text):
         return "Task"

@@ -7,8 +7,8 @@ per paper-level entity by rules where the evidence is decisive, else by a logist
 0. `possessive`: a name ending in `'s` names an owner (`OpenAI's`, `Feature Finding Team's`);
    `device`: hardware or a vehicle by its head word (`GPUs`, `MCU`, `autonomous vehicles`,
    `kg.extract.entity_types.is_device`) or what one records (`LiDAR data`); `software`: a
-   framework or library by name (`MindSpore`, `TensorFlow implementation`): none of the four
-   types;
+   framework or library by name (`MindSpore`, `TensorFlow implementation`); `topic`: a disease
+   or pathogen (`COVID-19`): none of the four types;
 1. `proposed`: the paper introduces it (a coined name is never generic to its own paper);
 2. `catalogue`: a Papers with Code or curated catalogue entry, or a Papers with Code task name
    of two words or more; a catalogue Method with a generic head word in more than 1% of real
@@ -245,6 +245,11 @@ SOFTWARE = frozenset({
     "cudnn", "onnx", "tensorrt", "opencv", "matlab", "weka", "hugging face", "huggingface",
     "python", "java", "c++", "julia", "docker", "kubernetes", "hadoop", "apache spark"})
 SOFTWARE_HEADS = ("implementation", "library", "framework", "toolkit", "toolbox", "code")
+# diseases and pathogens papers are about (`COVID-19`, shaped like a model name): topics, none
+# of the four types
+TOPICS = frozenset(phrase_key(name) for name in (
+    "COVID-19", "COVID", "SARS-CoV-2", "coronavirus", "COVID-19 pandemic", "HIV", "Ebola", "Zika",
+    "influenza", "H1N1", "MERS", "mpox"))
 
 
 DATA_HEADS = ("data", "imagery", "images", "scans", "measurements", "recordings", "readings",
@@ -373,8 +378,8 @@ def worthiness_of_reported(worthiness: dict) -> dict | None:
     """The worthiness of a generic Metric the paper reports a value for (`reported`, judged
     after the results): a measure it evaluates with (`inference latency` 3.1x lower); None
     where a rule that no value overrules made it generic (vague, possessive, device,
-    software)."""
-    if worthiness.get("rule") in ("vague", "possessive", "device", "software"):
+    software, topic)."""
+    if worthiness.get("rule") in ("vague", "possessive", "device", "software", "topic"):
         return None
     return {"generic": False, "score": round(max(worthiness.get("score", 0.0), 0.7), 3),
             "rule": "reported"}
@@ -414,6 +419,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(True, min(score, 0.1), "device")
     if is_software(name):
         return Worthiness(True, min(score, 0.1), "software")
+    if phrase_key(name) in TOPICS:
+        return Worthiness(True, min(score, 0.1), "topic")
     if evidence.proposed and not unnamed_contribution(name):
         return Worthiness(False, max(score, 0.9), "proposed")
     if evidence.in_catalogue and evidence.label == "Method" and model and \

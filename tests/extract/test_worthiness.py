@@ -161,6 +161,19 @@ def test_each_name_of_a_list_the_paper_creates_is_proposed():
         assert not is_proposed(name, "A title", baselines, baselines.index(name)), name
 
 
+@pytest.mark.parametrize("name", ["COVID-19", "SARS-CoV-2", "COVID-19 pandemic"])
+def test_diseases_are_topics_not_methods(name):
+    """`COVID-19` was the 11th Method of 3,000 ACL abstracts (shaped like a model name)."""
+    verdict = judge(name, evidence("Method", "pattern", in_title=True))
+    assert verdict.generic and verdict.rule == "topic", (name, verdict)
+
+
+def test_evaluation_campaigns_are_datasets_unless_named_as_their_task():
+    for name in ("SemEval-2017", "SemEval 2018", "CoNLL-2003", "WMT14", "IWSLT 2017"):
+        assert type_vote(name, "", "") == "Dataset", name
+    assert type_vote("SemEval-2020 Task", "", "") == "Task"
+
+
 def test_a_suite_of_models_is_no_dataset():
     assert type_vote("INDUS", "we developed ", ", a comprehensive suite of LLMs tailored") is None
     assert type_vote("HELM", "we present ", ", a suite of benchmarks for LLMs") == "Dataset"
