@@ -22,7 +22,8 @@ from kg.extract.entity_types import decide_type, is_device, title_type, type_vot
 from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
-from kg.extract.worthiness import Evidence, judge, kept_on_request, worthiness_of_reported
+from kg.extract.worthiness import (Evidence, coined_core, judge, kept_on_request, load_model,
+                                   worthiness_of_reported)
 from kg.names import is_vague, name_key
 from kg.records import Paper
 
@@ -298,6 +299,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
                 "sentence": [m.sentence_start, m.sentence_end],
             })
     mentions.sort(key=lambda m: (m["field"] != "title", m["start"]))
+    entities, generic = promote_named_cores(entities, generic, mentions, paper.title)
     entities = merge_same_names(entities, mentions)
     entities.sort(key=lambda e: (e["label"], e["name"].lower()))
     generic.sort(key=lambda e: (e["label"], e["name"].lower()))
@@ -385,6 +387,16 @@ def promote_reported_metrics(results: list[dict], entities: list[dict], generic:
     promoted = {e["id"]: e for e in generic if e["label"] == "Metric"
                 and worthiness_of_reported(e["worthiness"]) is not None
                 and reported & {name_key(n) for n in [e["name"], *e["aliases"]]}}
+    for entity in promoted.values():
+        entity["worthiness"] = worthiness_of_reported(entity["worthiness"])
+    return kept_after_all(promoted, entities, generic, mentions)
+
+
+def kept_after_all(promoted: dict[str, dict], entities: list[dict], generic: list[dict],
+                   mentions: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The entities and generic entities once the generic ones in `promoted` (by id, their
+    new worthiness set) are kept: their mentions point at them, their confidence is their best
+    mention's score times their new worthiness."""
     if not promoted:
         return entities, generic
     best: dict[str, float] = {}  # entity id → its mentions' highest recogniser score
@@ -395,10 +407,51 @@ def promote_reported_metrics(results: list[dict], entities: list[dict], generic:
             mention.update(entity=entity["name"], entity_id=entity["id"], kept=True)
             del mention["candidate_id"]
     for entity in promoted.values():
-        entity["worthiness"] = worthiness_of_reported(entity["worthiness"])
         entity["confidence"] = round(best.get(entity["id"], 0.0) * entity["worthiness"]["score"], 3)
     return (sorted([*entities, *promoted.values()], key=lambda e: (e["label"], e["name"].lower())),
             [e for e in generic if e["id"] not in promoted])
+
+
+def promote_named_cores(entities: list[dict], generic: list[dict], mentions: list[dict],
+                        title: str) -> tuple[list[dict], list[dict]]:
+    """Generic entities built on a name the paper gives (`2D Matryoshka embedding models`, `2D
+    Matryoshka models`, `2D Matryoshka training approach`; `kg.extract.worthiness.coined_core`)
+    become entities of that name (rule `named-core`; `merge_same_names` then makes them one),
+    when the name is capitalised in the middle of an abstract sentence and the paper repeats
+    it in two descriptions, names it before its title's colon (then it is proposed), or has it
+    as an entity already. One description of a rare word is not enough (`Gabor filters`)."""
+    model = load_model()
+    prefix = name_key(title_prefix_name(title) or "")
+    known = {(e["label"], name_key(e["name"])) for e in entities}
+    cores: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
+    for entity in generic:
+        core = coined_core(entity["name"], model) if entity["worthiness"]["rule"] == "model" else None
+        if core:
+            cores[(entity["label"], name_key(core))].append((core, entity))
+    promoted: dict[str, dict] = {}
+    for (label, key), group in cores.items():
+        in_title = bool(prefix) and key == prefix
+        if not (len(group) >= 2 or in_title or (label, key) in known):
+            continue
+        ids = {entity["id"] for _, entity in group}
+        if not any(m["field"] == "abstract" and m["start"] > m["sentence"][0]
+                   and m.get("candidate_id") in ids and core_of(m["text"], group[0][0])
+                   for m in mentions):
+            continue  # capitalised only where every word is (a sentence's first word, a title)
+        for core, entity in group:
+            entity["aliases"] = sorted((set(entity["aliases"]) | {entity["name"]}) - {core})
+            entity["name"] = core
+            entity["worthiness"] = {"generic": False, "rule": "named-core",
+                                    "score": round(max(entity["worthiness"]["score"], 0.7), 3)}
+            if in_title:
+                entity["role"] = "proposed"
+            promoted[entity["id"]] = entity
+    return kept_after_all(promoted, entities, generic, mentions)
+
+
+def core_of(text: str, core: str) -> bool:
+    """Whether a mention's text starts with the core as written (`2D Matryoshka models`)."""
+    return text.startswith(core) or any(text.startswith(f"{w} {core}") for w in text.split()[:1])
 
 
 def promote_generic(record: dict) -> dict:

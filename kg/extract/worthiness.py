@@ -358,6 +358,50 @@ def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[st
     return None
 
 
+# head words a paper puts after its own name (`2D Matryoshka embedding models`, `Starbucks
+# training approach`); `embedding` and `training` describe, `Matryoshka` names
+NAMED_HEADS = CORE_HEADS | {"embedding", "training", "recipe", "objective", "loss", "family"}
+RARE_WORD = 3.5  # Zipf frequency under which a capitalised word is no everyday English
+ESTABLISHED_PAIR = 10  # abstracts of the corpus that use a word pair for it to be a compound
+
+
+def coined_core(name: str, model: WorthinessModel | None) -> str | None:
+    """The name a paper's description is built on, where that is a rare proper word or a
+    coined one: `2D Matryoshka embedding models` → `2D Matryoshka`, `Starbucks models` →
+    `Starbucks`; None for descriptions of common words (`Memory Networks`, `Deep Networks`),
+    for comparisons (`Matryoshka-like models`) and where no head word was dropped. Whether
+    the core is a name the paper gives is decided by `kg.extract.paper.promote_named_cores`
+    (repetition, the title), not here."""
+    if model is None:
+        return None
+    words = name.split()
+    while len(words) > 1 and phrase_key(words[-1]) in NAMED_HEADS:
+        if phrase_key(words[-2]) not in NAMED_HEADS and model.document_frequency(
+                f"{words[-2]} {words[-1]}") >= ESTABLISHED_PAIR:
+            break  # `Gaussian process`, `multitask learning`: the head belongs to the name
+        words.pop()
+    while len(words) > 1 and words[0].lower() in CORE_MODIFIERS:
+        words.pop(0)
+    if len(words) == len(name.split()) or len(words) > 3:
+        return None
+    if DESCRIBING_PART.match(words[-1].rsplit("-", 1)[-1].capitalize()) or \
+            words[-1].lower().endswith(("-like", "-based", "-style", "-inspired")):
+        return None
+    return " ".join(words) if any(coined_name(word) or proper_word(word, model)
+                                  for word in words) else None
+
+
+def proper_word(word: str, model: WorthinessModel) -> bool:
+    """A capitalised word of four letters or more that is no everyday English word and that
+    real abstracts capitalise mid-sentence when they use it at all (`Matryoshka`, `Gaussian`;
+    not `Annotation`, `Multitask`, `Deconvolution`)."""
+    if not (word[:1].isupper() and word.isalpha() and len(word) >= 4) or \
+            model.english.get(word.lower(), 0.0) >= RARE_WORD:
+        return False
+    _, mid, upper = model.phrases.get(phrase_key(word), (0, 0, 0))
+    return mid < 5 or upper >= mid / 2
+
+
 @lru_cache(maxsize=1)
 def metric_heads() -> frozenset[str]:
     """Head words of three or more catalogue metric names (`accuracy`, `score`, `error`,

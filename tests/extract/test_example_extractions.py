@@ -159,3 +159,19 @@ def test_a_coordination_of_words_that_are_no_task_names_stays_whole():
     first, second = split_coordinated_tasks([mention("machine translation and question answering")])
     assert (first.text, first.start, first.end) == ("machine translation", 10, 29)
     assert (second.text, second.start, second.end) == ("question answering", 34, 52)
+
+
+def test_a_name_the_paper_builds_its_descriptions_on_is_one_node(example_extractions):
+    """`2D Matryoshka embedding models`, `2D Matryoshka models`, `2D Matryoshka training
+    approach`: one 2D Matryoshka node with the three phrases as aliases; `Starbucks models`
+    of the paper titled `Starbucks: ...` is the proposed Starbucks."""
+    record = paper_titled(example_extractions, "Starbucks:")
+    by_name = {e["name"]: e for e in record["entities"]}
+    matryoshka = by_name["2D Matryoshka"]
+    assert matryoshka["label"] == "Method" and matryoshka["worthiness"]["rule"] == "named-core"
+    assert {"2D Matryoshka embedding models", "2D Matryoshka models",
+            "2D Matryoshka training approach"} <= set(matryoshka["aliases"])
+    assert by_name["Starbucks"]["role"] == "proposed" and by_name["Starbucks"]["label"] == "Method"
+    assert "Matryoshka-like embedding models" in {e["name"] for e in record["generic_entities"]}
+    kept = {m["text"]: m for m in record["mentions"] if m["entity_id"] == matryoshka["id"]}
+    assert "2D Matryoshka models" in kept and all(m["kept"] for m in kept.values())

@@ -445,3 +445,30 @@ def test_a_definition_that_shares_words_with_the_catalogue_keeps_the_entry():
     # curated entries were checked by hand: `bilingual evaluation understudy (BLEU)` stays BLEU
     assert catalogue_matches({"curated:metric/bleu"}, ["bilingual evaluation understudy"]) == \
         ["curated:metric/bleu"]
+
+
+@pytest.mark.parametrize("name,core", [
+    ("2D Matryoshka embedding models", "2D Matryoshka"),
+    ("2D Matryoshka training approach", "2D Matryoshka"),
+    ("Starbucks models", "Starbucks"),
+    ("IGCIP process", "IGCIP"),
+    ("Gaussian process model", "Gaussian process"),  # `Gaussian process`: a compound
+])
+def test_a_rare_or_coined_name_under_head_words_is_a_core(name, core):
+    from kg.extract.worthiness import coined_core
+
+    assert coined_core(name, load_model()) == core
+
+
+@pytest.mark.parametrize("name", [
+    "Memory Networks",  # `memory`: everyday English
+    "Annotation Model",  # real abstracts write `annotation` in lower case
+    "Multitask learning",  # a compound of the corpus, no head to drop
+    "Matryoshka-like embedding models",  # like it, not it
+    "Deep Networks",
+    "Starbucks",  # no head word dropped: nothing to decide here
+])
+def test_common_words_comparisons_and_bare_names_are_no_cores(name):
+    from kg.extract.worthiness import coined_core
+
+    assert coined_core(name, load_model()) is None
