@@ -322,8 +322,9 @@ def catalogue_name_labels() -> dict[str, frozenset[str]]:
 
 
 # heads a name takes in prose that say no more than the name (`Transformer LLMs`, `Transformer
-# blocks`), stripped like the generic head words when looking for the name inside a phrase
-CORE_HEADS = GENERIC_HEAD_WORDS | {"block", "llm", "net"}
+# blocks`, `commonsense reasoning benchmarks`), stripped like the generic head words when
+# looking for the name inside a phrase
+CORE_HEADS = GENERIC_HEAD_WORDS | {"block", "llm", "net", "benchmark"}
 # modifiers before a name that say how big or how plain it is (`deep Transformer blocks`,
 # `vanilla LSTM`), not which thing it is
 CORE_MODIFIERS = frozenset({
@@ -350,12 +351,25 @@ def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[st
     frequent = model.document_frequency(core) >= model.umbrella * model.documents
     if model.umbrella_term(core) or (core == core.lower() and " " not in core and frequent):
         return None  # an umbrella term, or a frequent lower-case word (`map`, `parsing`)
-    if label in catalogue_name_labels().get(name_key(core), ()) or (
-            label == "Task" and phrase_key(core) in model.task_names):
+    if catalogue_name(core, label, model):
         return core, "catalogue"
     if phrase_key(core) in model.established.get(label, ()):
         return core, "established"
+    headless = len(words) < len(name.split()) and phrase_key(name.split()[-1]) in CORE_HEADS
+    if headless and len(words) >= 3 and catalogue_name(" ".join(words[1:]), label, model) and \
+            not model.umbrella_term(" ".join(words[1:])):
+        # one word more before a catalogue name in a description (`multi-source
+        # retrieval-augmented generation baselines`): the name is what the paper uses
+        return " ".join(words[1:]), "catalogue"
     return None
+
+
+def catalogue_name(name: str, label: str, model: WorthinessModel) -> bool:
+    """A name the catalogue gives this type, or for a Task one of the archive's task names."""
+    from kg.names import name_key
+
+    return label in catalogue_name_labels().get(name_key(name), ()) or (
+        label == "Task" and phrase_key(name) in model.task_names)
 
 
 # head words a paper puts after its own name (`2D Matryoshka embedding models`, `Starbucks
