@@ -24,6 +24,9 @@ NAMING = re.compile(
     r"|\bour (?:\w+[\s-]){0,2}(?:solution|method|approach|model|framework|system|algorithm|"
     r"technique|dataset|benchmark|architecture|network|tool|library|pipeline)s?,\s*"
     r"|\b(?:the|our) (?:proposed|new|novel) (?:[\w-]+\s+){0,3}"
+    # `we propose a new simple network architecture, the Transformer`: an apposition names it
+    # (a plural before the comma starts a list: `a new model on three datasets, ImageNet`)
+    r"|\b(?:a|an) (?:new|novel) (?:[\w-]+\s+){0,4}?(?:[\w-]*[^\Ws]|[\w-]*(?:ss|sis))\s?,\s*(?:the\s+)?"
     r"|\b(?:we|this paper|this work) (?:call|name|dub)s? (?:it|this|them|our \w+)\s+)$", re.I)
 # `we created three new benchmark datasets namely, CLIMATE-CHANGE-NER (entity-recognition),
 # NASA-QA (extractive QA) and NASA-IR`: each name of the list (in a sentence that introduces)

@@ -150,6 +150,21 @@ def test_a_benchmark_described_before_its_name_is_proposed():
     assert not is_proposed("COCO", "A title", used, used.index("COCO"))
 
 
+def test_a_name_in_apposition_to_a_new_thing_is_proposed_even_from_the_catalogue():
+    """`Attention Is All You Need`: the Transformer is a catalogue name, and the paper's own."""
+    sentence = ("We propose a new simple network architecture, the Transformer, based solely "
+                "on attention mechanisms")
+    assert is_proposed("Transformer", "Attention Is All You Need", sentence,
+                       sentence.index("Transformer"), in_catalogue=True)
+    corpus = "we introduce a new corpus of Icelandic text, the Icelandic Common Crawl Corpus (IC3)"
+    assert is_proposed("Icelandic Common Crawl Corpus", "A title", corpus,
+                       corpus.index("Icelandic Common"))
+    # a list after a description of something new other than the name stays used
+    used = "We train a new model on three datasets, ImageNet, COCO and ADE20K"
+    for name in ("ImageNet", "COCO"):
+        assert not is_proposed(name, "A title", used, used.index(name), in_catalogue=True)
+
+
 def test_each_name_of_a_list_the_paper_creates_is_proposed():
     sentence = ("We also created three new scientific benchmark datasets namely, CLIMATE-CHANGE-NER "
                 "(entity-recognition), NASA-QA (extractive QA) and NASA-IR (IR) to accelerate")
