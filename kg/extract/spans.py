@@ -11,8 +11,12 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.extract.span_edges import trimmed
+from kg.extract.span_edges import GENERIC_HEADS, trimmed
 
+# what a catalogue name may leave of a span it crosses that names nothing on its own
+# (`overall [F1] score` with the catalogue's `overall F1`: no `score` entity)
+BARE_HEADS = GENERIC_HEADS | {"score", "scores", "dataset", "datasets", "data", "task", "tasks",
+                              "benchmark", "benchmarks", "corpus", "metric", "metrics", "rate"}
 SOURCE_SCORES = {"gazetteer": 0.95, "abbreviation": 0.9, "ner": 0.8, "pattern": 0.7}
 LABELS = ("Method", "Dataset", "Metric", "Task")
 
@@ -72,7 +76,7 @@ def trim_crossing(doc: Doc, entity: Span, new: list[Span]) -> Span | None:
             end = s.start
     if (start, end) == (entity.start, entity.end):
         return entity
-    if start >= end:
+    if start >= end or (end - start == 1 and doc[start].lower_ in BARE_HEADS):
         return None
     # what is left has new edges: `Generative Inference of [Large Language Models]` → no `of`
     return trimmed(make_span(doc, start, end, entity.label_, source_of(entity), entity.kb_id_))

@@ -20,3 +20,14 @@ def test_a_longer_statistical_span_still_wins_over_a_catalogue_name_inside_it_of
     doc.ents = [make_span(doc, 3, 6, "Method", "ner")]
     merge_longest(doc, [make_span(doc, 4, 5, "Method", "gazetteer")])
     assert [(e.text, e.id_) for e in doc.ents] == [("deep LSTM network", "ner")]
+
+
+def test_a_bare_head_word_left_of_a_crossed_span_is_no_entity():
+    """`an overall F1 score of 0.55`: the recogniser's `F1 score` crossed by the catalogue's
+    `overall F1` leaves `score`, which names nothing."""
+    doc = make_blank_nlp()("performs best with an overall F1 score of 0.55 .")
+    words = [t.text for t in doc]
+    overall = words.index("overall")
+    doc.ents = [make_span(doc, overall + 1, overall + 3, "Metric", "ner")]
+    merge_longest(doc, [make_span(doc, overall, overall + 2, "Metric", "gazetteer", "pwc:metric/overall-f1")])
+    assert [(e.text, e.id_) for e in doc.ents] == [("overall F1", "gazetteer")]
