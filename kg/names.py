@@ -35,6 +35,7 @@ VAGUE = {
     "state-of-the-art approaches", "baseline methods", "downstream tasks", "various tasks",
     "models", "techniques", "large models", "deep models", "parameters", "layers", "layer",
     "loss", "objective", "function", "space", "input", "output", "inputs", "outputs",
+    "score", "scores", "measure", "measures", "value", "values",  # of what?
 }
 VAGUE_HEADS = re.compile(r"^(?:our|this|these|those|their|its|such|existing|previous|prior|"
                          r"other|several|various|many|some|most|all|each|both|any)\b", re.I)

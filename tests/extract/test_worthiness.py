@@ -38,6 +38,13 @@ def test_generic_phrases_are_generic(name, label):
     assert verdict.rule in ("model", "vague", "device")
 
 
+@pytest.mark.parametrize("name", ["score", "Score", "scores", "values"])
+def test_a_bare_measure_word_names_no_metric(name):
+    """`score` was the 20th Metric of 3,000 ACL abstracts (7 papers): a score of what?"""
+    verdict = judge(name, evidence("Metric"))
+    assert verdict.generic and verdict.rule == "vague", verdict
+
+
 @pytest.mark.parametrize("name,label", [
     ("SegNet", "Method"), ("ContextSeisNet", "Method"), ("DeconvNet", "Method"),
     ("OpenSWI-shallow", "Dataset"), ("IndraEye", "Dataset"),
