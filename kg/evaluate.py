@@ -407,20 +407,19 @@ def score_listing(gold: Mapping[str, list[dict]], extractions: Iterable[dict],
 
 def top_entities(records: Iterable[dict], top: int = 20,
                  include_generic: bool = False) -> dict[str, list[tuple[str, int]]]:
-    """`{label: [(name, papers), ...]}`: the entities with the most papers, as the graph makes
-    nodes (one per entity id, shown by its most frequent name; generic ones left out unless
-    asked)."""
+    """`{label: [(name, papers), ...]}`: the entity nodes with the most papers, linked across
+    papers as a build links them (`kg.link.canonical`: `CNN` and `convolutional neural
+    network` are one node), each by its node's name; generic entities left out unless asked."""
+    from kg.link.canonical import CanonicalIndex
+
+    kept = [{"id": record.get("id"), "entities": node_entities(record, include_generic),
+             "mentions": record.get("mentions", [])} for record in records]
+    index = CanonicalIndex(kept)
     papers = {label: Counter() for label in LABELS}
-    names: dict = defaultdict(Counter)
-    for record in records:
-        seen = set()
-        for entity in node_entities(record, include_generic):
-            key = (entity["label"], entity.get("id") or entity["name"].lower())
-            names[key][entity["name"]] += 1
-            seen.add(key)
-        for label, key in seen:
-            if label in papers:
-                papers[label][key] += 1
-    return {label: [(names[(label, key)].most_common(1)[0][0], count)
-                    for key, count in counts.most_common(top)]
+    for record in kept:
+        for node in {index.resolve(entity) for entity in record["entities"]}:
+            entity = index.entities[node]
+            if entity.label in papers:
+                papers[entity.label][node] += 1
+    return {label: [(index.entities[node].name, count) for node, count in counts.most_common(top)]
             for label, counts in papers.items()}

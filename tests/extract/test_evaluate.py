@@ -143,14 +143,15 @@ def test_generic_entities_are_left_out_unless_asked():
 def test_generic_entities_of_a_real_record_count_only_when_asked():
     """The shape `kg.extract.paper` writes: generic entities in `generic_entities`, flagged in
     `worthiness`, their mentions pointing at them by `candidate_id`; vague ones never count."""
-    record = {"title": "SegNet", "entities": [
+    record = {"id": "arxiv:1511.00561", "title": "SegNet", "entities": [
         {"id": "method:segnet", "name": "SegNet", "label": "Method", "role": "proposed",
-         "worthiness": {"generic": False, "score": 0.9, "rule": "name"}}],
+         "aliases": [], "worthiness": {"generic": False, "score": 0.9, "rule": "name"}}],
         "generic_entities": [
             {"id": "method:decoder", "name": "decoder", "label": "Method", "role": "used",
-             "worthiness": {"generic": True, "score": 0.009, "rule": "model"}},
+             "aliases": [], "worthiness": {"generic": True, "score": 0.009, "rule": "model"}},
             {"id": "method:our approach", "name": "our approach", "label": "Method",
-             "role": "proposed", "worthiness": {"generic": True, "score": 0.0, "rule": "vague"}}],
+             "role": "proposed", "aliases": [],
+             "worthiness": {"generic": True, "score": 0.0, "rule": "vague"}}],
         "mentions": [{"text": "decoder network", "entity_id": None, "kept": False,
                       "candidate_id": "method:decoder"}]}
     gold = {"SegNet": [{"name": "SegNet", "label": "Method", "role": "proposed"},
@@ -215,3 +216,20 @@ def test_a_tdmsci_fold_is_the_sentences_train_ner_held_out():
     ids = [{r["id"] for r in records} for records in folds]
     assert sum(map(len, ids)) == len(set().union(*ids)) == 1523  # disjoint, all sentences
     assert all(train_ner.tdmsci_fold(i, 5) == fold for fold, fold_ids in enumerate(ids) for i in fold_ids)
+
+
+def test_top_entities_ranks_linked_nodes_not_paper_level_ids():
+    """`CNN` in one paper and `convolutional neural network (CNN)` in another are one node of
+    the graph, so one row with both papers (the ranking was by paper-level ids: `CNN 179;
+    … CNN 41` on 4,000 arXiv abstracts)."""
+    def paper(pid, entity_id, name, aliases):
+        return {"id": pid, "title": pid, "mentions": [], "entities": [
+            {"id": entity_id, "name": name, "label": "Method", "role": "used", "aliases": aliases,
+             "catalogue_id": None, "worthiness": {"generic": False, "score": 0.9, "rule": "name"}}]}
+
+    records = [paper("p1", "method:cnn", "CNN", []),
+               paper("p2", "method:convolutional neural network", "convolutional neural network",
+                     ["CNN"]),
+               paper("p3", "method:lstm", "LSTM", [])]
+    assert top_entities(records)["Method"][0][1] == 2
+    assert [count for _, count in top_entities(records)["Method"]] == [2, 1]

@@ -179,6 +179,18 @@ def test_spacing_variants_and_tokenised_hyphens_merge():
     assert len(CanonicalIndex(records, catalogue=EMPTY)) == 2
 
 
+def test_a_metric_and_its_score_are_one_entity_but_not_a_method_and_a_score():
+    records = [record("a", "macro-F1", entity("Metric", "macro-F1")),
+               record("b", "macro F1 score", entity("Metric", "macro F1 score")),
+               record("c", "Dice", entity("Method", "Dice")),
+               record("d", "Dice score", entity("Metric", "Dice score"))]
+    index = CanonicalIndex(records, catalogue=EMPTY)
+    assert len(index) == 3
+    macro = by_name(index, "macro-F1")
+    assert macro.label == "Metric" and macro.papers == 2 and "macro F1 score" in [macro.name, *macro.aliases]
+    assert {e.label for e in index if "Dice" in e.name} == {"Method", "Metric"}
+
+
 def test_head_word_variants_of_a_coined_name_are_one_entity_across_papers():
     records = [record("s1", "2D Matryoshka embedding models and 2D Matryoshka models",
                       entity("Method", "2D Matryoshka embedding models"), entity("Method", "2D Matryoshka models")),
