@@ -282,26 +282,31 @@ def mark_methods_missing(record: dict, index: dict[str, list[str]]) -> dict:
 def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk_tokens: int = 120,
                 tdmsci: bool = True, tdmsci_folds: int = 5,
                 heldout_fold: int | None = None,
-                tdmsci_methods: str = "missing", tdmsci_copies: int = 3) -> dict[str, list[tuple[str, dict]]]:
+                tdmsci_methods: str = "missing", tdmsci_copies: int = 3,
+                tdmsci_dev: float = 0.0) -> dict[str, list[tuple[str, dict]]]:
     """`scirex_copies`: how many times each SciREX-train abstract is trained on (SciERC's
     annotation guidelines differ, and it has four times as many abstracts). `fulltext`: the
     fraction of SciREX-train full-text chunks trained on. `heldout_fold`: the TDMSci fold held out
     (evaluated as `tdmsci_heldout`, not trained on); None trains on all of TDMSci train.
     `tdmsci_methods`: TDMSci does not annotate Method, so its sentences would teach that every
     method is outside; "missing" marks the occurrences of known method names (`method_lexicon`)
-    as not annotated instead, "outside" leaves them."""
+    as not annotated instead, "outside" leaves them. `tdmsci_dev`: the share of TDMSci train
+    sentences (outside the held-out fold, by `is_tdmsci_dev`) moved from training to the dev set
+    that picks the checkpoint, beside SciREX-dev."""
     scirex = read_jsonl(data / "scirex" / "abstracts.jsonl")
     train_ids = {r["id"] for r in scirex if not is_scirex_dev(r["id"])}
     train = [("scirex", r) for r in scirex if r["id"] in train_ids] * scirex_copies
     train += [("scierc", r) for split in ("train", "dev") for r in read_jsonl(data / "scierc" / f"{split}.jsonl")]
     if fulltext > 0:
         train += [("scirex", r) for r in fulltext_chunks(data, train_ids, fulltext, chunk_tokens)]
-    heldout = []
+    heldout, tdmsci_dev_set = [], []
     if tdmsci:
         lexicon = lexicon_index(method_lexicon(train) if tdmsci_methods == "missing" else set())
         for r in read_jsonl(data / "tdmsci" / "train.jsonl"):
             if heldout_fold is not None and tdmsci_fold(r["id"], tdmsci_folds) == heldout_fold:
                 heldout.append(("tdmsci", r))
+            elif is_tdmsci_dev(r["id"], tdmsci_dev):
+                tdmsci_dev_set.append(("tdmsci", mark_methods_missing(r, lexicon)))
             else:
                 train += [("tdmsci", mark_methods_missing(r, lexicon))] * tdmsci_copies
     splits = {
@@ -311,7 +316,15 @@ def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk
     }
     if heldout:
         splits["tdmsci_heldout"] = heldout
+    if tdmsci_dev_set:
+        splits["tdmsci_dev"] = tdmsci_dev_set
     return splits
+
+
+def is_tdmsci_dev(sentence_id: str, share: float) -> bool:
+    """A fixed share of TDMSci sentences for checkpoint selection, by a hash other than the
+    folds' (`sha1("dev:" + id)`), so it takes a part of every fold."""
+    return share > 0 and int(hashlib.sha1(f"dev:{sentence_id}".encode()).hexdigest(), 16) % 10000 < share * 10000
 
 
 def detok_record(record: dict) -> dict:
@@ -326,7 +339,7 @@ def build_docbins(splits, build: Path, material: str, detok: str) -> dict[str, P
     for name in ("train", "scirex_dev"):
         stats: Counter = Counter()
         db = DocBin(store_user_data=False)
-        for source, rec in splits[name]:
+        for source, rec in splits[name] + (splits.get("tdmsci_dev", []) if name == "scirex_dev" else []):
             # dev (checkpoint selection) always holds both the pre-tokenised and the de-tokenised copy
             mode = "add" if name == "scirex_dev" else detok
             if mode == "mix":  # half the abstracts de-tokenised, chosen by a fixed hash of the id
@@ -433,6 +446,8 @@ def main() -> None:
                     help="known method names in TDMSci sentences (which annotate no Method): not trained on, or outside")
     ap.add_argument("--tdmsci-copies", type=int, default=5, help="train on each TDMSci sentence this many times")
     ap.add_argument("--tdmsci-folds", type=int, default=5)
+    ap.add_argument("--tdmsci-dev", type=float, default=0.0, metavar="SHARE",
+                    help="move this share of TDMSci train sentences into the checkpoint-selection dev set")
     ap.add_argument("--tdmsci-heldout", type=int, default=None, metavar="FOLD",
                     help="cross-validation: hold out TDMSci sentences with sha1(id) %% folds == FOLD and score them")
     ap.add_argument("--vectors", type=Path, default=ROOT / "build" / "vectors" / "spacy",
@@ -450,7 +465,8 @@ def main() -> None:
     global OTHER_TERMS
     OTHER_TERMS = args.other_terms
     splits = load_splits(args.data, args.scirex_copies, args.fulltext, args.chunk_tokens, args.tdmsci,
-                         args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods, args.tdmsci_copies)
+                         args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods, args.tdmsci_copies,
+                         args.tdmsci_dev)
     print({k: len(v) for k, v in splits.items()}, flush=True)
     run_dir = args.build / "run"
     if args.from_model is None:

@@ -74,6 +74,19 @@ def test_a_tdmsci_fold_is_held_out_of_its_own_training(train_ner):
     assert len(held) + len(trained) == len(train_ner.read_jsonl(DATA / "tdmsci" / "train.jsonl"))
 
 
+def test_a_tdmsci_dev_share_picks_checkpoints_and_is_neither_trained_nor_held_out(train_ner):
+    needs_data("tdmsci", "train.jsonl")
+    splits = train_ner.load_splits(DATA, tdmsci=True, heldout_fold=2, tdmsci_dev=0.1)
+    dev = {r["id"] for _, r in splits["tdmsci_dev"]}
+    held = {r["id"] for _, r in splits["tdmsci_heldout"]}
+    trained = {r["id"] for source, r in splits["train"] if source == "tdmsci"}
+    assert dev and not dev & held and not dev & trained
+    assert len(dev) + len(held) + len(trained) == len(train_ner.read_jsonl(DATA / "tdmsci" / "train.jsonl"))
+    assert 0.05 < len(dev) / (len(dev) + len(trained)) < 0.15
+    assert all(source == "scirex" for source, _ in splits["scirex_dev"])  # scored apart
+    assert "tdmsci_dev" not in train_ner.load_splits(DATA, tdmsci=True, heldout_fold=2)
+
+
 def test_known_methods_in_tdmsci_sentences_are_not_trained_as_outside(train_ner):
     from kg.extract.tokenizer import make_blank_nlp
 
