@@ -338,8 +338,6 @@ def named_core(name: str, label: str, model: WorthinessModel | None) -> tuple[st
     (`Back-Propagation training algorithm` → `Back-Propagation`, `deep Transformer blocks` →
     `Transformer`) and no umbrella term (`deep convolutional neural network` stays to the
     model: `convolutional neural network` is in 2% of real abstracts); else None."""
-    from kg.names import name_key
-
     words = name.split()
     while len(words) > 1 and phrase_key(words[-1]) in CORE_HEADS:
         words.pop()
@@ -448,8 +446,9 @@ def is_task_name(name: str) -> bool:
     from kg.names import name_key
 
     model = load_model()
-    return "Task" in catalogue_name_labels().get(name_key(name), ()) or (
-        model is not None and phrase_key(name) in model.task_names)
+    if model is None:
+        return "Task" in catalogue_name_labels().get(name_key(name), ())
+    return catalogue_name(name, "Task", model)
 
 
 def kept_on_request(entity: dict) -> bool:
