@@ -7,6 +7,7 @@ The names come from the Papers with Code archive and a curated list (see
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,20 @@ from spacy.tokens import Doc
 from kg.extract.spans import make_span, merge_entities, merge_longest
 
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.jsonl"
+# a CamelCase name (`AudioSet`, `ImageNet`, `WikiText-103`): abstracts write it `Audioset` or
+# `Imagenet` too, so it is matched in any case, unless an English word is spelt so (`RotatE`,
+# `DocILE`, `InspiRe`)
+CAMEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9-]*[a-z][A-Z][A-Za-z0-9-]*$")
+ENGLISH_WORD = 2.5  # Zipf frequency of a word English writes (`rotate`, `docile`)
+
+
+def matches_in_any_case(name: str) -> bool:
+    from kg.extract.worthiness import load_model
+
+    model = load_model()
+    english = model.english if model is not None else {}
+    return len(name) >= 6 and CAMEL_NAME.match(name) is not None and \
+        english.get(name.lower(), 0.0) < ENGLISH_WORD
 
 
 @lru_cache(maxsize=4)
@@ -46,6 +61,8 @@ class GazetteerMatcher:
             names = [entry["name"], *entry.get("aliases", [])]
             matcher = self.exact if entry.get("case_sensitive", True) else self.folded
             matcher.add(entry["id"], list(tokenizer.pipe(names)))
+            if entry.get("case_sensitive", True) and (camel := [n for n in names if matches_in_any_case(n)]):
+                self.folded.add(entry["id"], list(tokenizer.pipe(camel)))
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []

@@ -384,3 +384,16 @@ def test_single_words_are_not_tasks_unless_task_nouns(entries):
 def test_attribution_present():
     text = (DATA / "ATTRIBUTION.md").read_text(encoding="utf-8")
     assert "CC BY-SA 4.0" in text and "Papers with Code" in text
+
+
+def test_camel_case_catalogue_names_match_in_any_case_unless_an_english_word():
+    """`transformers trained on Audioset` (the listing's Patchout paper) is the catalogue's
+    AudioSet; `RotatE` does not make every `rotate` a Method."""
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    found = {(e.text, e.kb_id_) for e in nlp("Transformers trained on Audioset and on Imagenet "
+                                             "rotate the embeddings.").ents}
+    assert ("Audioset", "curated:dataset/audioset") in found
+    assert any(text == "Imagenet" and "imagenet" in kb for text, kb in found), found
+    assert not any(text == "rotate" for text, _ in found)
