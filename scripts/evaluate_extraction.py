@@ -81,6 +81,8 @@ def main() -> None:
     report = {}
     if args.tdmsci_fold is not None and args.model is None:
         parser.error("--tdmsci-fold needs the --model trained without that fold")
+    if args.model is not None and not (Path(args.model) / "config.cfg").exists():
+        parser.error(f"--model {args.model}: no trained recogniser there (config.cfg not found)")
     for name, (records, labels, predictions) in gold_sets(args.data, args.tdmsci, args.tdmsci_fold).items():
         saved = read_extractions(args.predictions / predictions) if args.predictions else None
         report[name] = evaluate(records, labels, args.processes, extractions=saved,

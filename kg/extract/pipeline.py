@@ -58,8 +58,12 @@ def model_version(model: str | None = None) -> str:
 
 @lru_cache(maxsize=2)
 def load_pipeline(model: str | None = None) -> Language:
-    """The trained recogniser (shipped in `kg/extract/models/ner`) plus the rule components."""
+    """The trained recogniser (shipped in `kg/extract/models/ner`, or the folder `model`) plus
+    the rule components; without the shipped one, the rules alone. A `model` folder that holds
+    no trained pipeline is an error: the rules alone would be scored as if it were that model."""
     path = Path(model) if model else MODEL_PATH
+    if model and not (path / "config.cfg").exists():
+        raise FileNotFoundError(f"no trained recogniser at {path}: config.cfg not found")
     if (path / "config.cfg").exists():
         nlp = spacy.load(path)
         use_blas_ops(nlp, predict_only=True)

@@ -121,3 +121,12 @@ def test_shipped_model_records_its_training_and_scores(train_ner):
     # TDMSci were trained on scored 0.617
     assert scores["micro"]["f"] >= 0.64, scores["micro"]
     assert scores["micro"]["f"] == pytest.approx(meta["performance"]["scirex_dev"]["f"], abs=0.002)
+
+
+def test_a_model_folder_without_a_trained_pipeline_is_an_error(tmp_path):
+    """`evaluate_extraction.py --model FOLD` with a wrong folder scored the rules alone (0.388 on
+    a TDMSci fold) as if they were the fold's model."""
+    from kg.extract.pipeline import load_pipeline
+
+    with pytest.raises(FileNotFoundError, match="no trained recogniser"):
+        load_pipeline(str(tmp_path / "missing"))
