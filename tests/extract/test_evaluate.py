@@ -194,8 +194,14 @@ def test_a_model_folder_replaces_the_shipped_recogniser(tmp_path):
     gold = [{"id": "p", "title": "Puns", "text": text,
              "entities": [{"start": start, "end": start + 14, "label": "Task", "text": "pun generation"}]}]
     assert evaluate(gold).exact["Task"].tp == 1
-    # a folder without a trained recogniser: the rules alone, which know no such task
-    assert evaluate(gold, model=str(tmp_path)).exact["Task"].tp == 0
+    # a pipeline folder without a recogniser in it: the rules alone, which know no such task
+    from kg.extract.tokenizer import make_blank_nlp
+
+    make_blank_nlp().to_disk(tmp_path / "blank")
+    assert evaluate(gold, model=str(tmp_path / "blank")).exact["Task"].tp == 0
+    # a folder that holds no pipeline at all is an error, not the rules scored as that model
+    with pytest.raises(FileNotFoundError):
+        evaluate(gold, model=str(tmp_path / "missing"))
 
 
 def test_a_tdmsci_fold_is_the_sentences_train_ner_held_out():
