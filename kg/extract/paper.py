@@ -450,8 +450,9 @@ def promote_named_cores(entities: list[dict], generic: list[dict], mentions: lis
 
 
 def core_of(text: str, core: str) -> bool:
-    """Whether a mention's text starts with the core as written (`2D Matryoshka models`)."""
-    return text.startswith(core) or any(text.startswith(f"{w} {core}") for w in text.split()[:1])
+    """Whether a mention's text, or the text after its first word, starts with the core as
+    written (`2D Matryoshka models`, `deep 2D Matryoshka models`)."""
+    return text.startswith(core) or text.partition(" ")[2].startswith(core)
 
 
 def promote_generic(record: dict) -> dict:
