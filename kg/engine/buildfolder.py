@@ -338,7 +338,8 @@ def pause_for_tests(point: str) -> None:
     """Test hook: with KG_TEST_PAUSE_AT=`point` in the environment, say so on stderr and
     sleep (KG_TEST_PAUSE_SECONDS, default 600), so a test can kill the build at that point.
     Points: `outputs` (extraction done, before the outputs are written), `graph-outputs`
-    (in the forked writer of the property-graph outputs), `switch` (the new build complete
+    (in the forked writer of the property-graph outputs), `delta` (an update's store changed
+    by delta in the staging folder, its Turtle not yet), `switch` (the new build complete
     in its staging folder, before it replaces the previous one)."""
     if os.environ.get("KG_TEST_PAUSE_AT") != point:
         return

@@ -24,12 +24,14 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from kg.engine.buildfolder import pause_for_tests
+from kg.export.delta import write_statements_by_delta
 from kg.export.graphml import GraphmlSink
 from kg.export.html import PageSink
 from kg.export.neo4j_files import Neo4jCsvSink
 from kg.export.rdf import DEFAULT_BASE, NQuadsSink
+from kg.graph.delta import DIGESTS, Digests, DigestSink, read_digests, write_digests
 from kg.graph.stream import BuildWalk
-from kg.engine.buildfolder import pause_for_tests
 from kg.io import atomic_path, die_with_parent, temp_prefix
 from kg.query.cypher import STORE_NAME as CYPHER_STORE
 from kg.query.cypher import LadybugSink
@@ -49,19 +51,26 @@ class Written:
 def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                   title: str = "kg graph", neo4j_csv: str | Path | None = None,
                   ntriples: str | Path | None = None, split: bool | None = None,
-                  neo4j_csv_final: str | Path | None = None) -> Written:
-    """Write graph.ttl, graph.graphml, graph.html, store.oxigraph and store.lbdb into `out`
-    (and the neo4j-admin CSVs into `neo4j_csv`, N-Triples into `ntriples`), each atomically;
-    `neo4j_csv_final`: where the CSVs will be after the build's switch (named in import.args).
-    The Oxigraph store bulk-loads the N-Quads from a pipe in a second thread while the walk
-    goes on (its loader runs in Rust, without the GIL). `split` (the default where processes
-    can fork and there are two cores or more): the property-graph outputs (Ladybug, GraphML,
-    page, CSVs) are written by a forked process from its own walk, at the same time, so no
-    core waits for the other's part; else one walk feeds every writer."""
+                  neo4j_csv_final: str | Path | None = None,
+                  previous: str | Path | None = None) -> Written:
+    """Write graph.ttl, graph.graphml, graph.html, store.oxigraph, store.lbdb and the unit
+    digests (`kg.graph.delta`) into `out` (and the neo4j-admin CSVs into `neo4j_csv`,
+    N-Triples into `ntriples`), each atomically; `neo4j_csv_final`: where the CSVs will be
+    after the build's switch (named in import.args). The Oxigraph store bulk-loads the
+    N-Quads from a pipe in a second thread while the walk goes on (its loader runs in Rust,
+    without the GIL). `split` (the default where processes can fork and there are two cores
+    or more): the property-graph outputs (Ladybug, GraphML, page, CSVs) are written by a
+    forked process from its own walk, at the same time, so no core waits for the other's
+    part; else one walk feeds every writer.
+
+    `previous`: the build this one updates. Where it kept its digests (same base IRI, the
+    same statement files), the statement outputs are its own changed by delta
+    (`kg.export.delta`) when the change is small beside the build (`delta_share()`)."""
     out = Path(out)
     written = Written()
     lap = _timer()
     split = _can_fork() if split is None else split
+    before = _delta_base(previous, base, ntriples)
     with ExitStack() as stack:
         ladybug_path = stack.enter_context(atomic_path(out / CYPHER_STORE))
 
@@ -73,26 +82,77 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
 
         # forked before this process opens any output or starts the loader thread
         other = stack.enter_context(_ForkedWriter(walk, graph_sinks)) if split else None
-        sparql_path = stack.enter_context(atomic_path(out / SPARQL_STORE, directory=True))
-        turtle = stack.enter_context(_binary_output(out / "graph.ttl"))
-        triples = stack.enter_context(_binary_output(ntriples)) if ntriples else None
-        nquads = stack.enter_context(StoreLoader(sparql_path))
-        sinks = [NQuadsSink(nquads, walk, base, turtle=turtle, ntriples=triples),
-                 *([] if split else graph_sinks())]
-        written.seconds.update(_feed(walk, sinks, written))
+        limit = None if before is None else int(delta_share() * len(before.units))
+        digests = DigestSink(base, before, limit)
+        if before is not None:  # one walk digests the graph; the statements follow
+            seconds, _ = _feed(walk, [digests, *([] if split else graph_sinks())], written)
+            written.seconds.update(seconds)
+            lap()
+            delta, now = digests.delta, digests.close()
+            if not delta.too_large and delta.size() <= delta_share() * len(now.units):
+                written.seconds.update(write_statements_by_delta(
+                    Path(previous), out, delta, walk, base, before.agents, now.agents,
+                    SPARQL_STORE, Path(ntriples) if ntriples else None, lap=lap))
+            else:
+                written.seconds["statements (the change was too large for a delta)"] = (
+                    _write_statements(walk, out, base, ntriples, stack, [], Written()))
+        else:
+            now = _write_statements(walk, out, base, ntriples, stack,
+                                    [digests, *([] if split else graph_sinks())], written)
+        write_digests(out / DIGESTS, now)
         lap()
         if other is not None:
             written.seconds.update(other.wait())
             written.seconds["waiting for the other process"] = lap()
-    written.seconds["oxigraph"] = lap()  # what the loader still had to do after the walk
     return written
 
 
+DELTA_SHARE = 0.2  # of the build's units, changed or gone, up to which an update is a delta
+
+
+def delta_share() -> float:
+    """`DELTA_SHARE`, or the environment's KG_DELTA_SHARE (1 makes every update a delta, 0
+    none)."""
+    return float(os.environ.get("KG_DELTA_SHARE", DELTA_SHARE))
+
+
+def _delta_base(previous: str | Path | None, base: str, ntriples) -> Digests | None:
+    """The previous build's digests, where its statement outputs can be changed by delta."""
+    if previous is None:
+        return None
+    previous = Path(previous)
+    digests = read_digests(previous / DIGESTS)
+    if (digests is None or digests.base != base or not (previous / "graph.ttl").is_file()
+            or not (previous / SPARQL_STORE).is_dir()
+            or (ntriples is not None and not (previous / Path(ntriples).name).is_file())):
+        return None
+    return digests
+
+
+def _write_statements(walk: BuildWalk, out: Path, base: str, ntriples, stack: ExitStack,
+                      others: list, written: Written):
+    """Walk the graph into the statement outputs (and `others`, sinks fed by the same walk);
+    returns the first of `others`' closing values, or the seconds taken where there is none."""
+    started, lap = time.perf_counter(), _timer()
+    sparql_path = stack.enter_context(atomic_path(out / SPARQL_STORE, directory=True))
+    with ExitStack() as files:
+        turtle = files.enter_context(_binary_output(out / "graph.ttl"))
+        triples = files.enter_context(_binary_output(ntriples)) if ntriples else None
+        nquads = files.enter_context(StoreLoader(sparql_path))
+        seconds, closed = _feed(walk, [NQuadsSink(nquads, walk, base, turtle=turtle,
+                                                  ntriples=triples), *others], written)
+        lap()
+    written.seconds.update(seconds)
+    written.seconds["oxigraph"] = lap()  # what the loader still had to do after the walk
+    written.statements = closed[0]
+    return closed[1] if others else round(time.perf_counter() - started, 2)
+
+
 def _feed(walk: BuildWalk, sinks: list, written: Written | None = None,
-          before_close=None) -> dict:
+          before_close=None) -> tuple[dict, list]:
     """Walk once, giving each item to every sink, then close them; returns the seconds of
-    the walk and of each sink's close. `written`: count nodes and edges there, and the
-    statements (the first sink's close)."""
+    the walk and of each sink's close, and what each close returned. `written`: count nodes
+    and edges there."""
     lap = _timer()
     adders = [sink.add for sink in sinks]
     collecting = gc.isenabled()
@@ -111,12 +171,11 @@ def _feed(walk: BuildWalk, sinks: list, written: Written | None = None,
     seconds = {"walk" if written is not None else "walk (property graph)": lap()}
     if before_close is not None:
         before_close()
-    for number, sink in enumerate(sinks):
-        closed = sink.close()
-        if number == 0 and written is not None:
-            written.statements = closed
+    closed = []
+    for sink in sinks:
+        closed.append(sink.close())
         seconds[type(sink).__name__] = lap()
-    return seconds
+    return seconds, closed
 
 
 def _can_fork() -> bool:
@@ -147,7 +206,7 @@ class _ForkedWriter:
             os._exit(1)
         try:
             pause_for_tests("graph-outputs")
-            seconds = _feed(self.walk, self.make_sinks(), before_close=self._parent_alive)
+            seconds, _ = _feed(self.walk, self.make_sinks(), before_close=self._parent_alive)
             sender.send(("done", seconds))
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
             try:

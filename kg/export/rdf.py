@@ -496,17 +496,19 @@ class NQuadsSink:
 
     def __init__(self, handle: BinaryIO, walk: Walk, base: str = DEFAULT_BASE,
                  quads: bool = True, turtle: BinaryIO | None = None,
-                 ntriples: BinaryIO | None = None) -> None:
+                 ntriples: BinaryIO | None = None, preamble: bool = True) -> None:
+        """`preamble`: begin with the Turtle prefixes and the dataset's statements (not when
+        the statements are added to files that have them, `kg.export.delta`)."""
         self.handle, self.quads, self.turtle, self.ntriples = handle, quads, turtle, ntriples
         self.writer = StatementWriter(walk, base)
         self.count = 0
         self.short: dict[str, str] = {}  # vocabulary term → prefixed name, for Turtle
         self.seen_terms = 0
         self.subject: str | None = None
-        if turtle is not None:
-            turtle.write("".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace
-                                 in {**PREFIXES, "res": base}.items()).encode("utf-8"))
-        self._write(self.writer.header())
+        if turtle is not None and preamble:
+            turtle.write(turtle_prefixes(base))
+        if preamble:
+            self._write(self.writer.header())
 
     def _write(self, statements: list[tuple]) -> None:
         if self.ntriples is None or not self.quads:
@@ -548,6 +550,11 @@ class NQuadsSink:
         if self.turtle is not None and self.subject is not None:
             self.turtle.write(b" .\n")
         return self.count
+
+
+def turtle_prefixes(base: str) -> bytes:
+    return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace
+                   in {**PREFIXES, "res": base}.items()).encode("utf-8")
 
 
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")

@@ -71,12 +71,14 @@ def test_update_twice_equals_update_once(updated, tmp_path):
     assert (twice / "extractions.jsonl").read_text() == (once / "extractions.jsonl").read_text()
 
 
-@pytest.mark.parametrize("point", ["outputs", "switch"])
+@pytest.mark.parametrize("point", ["outputs", "delta", "switch"])
 def test_a_killed_update_run_again_equals_update_once(updated, tmp_path, point):
+    """`delta`: killed after changing its copy of the store by delta (every update a delta)."""
     second, base, once = updated
     out = tmp_path / "out"
     shutil.copytree(base, out)
-    process = start_kg("build", second, "--update", out, env=kg_env(KG_TEST_PAUSE_AT=point))
+    share = {"KG_DELTA_SHARE": "1"} if point == "delta" else {}
+    process = start_kg("build", second, "--update", out, env=kg_env(KG_TEST_PAUSE_AT=point, **share))
     wait_for_line(process, f"test pause at {point}")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()

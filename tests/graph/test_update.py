@@ -33,13 +33,17 @@ def inputs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def builds(inputs, tmp_path_factory):
+    """A full build of both inputs, and the first input's build updated with the second, its
+    statement outputs changed by delta (KG_DELTA_SHARE=1: any change is small enough)."""
     first, second = inputs
     folder = tmp_path_factory.mktemp("builds")
-    full = kg.build([first, second], out=folder / "full")
-    kg.build([first], out=folder / "incremental")
+    full = kg.build([first, second], out=folder / "full", exports=["nt"])
+    kg.build([first], out=folder / "incremental", exports=["nt"])
     extracted = []
-    updated = kg.build([second], out=folder / "incremental", update=True,
-                       on_paper=lambda: extracted.append(1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_DELTA_SHARE", "1")
+        updated = kg.build([second], out=folder / "incremental", update=True, exports=["nt"],
+                           on_paper=lambda: extracted.append(1))
     return full, updated, len(extracted)
 
 
@@ -119,9 +123,16 @@ def turtle_triples(out):
         return {str(triple) for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE)}
 
 
+def ntriples_lines(out):
+    return (out / "graph.nt").read_text(encoding="utf-8").splitlines()
+
+
 def test_update_gives_the_stores_and_files_of_a_full_rebuild(builds):
     full, updated, _ = builds
+    assert "oxigraph delta" in updated.summary.steps  # changed by delta, not written again
     assert turtle_triples(updated.out) == turtle_triples(full.out)
+    lines = ntriples_lines(updated.out)
+    assert sorted(lines) == sorted(ntriples_lines(full.out)) and len(set(lines)) == len(lines)
     quads = store_quads(full.out)
     assert store_quads(updated.out) == quads and len(quads) > 100
     for field in ("entities", "edges", "papers_in_graph"):
@@ -157,3 +168,56 @@ def test_update_lists_what_it_did_to_the_entities(builds, inputs, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "entities changed" in done.stdout and f"{changes['added']} new" in done.stdout
     assert json.loads((tmp_path / "first" / "summary.json").read_text())["changes"] == changes
+
+
+def test_an_update_too_large_for_a_delta_or_without_digests_writes_everything_again(inputs, builds,
+                                                                                    tmp_path):
+    full, _, _ = builds
+    first, second = inputs
+    for share, digests in (("0", True), ("1", False)):
+        out = tmp_path / f"share-{share}"
+        kg.build([first], out=out, exports=["nt"])
+        if not digests:  # a build from before graph.digests
+            (out / "graph.digests").unlink()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("KG_DELTA_SHARE", share)
+            updated = kg.build([second], out=out, update=True, exports=["nt"])
+        assert "oxigraph delta" not in updated.summary.steps
+        assert store_quads(out) == store_quads(full.out)
+        assert sorted(ntriples_lines(out)) == sorted(ntriples_lines(full.out))
+        assert (out / "graph.digests").is_file()
+
+
+def test_units_and_their_digests():
+    from kg.graph.delta import DigestSink, unit_of
+
+    assert unit_of("result/arxiv:2401.1/3") == "paper/arxiv:2401.1"
+    assert unit_of("result/acl/P19-1/12") == "paper/acl/P19-1"
+    assert unit_of("method/bert") == "method/bert"
+    paper = ("paper/a", {"type": "Paper", "name": "A"}, [("method/bert", "USES", {"extractor": "kg"})])
+    result = ("result/a/1", {"type": "Result", "value": "90.1"}, [])
+    entity = ("method/bert", {"type": "Method", "name": "BERT", "papers": 1}, [])
+
+    def digests(*items, previous=None, limit=None):
+        sink = DigestSink("http://x/", previous, limit)
+        for item in items:
+            sink.add(*item)
+        return sink, sink.close()
+
+    author = ("author/ann-1", {"type": "Author", "name": "Ann"}, [])
+    _, before = digests(entity, paper, author, result)  # an author between paper and result
+    assert set(before.units) == {"paper/a", "method/bert", "author/ann-1"}
+    assert before.agents == [("kg", "")]
+    grown = ("method/bert", {**entity[1], "papers": 2}, [])
+    other = ("paper/b", {"type": "Paper", "name": "B"}, [])
+    sink, _ = digests(grown, paper, author, ("result/a/1", {"type": "Result", "value": "90.2"}, []),
+                      previous=before)
+    assert sink.delta.changed == {"method/bert", "paper/a"} == sink.delta.previous
+    assert [node for node, _, _ in sink.delta.items] == ["method/bert", "paper/a", "result/a/1"]
+    sink, _ = digests(entity, paper, author, result, previous=before)
+    assert not sink.delta.changed and not sink.delta.items
+    sink, _ = digests(entity, other, previous=before)
+    assert sink.delta.changed == {"paper/b"} and sink.delta.gone == {"paper/a", "author/ann-1"}
+    assert sink.delta.removed == {"paper/a", "author/ann-1"}
+    sink, _ = digests(grown, other, previous=before, limit=1)  # two changed units: too many
+    assert sink.delta.too_large and sink.delta.items == [] and sink.delta.size() == 4
