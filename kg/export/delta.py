@@ -10,14 +10,19 @@ lists."""
 from __future__ import annotations
 
 import io
+import re
+import shutil
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from xml.sax.saxutils import unescape
 
 import pyoxigraph as ox
 
 from kg.engine.buildfolder import pause_for_tests
 from kg.export.rdf import NQuadsSink, node_iri, paper_graph_iri
-from kg.graph.delta import Delta, DeltaWalk, is_paper_unit
+from kg.graph.delta import Delta, DeltaWalk, is_paper_unit, unit_of
+from kg.graph.stream import NODE_TYPES_BY_PREFIX
 from kg.io import atomic_path
 
 SUBJECTS_PER_UPDATE = 500  # subjects deleted by one SPARQL update
@@ -106,3 +111,118 @@ def _copy_turtle_without(source: Path, target: Path, subjects: set[bytes], added
             if keep:
                 new.write(line)
         new.write(added)
+
+
+def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of) -> None:
+    """The previous build's Ladybug store copied to `target`, then changed: the removed
+    papers (with their results) and the entity, author and repository nodes that are gone
+    deleted with their relationships; the changed nodes that stay get their new properties
+    (their relationships from unchanged papers stay); the new and changed papers, their
+    results and relationships, and the new nodes added by COPY (`LadybugSink`)."""
+    from kg.query.cypher import LadybugSink, column_values, node_columns
+
+    shutil.copyfile(previous, target)
+    sink = LadybugSink(target, type_of, create=False)
+    papers = sorted(unit for unit in delta.removed if is_paper_unit(unit))
+    gone: dict[str, list[str]] = defaultdict(list)
+    for unit in sorted(delta.gone - set(papers)):
+        gone[NODE_TYPES_BY_PREFIX[unit.split("/", 1)[0]]].append(unit)
+    kept: dict[str, list] = defaultdict(list)  # node type → [node, data] of changed nodes that stay
+    for node, data, out in delta.items:
+        if not is_paper_unit(unit_of(node)) and node in delta.previous:
+            kept[data["type"]].append((node, data))
+        else:
+            sink.add(node, data, out)
+    try:
+        with sink._opened() as connection:
+            connection.execute("MATCH (p:Paper)-[:REPORTS]->(r:Result) WHERE p.id IN $ids "
+                               "DETACH DELETE r", {"ids": papers})
+            connection.execute("MATCH (p:Paper) WHERE p.id IN $ids DETACH DELETE p", {"ids": papers})
+            for node_type, ids in gone.items():
+                connection.execute(f"MATCH (n:{node_type}) WHERE n.id IN $ids DETACH DELETE n",
+                                   {"ids": ids})
+            for node_type, nodes in kept.items():
+                _set_properties(connection, node_type, nodes, node_columns(node_type), column_values)
+    except BaseException:
+        sink.spills.close()
+        raise
+    sink.close()
+
+
+def _set_properties(connection, node_type: str, nodes: list, columns: list[str], column_values,
+                    batch: int = 2000) -> None:
+    """Give existing nodes their new properties, `batch` nodes a statement. A column that is
+    null in every row of a batch is set to NULL: Ladybug cannot tell a list column's type from
+    nulls alone."""
+    for first in range(0, len(nodes), batch):
+        part = nodes[first:first + batch]
+        values = column_values([[data.get(column) for column in columns] for _, data in part], columns)
+        rows = [{"id": node, **{column: values[column][i] for column in columns}}
+                for i, (node, _) in enumerate(part)]
+        sets = ", ".join(f"n.`{column}` = " + ("NULL" if all(v is None for v in values[column])
+                                                else f"row.`{column}`") for column in columns)
+        connection.execute(f"UNWIND $rows AS row MATCH (n:{node_type} {{id: row.id}}) SET {sets}",
+                           {"rows": rows})
+
+
+_KEY = re.compile(r'  <key id="d(\d+)" for="(\w+)" attr\.name=("[^"]*"|\'[^\']*\') attr\.type="(\w+)" />')
+_ENTITIES = {"&quot;": '"', "&apos;": "'", "&#10;": "\n", "&#13;": "\r", "&#9;": "\t"}
+
+
+def write_graphml_by_delta(previous: Path, target: Path, delta: Delta) -> None:
+    """graph.graphml as the previous build's without the removed units' node and edge
+    elements, with the changed units' added (under the previous file's data keys, new keys
+    after them)."""
+    from kg.export.graphml import GraphmlSink
+
+    with open(previous, encoding="utf-8") as old:
+        keys = {}
+        for line in old:
+            if line.startswith("  <graph "):
+                break
+            if match := _KEY.match(line):
+                number, scope, name, kind = match.groups()
+                keys[int(number)] = ((unescape(name[1:-1], _ENTITIES), kind, scope), f"d{number}")
+        sink = GraphmlSink(target, dict(keys[number] for number in sorted(keys)))
+        for item in delta.items:
+            sink.add(*item)
+        elements = _KeptElements(old, delta.removed)
+        sink.close(nodes_before=elements.nodes(), edges_before=elements.edges())
+
+
+class _KeptElements:
+    """The element lines of a previous GraphML body (`GraphmlSink`'s layout: four spaces
+    before each `<node id=` or `<edge source=`, an element's closing tag on a line of its own)
+    whose node or edge source is in no removed unit: `nodes()`, then `edges()`, read from one
+    pass over the file."""
+
+    def __init__(self, lines, removed: set[str]) -> None:
+        self.lines, self.removed, self.pending = lines, removed, None
+
+    def _keep(self, line: str) -> bool:
+        at = 13 if line[5] == "n" else 17
+        quote = line[at]
+        return unit_of(unescape(line[at + 1:line.index(quote, at + 1)], _ENTITIES)) not in self.removed
+
+    def _elements(self, nodes: bool):
+        keep = True
+        if self.pending is not None:
+            line, self.pending = self.pending, None
+            if keep := self._keep(line):
+                yield line
+        for line in self.lines:
+            if line.startswith(("    <node id=", "    <edge source=")):
+                if nodes and line[5] == "e":
+                    self.pending = line
+                    return
+                keep = self._keep(line)
+            elif line.startswith("  </graph>"):
+                return
+            if keep:
+                yield line
+
+    def nodes(self):
+        return self._elements(nodes=True)
+
+    def edges(self):
+        return self._elements(nodes=False)

@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -37,14 +38,15 @@ def _attribute(text: str) -> str:
 class GraphmlSink:
     """Writes walk items as GraphML to `path` (atomically, on `close`)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, keys: dict | None = None) -> None:
+        """`keys`: the data keys of a file these items are added to (`kg.export.delta`)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.parts-{temp_prefix()}",
                                           dir=self.path.parent))
         self.nodes = open(self.folder / "nodes.xml", "w", encoding="utf-8")
         self.edges = open(self.folder / "edges.xml", "w", encoding="utf-8")
-        self.keys: dict[tuple[str, str, str], str] = {}  # (name, type, scope) → key id
+        self.keys: dict[tuple[str, str, str], str] = dict(keys or {})  # (name, type, scope) → id
         self.tags: dict[tuple[str, type, str], tuple[str, bool]] = {}  # see _tag
 
     def _data(self, data: dict, scope: str) -> str:
@@ -83,7 +85,9 @@ class GraphmlSink:
             start = f"    <edge source={source} target={_attribute(str(target))} id={_attribute(str(key))}"
             self.edges.write(f"{start}>\n{body}    </edge>\n" if body else f"{start} />\n")
 
-    def close(self) -> None:
+    def close(self, nodes_before: Iterable[str] = (), edges_before: Iterable[str] = ()) -> None:
+        """Write the file; `nodes_before`, `edges_before`: lines of node and edge elements
+        written before this sink's own (read lazily, nodes first)."""
         try:
             self.nodes.close()
             self.edges.close()
@@ -93,7 +97,8 @@ class GraphmlSink:
                     handle.write(f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} '
                                  f'attr.type="{kind}" />\n')
                 handle.write('  <graph edgedefault="directed">\n')
-                for part in ("nodes.xml", "edges.xml"):
+                for before, part in ((nodes_before, "nodes.xml"), (edges_before, "edges.xml")):
+                    handle.writelines(before)
                     with open(self.folder / part, encoding="utf-8") as body:
                         shutil.copyfileobj(body, handle, 1 << 20)
                 handle.write("  </graph>\n</graphml>")

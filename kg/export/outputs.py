@@ -25,7 +25,11 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.engine.buildfolder import pause_for_tests
-from kg.export.delta import write_statements_by_delta
+from kg.export.delta import (
+    write_graphml_by_delta,
+    write_ladybug_by_delta,
+    write_statements_by_delta,
+)
 from kg.export.graphml import GraphmlSink
 from kg.export.html import PageSink
 from kg.export.neo4j_files import Neo4jCsvSink
@@ -74,28 +78,37 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
     with ExitStack() as stack:
         ladybug_path = stack.enter_context(atomic_path(out / CYPHER_STORE))
 
-        def graph_sinks() -> list:
-            return [LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml"),
-                    PageSink(out / "graph.html", title, list(walk.index)),
+        def graph_sinks(page: bool = True, stores: bool = True) -> list:
+            """`stores`: the Ladybug store and GraphML too (else they are changed by delta)."""
+            return [*([LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml")]
+                      if stores else []),
+                    *([PageSink(out / "graph.html", title, list(walk.index))] if page else []),
                     *([Neo4jCsvSink(neo4j_csv, walk.type_of, neo4j_csv_final)]
                       if neo4j_csv is not None else [])]
 
+        def graph_outputs(before_close=None) -> dict:
+            """The property-graph outputs: by delta where the statements are."""
+            if before is None:
+                return _feed(walk, graph_sinks(), before_close=before_close)[0]
+            return _graph_outputs_by_delta(walk, out, title, Path(previous), before, base,
+                                           ladybug_path, graph_sinks, before_close)
+
         # forked before this process opens any output or starts the loader thread
-        other = stack.enter_context(_ForkedWriter(walk, graph_sinks)) if split else None
-        limit = None if before is None else int(delta_share() * len(before.units))
-        digests = DigestSink(base, before, limit)
+        other = stack.enter_context(_ForkedWriter(graph_outputs)) if split else None
+        digests = DigestSink(base, before, _limit(before))
         if before is not None:  # one walk digests the graph; the statements follow
-            seconds, _ = _feed(walk, [digests, *([] if split else graph_sinks())], written)
+            seconds, (now,) = _feed(walk, [digests], written)
             written.seconds.update(seconds)
             lap()
-            delta, now = digests.delta, digests.close()
-            if not delta.too_large and delta.size() <= delta_share() * len(now.units):
+            if _small(digests.delta, now):
                 written.seconds.update(write_statements_by_delta(
-                    Path(previous), out, delta, walk, base, before.agents, now.agents,
+                    Path(previous), out, digests.delta, walk, base, before.agents, now.agents,
                     SPARQL_STORE, Path(ntriples) if ntriples else None, lap=lap))
             else:
                 written.seconds["statements (the change was too large for a delta)"] = (
                     _write_statements(walk, out, base, ntriples, stack, [], Written()))
+            if not split:
+                written.seconds.update(graph_outputs())
         else:
             now = _write_statements(walk, out, base, ntriples, stack,
                                     [digests, *([] if split else graph_sinks())], written)
@@ -107,6 +120,29 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
     return written
 
 
+def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Path,
+                            before: Digests, base: str, ladybug_path: Path, graph_sinks,
+                            before_close=None) -> dict:
+    """The page from a walk of the whole graph (it draws the build's most linked part), the
+    Ladybug store and GraphML by delta (`kg.export.delta`) where the change is small, and the
+    outputs that have no delta yet (the Neo4j CSVs; all, when the change is large) from a
+    second walk."""
+    lap = _timer()
+    digests = DigestSink(base, before, _limit(before))
+    page = PageSink(out / "graph.html", title, list(walk.index))
+    seconds, (now, _) = _feed(walk, [digests, page], before_close=before_close)
+    lap()
+    small = _small(digests.delta, now)
+    if small:
+        write_ladybug_by_delta(previous / CYPHER_STORE, ladybug_path, digests.delta, walk.type_of)
+        seconds["Ladybug delta"] = lap()
+        write_graphml_by_delta(previous / "graph.graphml", out / "graph.graphml", digests.delta)
+        seconds["GraphML delta"] = lap()
+    if full := graph_sinks(page=False, stores=not small):
+        seconds.update(_feed(walk, full, before_close=before_close)[0])
+    return seconds
+
+
 DELTA_SHARE = 0.2  # of the build's units, changed or gone, up to which an update is a delta
 
 
@@ -116,6 +152,16 @@ def delta_share() -> float:
     return float(os.environ.get("KG_DELTA_SHARE", DELTA_SHARE))
 
 
+def _limit(before: Digests | None) -> int | None:
+    """The changed units a `DigestSink` keeps items for: a delta share of the previous build."""
+    return None if before is None else int(delta_share() * len(before.units))
+
+
+def _small(delta, now: Digests) -> bool:
+    """Whether the outputs are changed by `delta` (else written again)."""
+    return not delta.too_large and delta.size() <= delta_share() * len(now.units)
+
+
 def _delta_base(previous: str | Path | None, base: str, ntriples) -> Digests | None:
     """The previous build's digests, where its statement outputs can be changed by delta."""
     if previous is None:
@@ -123,7 +169,8 @@ def _delta_base(previous: str | Path | None, base: str, ntriples) -> Digests | N
     previous = Path(previous)
     digests = read_digests(previous / DIGESTS)
     if (digests is None or digests.base != base or not (previous / "graph.ttl").is_file()
-            or not (previous / SPARQL_STORE).is_dir()
+            or not (previous / SPARQL_STORE).is_dir() or not (previous / CYPHER_STORE).is_file()
+            or not (previous / "graph.graphml").is_file()
             or (ntriples is not None and not (previous / Path(ntriples).name).is_file())):
         return None
     return digests
@@ -183,12 +230,12 @@ def _can_fork() -> bool:
 
 
 class _ForkedWriter:
-    """Runs `_feed(walk, make_sinks())` in a forked process (it inherits the walk and its
-    index, nothing pickled); `wait` returns its seconds or raises its error. Leaving the block
-    on an error stops it."""
+    """Runs `job(before_close)` (it writes outputs from its own walk of the graph) in a forked
+    process (it inherits the walk and its index, nothing pickled); `wait` returns its seconds
+    or raises its error. Leaving the block on an error stops it."""
 
-    def __init__(self, walk: BuildWalk, make_sinks) -> None:
-        self.walk, self.make_sinks = walk, make_sinks
+    def __init__(self, job) -> None:
+        self.job = job
         self.parent = os.getpid()
 
     def __enter__(self) -> _ForkedWriter:
@@ -206,7 +253,7 @@ class _ForkedWriter:
             os._exit(1)
         try:
             pause_for_tests("graph-outputs")
-            seconds, _ = _feed(self.walk, self.make_sinks(), before_close=self._parent_alive)
+            seconds = self.job(before_close=self._parent_alive)
             sender.send(("done", seconds))
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
             try:

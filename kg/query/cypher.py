@@ -122,11 +122,14 @@ class LadybugSink:
     COPY_BYTES = 32 << 20  # of rows, pickled
     BUFFER_POOL = 1 << 30
 
-    def __init__(self, path: str | Path, type_of) -> None:
+    def __init__(self, path: str | Path, type_of, create: bool = True) -> None:
+        """`create`: make the tables (else they are there: rows are added to a copy of a
+        previous build's store, `kg.export.delta`)."""
         self.path = Path(path)
-        with self._opened() as connection:
-            for statement in schema_statements():
-                connection.execute(statement)
+        if create:
+            with self._opened() as connection:
+                for statement in schema_statements():
+                    connection.execute(statement)
         self.type_of = type_of
         self.spills = RowSpills(f".{self.path.name}.rows-", self.path.parent)
         self.relations = set(RELATIONS)
@@ -183,6 +186,12 @@ class LadybugSink:
                 chunk = []
         if chunk:
             self._copy_frame(statement, _frame(chunk, columns))
+
+
+def column_values(rows: list[list], columns: list[str]) -> dict[str, list]:
+    """`_frame`'s columns as lists of values, as the store keeps them."""
+    frame = _frame(rows, columns)
+    return {column: frame[column].tolist() for column in columns}
 
 
 def _frame(rows: list[list], columns: list[str]) -> pd.DataFrame:

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Time `kg build --update` of 1,000 real arXiv papers onto an N-paper build, with this
+# version and with another release's code (a worktree), on copies of the same build.
+#
+#   scripts/bench_update.sh REAL_BUILD/extractions.jsonl OLD_WORKTREE [N] [FOLDER]
+#
+# The N-paper build is REAL_BUILD's records replicated (scripts/replicate_extractions.py),
+# built by this version (`kg build --update` with no new input); the new papers are the first
+# 1,000 records of ../shared/data/corpus/arxiv-ml.jsonl.gz that REAL_BUILD does not hold.
+set -euo pipefail
+SOURCE=$1; OLD=$(cd "$2" && pwd); N=${3:-100000}; B=${4:-/tmp/kg-bench-update}
+ROOT=$(cd "$(dirname "$0")/.." && pwd); PY=$ROOT/.venv/bin/python
+export OMP_NUM_THREADS=1
+rm -rf "$B"; mkdir -p "$B"; cd "$ROOT"
+$PY scripts/replicate_extractions.py "$SOURCE" "$N" -o "$B/base/extractions.jsonl"
+$PY -c "from kg.engine.buildfolder import write_marker; from pathlib import Path; write_marker(Path('$B/base'), ['extractions.jsonl'])"
+$PY - "$SOURCE" "$B/new.jsonl" "$ROOT/../shared/data/corpus/arxiv-ml.jsonl.gz" <<'PY'
+import gzip, json, sys
+have = {json.loads(line)["id"] for line in open(sys.argv[1])}
+with open(sys.argv[2], "w") as out:
+    n = 0
+    for line in gzip.open(sys.argv[3], "rt"):
+        if json.loads(line)["id"] not in have:
+            out.write(line)
+            n += 1
+            if n == 1000:
+                break
+PY
+timed() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+EXPORTS="--export nt --export neo4j-csv -p 2"
+echo "base build of $N papers: $(timed $PY -m kg build --update "$B/base" $EXPORTS) s"
+cp -a "$B/base" "$B/old"; cp -a "$B/base" "$B/new"
+echo "update, $OLD: $(cd "$OLD" && PYTHONPATH=$OLD timed $PY -m kg build --update "$B/old" "$B/new.jsonl" $EXPORTS) s"
+$PY -c "import json; print(json.load(open('$B/old/summary.json'))['steps'])"
+echo "update, this version: $(timed $PY -m kg build --update "$B/new" "$B/new.jsonl" $EXPORTS) s"
+$PY -c "import json; print(json.load(open('$B/new/summary.json'))['steps'])"
