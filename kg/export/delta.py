@@ -9,6 +9,7 @@ lists."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -226,3 +227,112 @@ class _KeptElements:
 
     def edges(self):
         return self._elements(nodes=False)
+
+
+_KIND_TYPES = {"boolean": {bool}, "long": {int}, "double": {int, float}, "string[]": {list},
+               "string": {str}}
+
+
+def write_neo4j_csv_by_delta(previous: Path, target: Path, delta: Delta, type_of,
+                             final: Path | None = None) -> dict | None:
+    """The neo4j-admin CSVs in `target` as the previous build's in `previous` without the
+    removed units' rows (a node row by its id, a relationship row by its start), with the
+    changed units' rows added in the previous files' columns; a label or relationship type
+    the previous build did not have gets its own file. Returns `import.args`' summary, or
+    None where a changed row has a property the previous file has no column for, or a value
+    its column's type cannot hold (then the CSVs are written again)."""
+    from kg.export.neo4j_files import (
+        Neo4jCsvSink,
+        _csv_fields,
+        _csv_kind,
+        _line_feeds,
+        _write_import_args,
+    )
+
+    sink = Neo4jCsvSink(target, type_of, final)
+    try:
+        for item in delta.items:
+            sink.add(*item)
+        files: dict[str, tuple[str, list, list]] = {}  # name → (option, spills, fixed columns)
+        for key, spill in sink.spills.items():
+            if key[0] == "node":
+                files[f"nodes-{key[1]}.csv"] = ("--nodes", [(key[1], spill)], ["id:ID", ":LABEL"])
+            else:
+                entry = files.setdefault(f"relationships-{key[1]}.csv",
+                                         ("--relationships", [], [":START_ID", ":END_ID", ":TYPE"]))
+                entry[1].append((key[1], spill))
+        order = _previous_files(previous / "import.args")
+        for name in files:
+            if name not in order:
+                order.append(name)
+        plans = []
+        for name in order:
+            option, spills, fixed = files.get(name) or (
+                "--nodes" if name.startswith("nodes-") else "--relationships", [], [])
+            found: dict[str, set[type]] = {}
+            for _, spill in spills:
+                for column, kinds in spill.columns.items():
+                    if column != "id":
+                        found.setdefault(column, set()).update(kinds)
+            old = previous / name
+            if old.is_file():
+                with open(old, encoding="utf-8", newline="") as handle:
+                    header = next(csv.reader(handle))
+                fixed = header[:3 if option == "--relationships" else 2]
+                columns = [tuple(field.rsplit(":", 1)) for field in header[len(fixed):]]
+                kinds = dict(columns)
+                if any(column not in kinds or _csv_kind(_KIND_TYPES[kinds[column]] | types)
+                       != kinds[column] for column, types in found.items()):
+                    return None
+            else:
+                columns = [(column, _csv_kind(types)) for column, types in found.items()]
+            plans.append((name, option, old if old.is_file() else None, fixed, columns, spills))
+        written, counts, multiline = [], {"--nodes": 0, "--relationships": 0}, False
+        for name, option, old, fixed, columns, spills in plans:
+            rows = _write_csv_delta(target / name, old, fixed, columns, spills, delta.removed,
+                                    _csv_fields(columns))
+            if rows == 0:
+                (target / name).unlink()
+                continue
+            multiline |= _line_feeds(target / name) != rows + 1
+            counts[option] += rows
+            written.append((option, target / name))
+        return _write_import_args(target, written, counts["--nodes"], counts["--relationships"],
+                                  final, multiline)
+    finally:
+        sink.spills.close()
+
+
+def _previous_files(import_args: Path) -> list[str]:
+    """The CSV file names `import.args` lists, in its order."""
+    if not import_args.is_file():
+        return []
+    return [Path(line.split("=", 1)[1]).name for line in import_args.read_text(encoding="utf-8").splitlines()
+            if line.startswith(("--nodes=", "--relationships="))]
+
+
+def _write_csv_delta(path: Path, old: Path | None, fixed: list[str], columns: list, spills: list,
+                     removed: set[str], fields) -> int:
+    """Write one CSV: the previous file's rows not starting at a removed unit, then the new
+    rows; returns the number of rows."""
+    count = 0
+    with atomic_path(path) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*fixed, *(f"{column}:{kind}" for column, kind in columns)])
+        if old is not None:
+            with open(old, encoding="utf-8", newline="") as previous:
+                reader = csv.reader(previous)
+                next(reader)
+                for row in reader:
+                    if unit_of(row[0]) not in removed:
+                        writer.writerow(row)
+                        count += 1
+        for label, spill in spills:
+            if fixed[0] == "id:ID":
+                rows = ([row["id"], label, *fields(row)] for row in spill.rows())
+            else:
+                rows = ([start, end, label, *fields(flat)] for start, end, flat in spill.rows())
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+    return count

@@ -28,6 +28,7 @@ from kg.engine.buildfolder import pause_for_tests
 from kg.export.delta import (
     write_graphml_by_delta,
     write_ladybug_by_delta,
+    write_neo4j_csv_by_delta,
     write_statements_by_delta,
 )
 from kg.export.graphml import GraphmlSink
@@ -78,20 +79,22 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
     with ExitStack() as stack:
         ladybug_path = stack.enter_context(atomic_path(out / CYPHER_STORE))
 
-        def graph_sinks(page: bool = True, stores: bool = True) -> list:
-            """`stores`: the Ladybug store and GraphML too (else they are changed by delta)."""
+        def graph_sinks(page: bool = True, stores: bool = True, csv: bool = True) -> list:
+            """`stores`: the Ladybug store and GraphML too, `csv`: the Neo4j CSVs where asked
+            for (else they are changed by delta)."""
             return [*([LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml")]
                       if stores else []),
                     *([PageSink(out / "graph.html", title, list(walk.index))] if page else []),
                     *([Neo4jCsvSink(neo4j_csv, walk.type_of, neo4j_csv_final)]
-                      if neo4j_csv is not None else [])]
+                      if neo4j_csv is not None and csv else [])]
 
         def graph_outputs(before_close=None) -> dict:
             """The property-graph outputs: by delta where the statements are."""
             if before is None:
                 return _feed(walk, graph_sinks(), before_close=before_close)[0]
             return _graph_outputs_by_delta(walk, out, title, Path(previous), before, base,
-                                           ladybug_path, graph_sinks, before_close)
+                                           ladybug_path, graph_sinks, neo4j_csv, neo4j_csv_final,
+                                           before_close)
 
         # forked before this process opens any output or starts the loader thread
         other = stack.enter_context(_ForkedWriter(graph_outputs)) if split else None
@@ -122,11 +125,11 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
 
 def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Path,
                             before: Digests, base: str, ladybug_path: Path, graph_sinks,
-                            before_close=None) -> dict:
-    """The page from a walk of the whole graph (it draws the build's most linked part), the
-    Ladybug store and GraphML by delta (`kg.export.delta`) where the change is small, and the
-    outputs that have no delta yet (the Neo4j CSVs; all, when the change is large) from a
-    second walk."""
+                            neo4j_csv, neo4j_csv_final, before_close=None) -> dict:
+    """The page from a walk of the whole graph (it draws the build's most linked part); the
+    Ladybug store, GraphML and the Neo4j CSVs by delta (`kg.export.delta`) where the change
+    is small; the rest (the CSVs where a changed row does not fit the previous columns, or
+    all, when the change is large) from a second walk."""
     lap = _timer()
     digests = DigestSink(base, before, _limit(before))
     page = PageSink(out / "graph.html", title, list(walk.index))
@@ -138,7 +141,12 @@ def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Pa
         seconds["Ladybug delta"] = lap()
         write_graphml_by_delta(previous / "graph.graphml", out / "graph.graphml", digests.delta)
         seconds["GraphML delta"] = lap()
-    if full := graph_sinks(page=False, stores=not small):
+        if neo4j_csv is not None and (previous / Path(neo4j_csv).name).is_dir() and (
+                write_neo4j_csv_by_delta(previous / Path(neo4j_csv).name, Path(neo4j_csv),
+                                         digests.delta, walk.type_of, neo4j_csv_final)):
+            seconds["Neo4j CSV delta"] = lap()
+            neo4j_csv = None
+    if full := graph_sinks(page=False, stores=not small, csv=neo4j_csv is not None):
         seconds.update(_feed(walk, full, before_close=before_close)[0])
     return seconds
 

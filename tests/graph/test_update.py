@@ -132,6 +132,24 @@ def graphml_content(out, skip=()):
             sorted((u, v, json.dumps(d, sort_keys=True)) for u, v, d in graph.edges(data=True)))
 
 
+def csv_content(out):
+    """The neo4j-admin CSVs as sets of property maps per file (column order aside; source
+    lines aside: an update's inputs are numbered from 1 again), and the files import.args
+    names."""
+    import csv
+    from pathlib import Path
+
+    found = {}
+    for path in sorted((out / "neo4j-import").glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            header, *rows = list(csv.reader(handle))
+        found[path.name] = sorted(json.dumps({k: v for k, v in zip(header, row, strict=True)
+                                              if v and k != "source_line:long"}, sort_keys=True)
+                                  for row in rows)
+    args = (out / "neo4j-import" / "import.args").read_text().splitlines()
+    return found, sorted(Path(line).name for line in args)
+
+
 def ntriples_lines(out):
     return (out / "graph.nt").read_text(encoding="utf-8").splitlines()
 
@@ -247,18 +265,21 @@ def listing_builds(tmp_path_factory):
     records = [{k: v for k, v in vars(p).items() if v not in (None, [], "")}
                for p in read_inputs([ROOT / "examples" / "hf-daily-papers.txt"]) if isinstance(p, Paper)]
     folder = tmp_path_factory.mktemp("listing")
-    full = kg.build(records=records, out=folder / "full")
-    first = kg.build(records=records[:20], out=folder / "incremental")
+    full = kg.build(records=records, out=folder / "full", exports=["neo4j-csv"])
+    first = kg.build(records=records[:20], out=folder / "incremental", exports=["neo4j-csv"])
     before = {e.id: e.papers for e in first.index}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KG_DELTA_SHARE", "10")  # more changed units than the first part has
-        updated = kg.build(records=records[20:], out=folder / "incremental", update=True)
+        updated = kg.build(records=records[20:], out=folder / "incremental", update=True,
+                           exports=["neo4j-csv"])
     return full, updated, before
 
 
 def test_a_delta_update_of_the_listing_gives_the_rebuild_answers(listing_builds):
     full, updated, before = listing_builds
-    assert {"oxigraph delta", "Ladybug delta", "GraphML delta"} <= set(updated.summary.steps)
+    assert {"oxigraph delta", "Ladybug delta", "GraphML delta",
+            "Neo4j CSV delta"} <= set(updated.summary.steps)
+    assert csv_content(updated.out) == csv_content(full.out)
     # the records' source lines differ: the update's inputs are numbered from 1 again
     assert graphml_content(updated.out, {"source_line"}) == graphml_content(full.out, {"source_line"})
     grown = [e.id for e in updated.index if before.get(e.id, e.papers) < e.papers]
@@ -292,3 +313,30 @@ def test_a_delta_update_in_one_process_gives_the_rebuild(inputs, builds, tmp_pat
     assert graphml_content(tmp_path) == graphml_content(full.out)
     query = "MATCH (p:Paper)-[r]->(e) RETURN p.id, type(r), e.id ORDER BY p.id, type(r), e.id"
     assert updated.cypher(query, as_frame=False) == full.cypher(query, as_frame=False)
+
+
+def test_the_csv_delta_keeps_the_previous_columns_or_gives_up(tmp_path):
+    from kg.export.delta import write_neo4j_csv_by_delta
+    from kg.export.neo4j_files import Neo4jCsvSink
+    from kg.graph.delta import Delta
+
+    def type_of(node):
+        return "Paper" if node.startswith("paper/") else "Method"
+
+    previous = tmp_path / "previous"
+    sink = Neo4jCsvSink(previous, type_of)
+    sink.add("method/bert", {"type": "Method", "name": "BERT", "papers": 1}, [])
+    sink.add("paper/a", {"type": "Paper", "name": "A"}, [("method/bert", "USES", {"type": "USES"})])
+    sink.close()
+    upvoted = Delta(items=[("paper/b", {"type": "Paper", "name": "B", "upvotes": 3}, [])],
+                    changed={"paper/b"})
+    assert write_neo4j_csv_by_delta(previous, tmp_path / "refused", upvoted, type_of) is None
+    replaced = Delta(items=[("paper/b", {"type": "Paper", "name": "B"},
+                             [("method/bert", "USES", {"type": "USES"})])],
+                     changed={"paper/b"}, gone={"paper/a"})
+    summary = write_neo4j_csv_by_delta(previous, tmp_path / "changed", replaced, type_of)
+    assert (summary["nodes"], summary["relationships"]) == (2, 1)
+    papers = (tmp_path / "changed" / "nodes-Paper.csv").read_text().splitlines()
+    assert papers[1:] == ["paper/b,Paper,B"]
+    uses = (tmp_path / "changed" / "relationships-USES.csv").read_text().splitlines()
+    assert uses[1:] == ["paper/b,method/bert,USES"]
