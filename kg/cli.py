@@ -61,7 +61,8 @@ def build(
     base_iri: Annotated[str, typer.Option(help="Base of resource IRIs.")] = "https://w3id.org/kg/resource/",
     update: Annotated[Path | None, typer.Option(
         "--update", metavar="OUT", help="Add the inputs to the build in OUT, reusing its "
-        "extractions (no inputs: relink only, e.g. after editing the aliases file).")] = None,
+        "extractions and changing its outputs by delta where the change is small (no inputs: "
+        "relink only, e.g. after editing the aliases file).")] = None,
     aliases: Annotated[Path | None, typer.Option(
         "--aliases", help="Aliases YAML (merge, keep_apart, rename), applied to this build "
         "and kept for later updates.")] = None,

@@ -160,9 +160,13 @@ def delta_share() -> float:
     return float(os.environ.get("KG_DELTA_SHARE", DELTA_SHARE))
 
 
+DELTA_UNITS = 100_000  # changed units held in memory at most (each process holds its own)
+
+
 def _limit(before: Digests | None) -> int | None:
-    """The changed units a `DigestSink` keeps items for: a delta share of the previous build."""
-    return None if before is None else int(delta_share() * len(before.units))
+    """The changed units a `DigestSink` keeps items for: a delta share of the previous build,
+    at most `DELTA_UNITS`."""
+    return None if before is None else min(int(delta_share() * len(before.units)), DELTA_UNITS)
 
 
 def _small(delta, now: Digests) -> bool:
