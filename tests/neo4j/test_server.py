@@ -86,3 +86,18 @@ def test_create_read_delete_node(neo4j_connection):
 
         records, _, _ = driver.execute_query(f"MATCH (n:`{label}`) RETURN count(n) AS c")
         assert records[0]["c"] == 0
+
+
+def test_the_server_has_room_to_compile_a_long_session_of_queries(neo4j_connection):
+    """The C1-only JIT the script starts by default comes with a 48 MB code cache, which
+    the whole suite's varied Cypher filled in CI ("Out of space in CodeCache for adapters",
+    a failed load); the script reserves the 240 MB the full JIT gets."""
+    from neo4j import GraphDatabase
+
+    uri, user, password = neo4j_connection
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        records, _, _ = driver.execute_query(
+            "CALL dbms.queryJmx('java.lang:type=MemoryPool,*') YIELD name, attributes "
+            "WHERE name CONTAINS 'Code' RETURN attributes.Usage.value.properties.max AS max")
+    assert records, "no code cache pool reported over JMX"
+    assert sum(r["max"] for r in records) >= 240 * 2**20
