@@ -4,11 +4,14 @@
 #
 #   scripts/bench_update.sh REAL_BUILD/extractions.jsonl OLD_WORKTREE [N] [FOLDER]
 #
+# OLD_WORKTREE `-` times this version alone, updating the base build in place (no copies: a
+# 1M-paper build and its update's staging folder fill most of a 78 GB disk). EXPORTS (default
+# `--export nt --export neo4j-csv`) are the outputs beyond the defaults, for both builds.
 # The N-paper build is REAL_BUILD's records replicated (scripts/replicate_extractions.py),
 # built by this version (`kg build --update` with no new input); the new papers are the first
 # 1,000 records of ../shared/data/corpus/arxiv-ml.jsonl.gz that REAL_BUILD does not hold.
 set -euo pipefail
-SOURCE=$1; OLD=$(cd "$2" && pwd); N=${3:-100000}; B=${4:-/tmp/kg-bench-update}
+SOURCE=$1; OLD=$2; [[ $OLD == - ]] || OLD=$(cd "$OLD" && pwd); N=${3:-100000}; B=${4:-/tmp/kg-bench-update}
 ROOT=$(cd "$(dirname "$0")/.." && pwd); PY=$ROOT/.venv/bin/python
 export OMP_NUM_THREADS=1
 rm -rf "$B"; mkdir -p "$B"; cd "$ROOT"
@@ -27,10 +30,14 @@ with open(sys.argv[2], "w") as out:
                 break
 PY
 timed() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
-EXPORTS="--export nt --export neo4j-csv -p 2"
+EXPORTS="${EXPORTS---export nt --export neo4j-csv} -p 2"
 echo "base build of $N papers: $(timed $PY -m kg build --update "$B/base" $EXPORTS) s"
-cp -a "$B/base" "$B/old"; cp -a "$B/base" "$B/new"
-echo "update, $OLD: $(cd "$OLD" && PYTHONPATH=$OLD timed $PY -m kg build --update "$B/old" "$B/new.jsonl" $EXPORTS) s"
-$PY -c "import json; print(json.load(open('$B/old/summary.json'))['steps'])"
+if [[ $OLD == - ]]; then
+  mv "$B/base" "$B/new"
+else
+  cp -a "$B/base" "$B/old"; cp -a "$B/base" "$B/new"
+  echo "update, $OLD: $(cd "$OLD" && PYTHONPATH=$OLD timed $PY -m kg build --update "$B/old" "$B/new.jsonl" $EXPORTS) s"
+  $PY -c "import json; print(json.load(open('$B/old/summary.json'))['steps'])"
+fi
 echo "update, this version: $(timed $PY -m kg build --update "$B/new" "$B/new.jsonl" $EXPORTS) s"
-$PY -c "import json; print(json.load(open('$B/new/summary.json'))['steps'])"
+$PY -c "import json; s = json.load(open('$B/new/summary.json')); print(s['steps'], s.get('changes', {}).keys())"
