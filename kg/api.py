@@ -281,13 +281,19 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     work = WorkFolder(out)
     previous_rejects = len(rejects)
     before = previous_entity_keys(out) if update else None
-    run = run_extraction(input_papers(inputs, records, rejects, previous), work, engine=engine,
+    known = previous.identities() if update else ()
+    run = run_extraction(input_papers(inputs, records, rejects, known), work, engine=engine,
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
-    lines = chain(previous.lines() if update else (), finished_lines(run, work))
     if keep_generic:  # generic entities become entities, marked generic (decoded only then)
-        lines = promote_generic_lines(lines)
-    papers = write_lines(stage / "extractions.jsonl", lines)  # JSON lines copied, not decoded
+        lines = promote_generic_lines(chain(previous.lines() if update else (),
+                                            finished_lines(run, work)))
+        papers = write_lines(stage / "extractions.jsonl", lines)
+    elif update:  # the previous file copied whole, the new JSON lines after it
+        papers = len(previous) + write_lines(stage / "extractions.jsonl",
+                                             finished_lines(run, work), after=previous.path)
+    else:
+        papers = write_lines(stage / "extractions.jsonl", finished_lines(run, work))
     del previous
     rejects = _without_repeated_rejects(rejects, previous_rejects)
     summary = Summary(extracted_now=run.extracted, reused=run.reused)

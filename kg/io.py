@@ -133,14 +133,30 @@ def write_text_atomic(path: str | Path, text: str) -> None:
         temp.write_text(text, encoding="utf-8")
 
 
-def write_lines(path: str | Path, lines: Iterable[bytes]) -> int:
-    """Write already-encoded lines to `path` atomically; returns how many."""
-    count = 0
-    with atomic_path(path) as temp, open(temp, "wb", buffering=1 << 20) as handle:
-        for line in lines:
-            handle.write(line)
-            count += 1
+def write_lines(path: str | Path, lines: Iterable[bytes], after: str | Path | None = None) -> int:
+    """Write already-encoded lines to `path` atomically; returns how many. `after`: a file
+    of lines to begin with, copied by the kernel (an update's previous records: gigabytes at
+    1M papers), its lines not counted."""
+    with atomic_path(path) as temp:
+        if after is not None:
+            shutil.copyfile(after, temp)
+        with open(temp, "ab", buffering=1 << 20) as handle:
+            if after is not None and not _ends_a_line(temp):
+                handle.write(b"\n")
+            count = 0
+            for line in lines:
+                handle.write(line)
+                count += 1
     return count
+
+
+def _ends_a_line(path: Path) -> bool:
+    """Whether `path` is empty or ends in a newline."""
+    with open(path, "rb") as handle:
+        if handle.seek(0, os.SEEK_END) == 0:
+            return True
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
 
 
 def json_lines(path: str | Path) -> Iterator[bytes]:

@@ -5,6 +5,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
 from tests.conftest import ROOT
@@ -340,3 +342,46 @@ def test_the_csv_delta_keeps_the_previous_columns_or_gives_up(tmp_path):
     assert papers[1:] == ["paper/b,Paper,B"]
     uses = (tmp_path / "changed" / "relationships-USES.csv").read_text().splitlines()
     assert uses[1:] == ["paper/b,method/bert,USES"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(previous=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ") + b"\n")),
+       new=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ") + b"\n")),
+       cut_last_newline=st.booleans())
+def test_an_update_s_records_file_is_the_previous_file_then_the_new_lines(
+        tmp_path_factory, previous, new, cut_last_newline):
+    """An update copies the previous extractions.jsonl whole (by the kernel) and appends the
+    new records: no line lost or joined to the next, even after a last line with no newline."""
+    from kg.io import write_lines
+
+    folder = tmp_path_factory.mktemp("lines")
+    before = b"".join(previous)
+    if cut_last_newline and before:
+        before = before[:-1]
+    (folder / "previous.jsonl").write_bytes(before)
+    count = write_lines(folder / "now.jsonl", iter(new), after=folder / "previous.jsonl")
+    assert count == len(new)
+    assert (folder / "now.jsonl").read_bytes().splitlines() == [*before.splitlines(),
+                                                               *b"".join(new).splitlines()]
+    assert (folder / "previous.jsonl").read_bytes() == before
+
+
+def test_an_update_checks_new_papers_against_the_previous_records_identities(tmp_path):
+    """The previous build's records are decoded for their identity only (id, title, date,
+    arXiv id, DOI, source) to find repeats; what they hold is what dedup compares."""
+    from kg.engine.records import ExtractionsFile
+
+    records = [{"id": "arxiv:2401.00001", "title": "A Paper", "date": "2024-01-02",
+                "arxiv_id": "2401.00001", "doi": None, "abstract": "Long text.",
+                "mentions": [{"text": "BERT", "entity_id": "method/bert"}], "entities": [],
+                "source": {"file": "in.jsonl", "line": 3, "id": "x"}},
+               {"id": "title:abc", "title": "Another", "date": None, "source": None}]
+    path = tmp_path / "extractions.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    extractions = ExtractionsFile(path)
+    identities = list(extractions.identities())
+    assert identities == [{"id": "arxiv:2401.00001", "title": "A Paper", "date": "2024-01-02",
+                           "arxiv_id": "2401.00001", "doi": None,
+                           "source": {"file": "in.jsonl", "line": 3, "id": "x"}},
+                          {"id": "title:abc", "title": "Another", "date": None, "source": None}]
+    assert len(extractions) == 2
