@@ -101,17 +101,38 @@ def _copy_ntriples_without(source: Path, target: Path, subjects: set[bytes], add
 
 def _copy_turtle_without(source: Path, target: Path, subjects: set[bytes], added: bytes) -> None:
     """graph.ttl is written one block per subject (`NQuadsSink`): a line opening with the
-    subject, then lines opening with a tab, the last ending with ` .`."""
-    keep = True
+    subject, then lines opening with a tab, the last ending with ` .`. Read in chunks that
+    end before a subject's line, each subject looked up once and the kept bytes between
+    removed blocks written whole (a line loop took 45 s for a 1M-paper build's 6 GB)."""
     with open(source, "rb") as old, open(target, "wb", buffering=1 << 20) as new:
-        for line in old:
-            if line[:1] == b"<":
-                keep = line[:line.find(b" ")] not in subjects
-            elif line[:1] != b"\t":
-                keep = True  # prefixes, blank lines
-            if keep:
-                new.write(line)
+        for chunk in _chunks_of_blocks(old):
+            kept = 0
+            for subject in _SUBJECT_LINE.finditer(chunk):
+                if subject.group(1) in subjects:
+                    new.write(chunk[kept:subject.start()])
+                    end = _BLOCK_END.search(chunk, subject.end())
+                    kept = end.end() if end else len(chunk)
+            new.write(chunk[kept:])
         new.write(added)
+
+
+_SUBJECT_LINE = re.compile(rb"^(<[^ \n]*)", re.MULTILINE)
+_BLOCK_END = re.compile(rb"\n(?!\t)")  # after the last line of a block: a line with no tab
+
+
+def _chunks_of_blocks(handle, size: int = 1 << 24):
+    """The file's bytes in chunks of about `size`, each cut just before a line that opens
+    with `<`, so no subject's block is split between two chunks."""
+    rest = b""
+    while block := handle.read(size):
+        rest += block
+        cut = rest.rfind(b"\n<")
+        if cut < 0:
+            continue
+        yield rest[:cut + 1]
+        rest = rest[cut + 1:]
+    if rest:
+        yield rest
 
 
 def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of) -> None:
