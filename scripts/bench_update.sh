@@ -40,4 +40,4 @@ else
   $PY -c "import json; print(json.load(open('$B/old/summary.json'))['steps'])"
 fi
 echo "update, this version: $(timed $PY -m kg build --update "$B/new" "$B/new.jsonl" $EXPORTS) s"
-$PY -c "import json; s = json.load(open('$B/new/summary.json')); print(s['steps'], s.get('changes', {}).keys())"
+$PY -c "import json; s = json.load(open('$B/new/summary.json')); print(s['steps'], {k: v for k, v in s.get('changes', {}).items() if isinstance(v, int)})"

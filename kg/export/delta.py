@@ -99,14 +99,15 @@ def _copy_ntriples_without(source: Path, target: Path, subjects: set[bytes], add
         new.write(added)
 
 
-def _copy_turtle_without(source: Path, target: Path, subjects: set[bytes], added: bytes) -> None:
+def _copy_turtle_without(source: Path, target: Path, subjects: set[bytes], added: bytes,
+                         chunk_size: int = 1 << 24) -> None:
     """graph.ttl is written one block per subject (`NQuadsSink`): a line opening with the
     subject, then lines opening with a tab, the last ending with ` .`. Read in chunks that
     end before a subject's line, each subject looked up once and the kept bytes between
     removed blocks written whole (a loop over the lines took 44 s for a 1M-paper build's
     6 GB)."""
     with open(source, "rb") as old, open(target, "wb", buffering=1 << 20) as new:
-        for chunk in _chunks_of_blocks(old):
+        for chunk in _chunks_of_blocks(old, chunk_size):
             kept = 0
             for start, end in _subject_lines(chunk):
                 if chunk[start:end] in subjects:
@@ -130,7 +131,7 @@ def _subject_lines(chunk: bytes):
         yield subject.start(1), subject.end(1)
 
 
-def _chunks_of_blocks(handle, size: int = 1 << 24):
+def _chunks_of_blocks(handle, size: int):
     """The file's bytes in chunks of about `size`, each cut just before a line that opens
     with `<`, so no subject's block is split between two chunks."""
     rest = b""

@@ -422,10 +422,6 @@ def test_the_turtle_delta_drops_exactly_the_removed_subjects_blocks(
     data = b"@prefix a: <https://example.org/> .\n\n" + b"".join(blocks)
     (folder / "graph.ttl").write_bytes(data)
     subjects = {b"<s%d>" % number for number in removed}
-    chunks = delta._chunks_of_blocks
-    try:
-        delta._chunks_of_blocks = lambda handle: chunks(handle, size)
-        delta._copy_turtle_without(folder / "graph.ttl", folder / "new.ttl", subjects, b"ADDED\n")
-    finally:
-        delta._chunks_of_blocks = chunks
+    delta._copy_turtle_without(folder / "graph.ttl", folder / "new.ttl", subjects, b"ADDED\n",
+                               chunk_size=size)
     assert (folder / "new.ttl").read_bytes() == _turtle_without_by_lines(data, subjects) + b"ADDED\n"
