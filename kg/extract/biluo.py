@@ -19,6 +19,13 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+# doc.user_data keys: the probability of each token's tag as the tagger chose it (set by
+# BiluoTagger, read and removed by BiluoEntities), and the recogniser's probability of each
+# entity it made, keyed by (start_char, end_char, label): the lowest tag probability of its
+# tokens, the weakest decision that made it (`kg.extract.spans.score_of` calibrates it).
+TAG_PROBABILITY = "kg_tag_probability"
+SPAN_PROBABILITY = "kg_span_probability"
+
 
 def biluo_spans(tags: list[tuple[str, str] | None]) -> list[tuple[int, int, str]]:
     """(start, end, label) for each entity in a sequence of (prefix, label) pairs; None is O."""
@@ -60,6 +67,7 @@ class BiluoEntities:
         return self._parsed[tag_hash]
 
     def __call__(self, doc: Doc) -> Doc:
+        probability = doc.user_data.pop(TAG_PROBABILITY, None)
         # most tokens are O: read the tag column, and look only at the others
         column = doc.to_array("TAG")
         positions = numpy.flatnonzero(column != self.vocab.strings["O"]).tolist()
@@ -71,8 +79,11 @@ class BiluoEntities:
                 offsets.append(offsets[-1] + 1)
             tags.append(self._tag(int(column[position])))
             offsets.append(position)
-        doc.set_ents([Span(doc, offsets[s], offsets[e - 1] + 1, label=lab)
-                      for s, e, lab in biluo_spans(tags)])
+        ents = [Span(doc, offsets[s], offsets[e - 1] + 1, label=lab) for s, e, lab in biluo_spans(tags)]
+        doc.set_ents(ents)
+        if probability is not None:
+            doc.user_data[SPAN_PROBABILITY] = {
+                (e.start_char, e.end_char, e.label_): float(probability[e.start:e.end].min()) for e in ents}
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
@@ -110,6 +121,12 @@ def allowed_transitions(labels: list[str]) -> tuple[numpy.ndarray, numpy.ndarray
     return after, numpy.array(opens), numpy.array(closed)
 
 
+def log_softmax(scores: numpy.ndarray) -> numpy.ndarray:
+    log_probs = scores - scores.max(axis=1, keepdims=True)
+    log_probs -= numpy.log(numpy.exp(log_probs).sum(axis=1, keepdims=True))
+    return log_probs
+
+
 def constrained_tags(scores: numpy.ndarray, after: numpy.ndarray, first: numpy.ndarray,
                      last: numpy.ndarray, outside: int, sure: float = 0.9,
                      sequence_starts: Iterable[int] = ()) -> numpy.ndarray:
@@ -117,8 +134,7 @@ def constrained_tags(scores: numpy.ndarray, after: numpy.ndarray, first: numpy.n
     O; stretches whose argmax is already valid (most of them) are kept as they are. `scores`
     are the tagger's unnormalised outputs; `sequence_starts` are the rows where another doc
     begins, when a batch's docs come as one array (one pass of array work for the batch)."""
-    log_probs = scores - scores.max(axis=1, keepdims=True)
-    log_probs -= numpy.log(numpy.exp(log_probs).sum(axis=1, keepdims=True))
+    log_probs = log_softmax(scores)
     guesses = log_probs.argmax(axis=1)
     fixed = (guesses == outside) & (log_probs[:, outside] >= numpy.log(sure))
     free = numpy.flatnonzero(~fixed).tolist()
@@ -171,10 +187,25 @@ class BiluoTagger(Tagger):
         if not sum(lengths):
             return [numpy.zeros((0,), dtype=int) for _ in lengths]
         ends = numpy.cumsum(lengths)
-        tags = constrained_tags(numpy.concatenate([numpy.asarray(s) for s in scores]),
-                                *self._transitions, outside,
+        log_probs = log_softmax(numpy.concatenate([numpy.asarray(s) for s in scores]))
+        tags = constrained_tags(log_probs, *self._transitions, outside,
                                 sequence_starts=(ends - lengths).tolist())
-        return numpy.split(tags, ends[:-1])
+        chosen = numpy.exp(log_probs[numpy.arange(len(tags)), tags])
+        return TagGuesses(numpy.split(tags, ends[:-1]), numpy.split(chosen, ends[:-1]))
+
+    def set_annotations(self, docs, batch_tag_ids) -> None:
+        super().set_annotations(docs, batch_tag_ids)
+        for doc, probability in zip([docs] if isinstance(docs, Doc) else docs,
+                                    getattr(batch_tag_ids, "probabilities", ())):
+            doc.user_data[TAG_PROBABILITY] = probability
+
+
+class TagGuesses(list):
+    """Each doc's tag ids, as spaCy's tagger returns them, and the probability of each."""
+
+    def __init__(self, tags: list, probabilities: list) -> None:
+        super().__init__(tags)
+        self.probabilities = probabilities
 
 
 @Language.factory(

@@ -428,9 +428,11 @@ def test_a_generic_metric_the_paper_reports_a_value_for_is_an_entity():
     record, = kg.api.extract(records=[paper])
     metric = next(e for e in record["entities"] if e["name"].lower() == "training time")
     assert metric["label"] == "Metric" and metric["worthiness"]["rule"] == "reported"
-    assert metric["worthiness"]["generic"] is False and metric["confidence"] > 0.5
+    assert metric["worthiness"]["generic"] is False and metric["worthiness"]["score"] >= 0.7
     assert "training time" not in {e["name"].lower() for e in record["generic_entities"]}
     mentions = [m for m in record["mentions"] if m["text"].lower() == "training time"]
+    # its confidence: the best mention's chance of being right, times the chance it names a thing
+    assert metric["confidence"] == round(max(m["score"] for m in mentions) * metric["worthiness"]["score"], 3)
     assert len(mentions) == 2 and all(m["kept"] and m["entity_id"] == metric["id"]
                                       for m in mentions)
     assert any(r["metric"].lower() == "training time" and r["value"] == "50%"
