@@ -55,6 +55,7 @@ SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
 # SciERC OtherScientificTerm: "outside", or "missing" (not trained on either way): SciREX
 # annotates many such terms (`dilated convolutions`, `n-grams`) as Method. Set by --other-terms.
 OTHER_TERMS = "outside"
+SCIERC_TASKS = "keep"
 
 
 # ---------------------------------------------------------------- data
@@ -124,6 +125,8 @@ def map_label(label: str, source: str, material: str) -> str | None:
         return "missing"
     if source in ("scirex", "tdmsci"):
         return label if label in LABELS else None
+    if label == "Task" and SCIERC_TASKS == "missing":
+        return "missing"
     if label in SCIERC_KEEP:
         return SCIERC_KEEP[label]
     if label == "Material":
@@ -435,6 +438,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--other-terms", choices=("outside", "missing"), default="outside",
                     help="SciERC OtherScientificTerm spans: trained as outside, or not trained on")
+    ap.add_argument("--scierc-tasks", choices=("keep", "missing"), default="keep",
+                    help="SciERC Task spans: trained on, or not trained on (SciERC's tasks are "
+                         "broader than TDMSci's and SciREX's)")
     ap.add_argument("--scirex-copies", type=int, default=1,
                     help="train on each SciREX-train abstract this many times")
     ap.add_argument("--fulltext", type=float, default=1.0,
@@ -462,8 +468,9 @@ def main() -> None:
     if args.vectors is not None and args.from_model is None and not (args.vectors / "vocab" / "vectors").exists():
         ap.error(f"no word vectors at {args.vectors}: run scripts/train_vectors.py first, or pass --no-vectors")
 
-    global OTHER_TERMS
+    global OTHER_TERMS, SCIERC_TASKS
     OTHER_TERMS = args.other_terms
+    SCIERC_TASKS = args.scierc_tasks
     splits = load_splits(args.data, args.scirex_copies, args.fulltext, args.chunk_tokens, args.tdmsci,
                          args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods, args.tdmsci_copies,
                          args.tdmsci_dev)
@@ -515,7 +522,7 @@ def ship(nlp, splits, args) -> None:
                                "fulltext": args.fulltext, "chunk_tokens": args.chunk_tokens, "tdmsci": args.tdmsci,
                                "tdmsci_methods": args.tdmsci_methods, "tdmsci_heldout": args.tdmsci_heldout,
                                "tdmsci_copies": args.tdmsci_copies,
-                               "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "config": args.config.name,
+                               "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "scierc_tasks": args.scierc_tasks, "config": args.config.name,
                                "epochs": args.epochs, "vectors": nlp.vocab.vectors.name if args.vectors else None,
                                "from_model": str(args.from_model) if args.from_model else None,
                                "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
