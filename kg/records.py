@@ -18,6 +18,8 @@ URL_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 BARE_URL = re.compile(r"^[\w.\-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$")
 # spacing modifier letters (`SEQˆ3`, `ʰ`) act as accents or symbols in titles: no part of a key
 MODIFIER_LETTERS = re.compile("[\u02b0-\u02ff]")
+# an ASCII title's key in one C pass: letters and digits lower-cased, every other character a space
+ASCII_TITLE = str.maketrans({chr(c): chr(c).lower() if chr(c).isalnum() else " " for c in range(128)})
 
 
 @dataclass
@@ -92,6 +94,13 @@ def normalise_title(title: str) -> str:
     fold to the same empty key. Other non-ASCII characters (dashes, curly quotes, emoji)
     vanish, as they always did. Can be empty (a title of punctuation alone): see `title_key`.
     """
+    if title.isascii():  # most titles: what the general rule gives them, four times faster
+        return " ".join(title.translate(ASCII_TITLE).split())
+    return normalise_any_title(title)
+
+
+def normalise_any_title(title: str) -> str:
+    """`normalise_title` by its general rule, character by character, for a title in any script."""
     kept: list[str] = []
     after_ascii = True  # combining marks on an ASCII letter are accents: dropped
     for char in unicodedata.normalize("NFKD", title):
