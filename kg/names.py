@@ -120,6 +120,22 @@ def is_short_form(text: str) -> bool:
     return 2 <= len(text) <= 10 and " " not in text and any(c.isupper() for c in text)
 
 
+# what a run or its data is set to, not what it is measured by: `a learning rate of 0.001` is a
+# setting (the SciREX full text marks `learning rate` a Metric 209 times in 268; no catalogue
+# or leaderboard lists it as one)
+SETTINGS = frozenset({
+    "learning rate", "initial learning rate", "base learning rate", "dropout rate", "dropout ratio",
+    "dropout probability", "weight decay", "batch size", "mini batch size", "minibatch size",
+    "momentum", "step size", "warmup step", "number of epoch", "label smoothing",
+    "sampling rate", "sample rate"})
+
+
+def is_setting(text: str) -> bool:
+    """`learning rate`, `Dropout rates`, `mini-batch size`: a setting of a run, not a measure."""
+    words = fold(text).lower().replace("-", " ").split()
+    return " ".join([*words[:-1], singular(words[-1])] if words else words) in SETTINGS
+
+
 @lru_cache(maxsize=1 << 16)
 def is_vague(text: str) -> bool:
     """Phrases that do not name a specific thing: `our approach`, `existing methods`,

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from kg.names import is_vague
+from kg.names import is_setting, is_vague
 
 UNIT_ALIASES = {"%": "%", "percent": "%", "times": "x", "x": "x", "×": "x", "fold": "x",
                 "-fold": "x", "pp": "pp", "points": "pp", "ms": "ms", "db": "dB"}
@@ -357,6 +357,8 @@ def _values(text: str, spans: list[_Span], all_spans: list[tuple[int, int]],
                        start=start, end=end)
         value.metric = _attached_metric(text, value, spans)
         value.attached = value.metric is not None
+        if value.metric is not None and is_setting(value.metric.text):
+            continue  # `a learning rate of 0.001`: how the run was set, not a result
         if value.unit == "%" and SHARE_OF.match(after) and not (
                 value.metric and value.metric.start >= end):
             continue  # `75% of samples`: a share, not a result

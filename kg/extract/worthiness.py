@@ -58,7 +58,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.extract.entity_types import is_code_pair, is_device
-from kg.names import fold, is_vague, singular
+from kg.names import fold, is_setting, is_vague, singular
 
 MODEL_PATH = Path(__file__).parent / "data" / "worthiness.json.gz"
 WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
@@ -434,8 +434,8 @@ def worthiness_of_reported(worthiness: dict) -> dict | None:
     """The worthiness of a generic Metric the paper reports a value for (`reported`, judged
     after the results): a measure it evaluates with (`inference latency` 3.1x lower); None
     where a rule that no value overrules made it generic (vague, possessive, device,
-    software, topic)."""
-    if worthiness.get("rule") in ("vague", "possessive", "device", "software", "topic"):
+    software, topic, setting)."""
+    if worthiness.get("rule") in ("vague", "possessive", "device", "software", "topic", "setting"):
         return None
     return {"generic": False, "score": round(max(worthiness.get("score", 0.0), 0.7), 3),
             "rule": "reported"}
@@ -478,6 +478,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(True, min(score, 0.1), "software")
     if phrase_key(name) in TOPICS:
         return Worthiness(True, min(score, 0.1), "topic")
+    if evidence.label == "Metric" and is_setting(name):  # `learning rate`: set, not measured
+        return Worthiness(True, min(score, 0.1), "setting")
     if evidence.proposed and not unnamed_contribution(name):
         return Worthiness(False, max(score, 0.9), "proposed")
     if evidence.in_catalogue and evidence.label == "Method" and model and \

@@ -415,6 +415,32 @@ def test_a_long_form_whose_short_form_is_a_device_is_no_entity():
     assert not [e for e in record["entities"] if e["name"] == "Micro-Controller Units"]
 
 
+@pytest.mark.parametrize("name", ["learning rate", "Learning Rates", "dropout rate", "mini-batch size",
+                                  "weight decay"])
+def test_training_settings_are_no_metrics(name):
+    """`learning rate` was a Metric node of 6 of 4,000 arXiv abstracts (the SciREX full text
+    the recogniser learns from marks it so): what a run is set to, not what it is measured by."""
+    verdict = judge(name, evidence("Metric"))
+    assert verdict.generic and verdict.rule == "setting", (name, verdict)
+    assert not judge("error rate", evidence("Metric")).generic
+
+
+def test_a_setting_s_value_is_no_result_and_makes_no_node():
+    """`with a learning rate of 0.001` had been a result of ResNet-50 (metric `learning rate`,
+    value 0.001), which then made `learning rate` a Metric node as a measure reported."""
+    import kg.api
+
+    paper = {"title": "Training deep networks faster",
+             "abstract": "We train ResNet-50 with a learning rate of 0.001 and a dropout rate of "
+                         "0.5, and reach a top-1 accuracy of 76.1% on ImageNet."}
+    record, = kg.api.extract(records=[paper])
+    assert [(r["method"], r["dataset"], r["metric"], r["value"]) for r in record["results"]] == [
+        ("ResNet-50", "ImageNet", "top-1 accuracy", "76.1%")]
+    assert "learning rate" not in {e["name"] for e in record["entities"]}
+    assert {(e["name"], e["worthiness"]["rule"]) for e in record["generic_entities"]} >= {
+        ("learning rate", "setting"), ("dropout rate", "setting")}
+
+
 def test_a_generic_metric_the_paper_reports_a_value_for_is_an_entity():
     """`training time` alone is a quality the model calls generic; with a value reported for
     it (`reduces the training time by 50%`) it is a measure the paper evaluates with."""
