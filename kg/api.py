@@ -285,15 +285,13 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     run = run_extraction(input_papers(inputs, records, rejects, known), work, engine=engine,
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
+    new = finished_lines(run, work)
     if keep_generic:  # generic entities become entities, marked generic (decoded only then)
-        lines = promote_generic_lines(chain(previous.lines() if update else (),
-                                            finished_lines(run, work)))
-        papers = write_lines(stage / "extractions.jsonl", lines)
-    elif update:  # the previous file copied whole, the new JSON lines after it
-        papers = len(previous) + write_lines(stage / "extractions.jsonl",
-                                             finished_lines(run, work), after=previous.path)
-    else:
-        papers = write_lines(stage / "extractions.jsonl", finished_lines(run, work))
+        papers = write_lines(stage / "extractions.jsonl",
+                             promote_generic_lines(chain(previous.lines() if update else (), new)))
+    else:  # an update's previous file copied whole, the new JSON lines after it
+        papers = len(previous) + write_lines(stage / "extractions.jsonl", new,
+                                             after=previous.path if update else None)
     del previous
     rejects = _without_repeated_rejects(rejects, previous_rejects)
     summary = Summary(extracted_now=run.extracted, reused=run.reused)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from train_ner import is_scirex_dev, tdmsci_fold  # noqa: E402  (the splits the folds are trained by)
 
-from kg.evaluate import LABEL_ALIASES, TDMSCI_LABELS, read_gold  # noqa: E402
+from kg.evaluate import TDMSCI_LABELS, gold_spans, read_gold  # noqa: E402
 from kg.extract.biluo import SPAN_PROBABILITY  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402
 from kg.extract.spans import source_of  # noqa: E402
@@ -39,8 +39,7 @@ def predictions(model: str, records: list[dict], labels) -> list[tuple[float, bo
     nlp = load_pipeline(model)
     rows = []
     for record, doc in zip(records, nlp.pipe(r["text"] for r in records)):
-        gold = {(e["start"], e["end"], LABEL_ALIASES.get(e["label"], e["label"]))
-                for e in record["entities"]}
+        gold = gold_spans(record)
         made = doc.user_data.get(SPAN_PROBABILITY, {})
         for ent in doc.ents:
             key = (ent.start_char, ent.end_char, ent.label_)

@@ -127,14 +127,23 @@ def log_softmax(scores: numpy.ndarray) -> numpy.ndarray:
     return log_probs
 
 
+SURE_OUTSIDE = 0.9  # an O tag this probable ends a stretch that Viterbi decodes alone
+
+
 def constrained_tags(scores: numpy.ndarray, after: numpy.ndarray, first: numpy.ndarray,
-                     last: numpy.ndarray, outside: int, sure: float = 0.9,
+                     last: numpy.ndarray, outside: int, sure: float = SURE_OUTSIDE,
                      sequence_starts: Iterable[int] = ()) -> numpy.ndarray:
     """The best valid BILUO sequence, by Viterbi over stretches between tokens that are surely
     O; stretches whose argmax is already valid (most of them) are kept as they are. `scores`
     are the tagger's unnormalised outputs; `sequence_starts` are the rows where another doc
     begins, when a batch's docs come as one array (one pass of array work for the batch)."""
-    log_probs = log_softmax(scores)
+    return _best_valid_tags(log_softmax(scores), after, first, last, outside, sure, sequence_starts)
+
+
+def _best_valid_tags(log_probs: numpy.ndarray, after: numpy.ndarray, first: numpy.ndarray,
+                     last: numpy.ndarray, outside: int, sure: float,
+                     sequence_starts: Iterable[int]) -> numpy.ndarray:
+    """`constrained_tags` of scores already normalised (`log_softmax`)."""
     guesses = log_probs.argmax(axis=1)
     fixed = (guesses == outside) & (log_probs[:, outside] >= numpy.log(sure))
     free = numpy.flatnonzero(~fixed).tolist()
@@ -188,8 +197,8 @@ class BiluoTagger(Tagger):
             return [numpy.zeros((0,), dtype=int) for _ in lengths]
         ends = numpy.cumsum(lengths)
         log_probs = log_softmax(numpy.concatenate([numpy.asarray(s) for s in scores]))
-        tags = constrained_tags(log_probs, *self._transitions, outside,
-                                sequence_starts=(ends - lengths).tolist())
+        tags = _best_valid_tags(log_probs, *self._transitions, outside, SURE_OUTSIDE,
+                                (ends - lengths).tolist())
         chosen = numpy.exp(log_probs[numpy.arange(len(tags)), tags])
         return TagGuesses(numpy.split(tags, ends[:-1]), numpy.split(chosen, ends[:-1]))
 
