@@ -101,13 +101,28 @@ def test_one_node_for_deep_research(example_build):
     assert len(nodes) == 1, nodes
 
 
+@pytest.mark.parametrize("title, name", [
+    ("Remote sensing framework for geological mapping", "autoencoder"),
+    ("70 years of machine learning in geoscience", "decision tree"),
+    ("70 years of machine learning in geoscience", "kriging"),
+    ("Adding Gradient Noise", "Memory Networks"),
+    ("How transferable are features", "Gabor filter"),
+])
+def test_established_techniques_are_method_nodes(example_build, title, name):
+    """Architecture families and established techniques the guidelines name (`autoencoder`):
+    the worthiness model alone calls them generic (they are in hundreds of real abstracts)."""
+    graph = example_build.graph
+    types = [node["type"] for node, _ in edges_from(graph, paper_node(graph, title))
+             if match_key(name) in node_forms(node)]
+    assert types == ["Method"], types
+
 def test_paper_level_entity_sets_against_the_gold(gold, example_extractions):
     report = score_listing(gold, example_extractions.values())
     typed = report.scores.micro("typed")
     assert not report.missing
-    # Issue 17's bar is P >= 0.60 and F1 >= 0.60. Reached: P 0.667, R 0.518, F1 0.583 (recall is
-    # short). This guards what is reached; raise the F1 floor to 0.60 when recall gets there.
-    assert typed.precision >= 0.60 and typed.f1 >= 0.55, (typed.precision, typed.recall, typed.f1)
+    # Issue 17's bar is P >= 0.60 and F1 >= 0.60. Reached: P 0.734, R 0.659, F1 0.694; this
+    # guards it with some room.
+    assert typed.precision >= 0.65 and typed.f1 >= 0.65, (typed.precision, typed.recall, typed.f1)
 
 
 def test_the_example_is_the_listing_annotated():
