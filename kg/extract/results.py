@@ -17,6 +17,10 @@ result tuples (train papers) and the example listing (`scripts/evaluate_results.
   else the one shared by the values listed with it;
 - the dataset: `on|in|over D` between the value and the next value, a dataset the value
   follows in brackets (`on CIFAR-10 (4.62% error)`), else a fronted `On ImageNet, ...`;
+- not a result of the paper: the value a change starts from (`improves F-score from 72.7% to
+  90.0%`, `from 1.06 to 0.99 on enwiki8`: the baseline's or the previous best), unless a method
+  is named for it (`from 55.3% to 80.5% for CaffeNet`); the value it ends at is a result even
+  far from the word that says so;
 - the method: the nearest Method before the value in its clause that is not a baseline
   (`than X`, `over X`, `compared to X`, `baseline X`) nor in a condition; where the clause's
   subject is the paper itself (`our model achieves`, `we obtain`), the paper's proposed method.
@@ -88,6 +92,12 @@ RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 RESULT_CUE = re.compile(r"(?:faster|slower|better|worse|higher|lower|less|more|fewer|improv|reduc|"
                         r"increas|decreas|speed|gain|outperform|achiev|reach|obtain|drop|sav|error|"
                         r"requir|accelerat|enhanc|boost|cut|lead|leads|jump|result|state)", re.I)
+# a change from one value to another (`improves F-score from 72.7% to 90.0%`), where the first
+# value is the one before the paper's work; `ranged from 2 to 6` is no change
+CHANGE_FROM = re.compile(r"\bfrom\s+(?:about\s+|around\s+|approximately\s+|only\s+)?$", re.I)
+CHANGE_VERB = re.compile(r"\b(?:improv|increas|reduc|decreas|boost|rais|lower|cut|drop|declin|"
+                         r"fell|falls?\b|rose|rises?\b|grow|grew|jump|push|brings?\b|brought|"
+                         r"goes\b|went\b|enhanc|advanc|lift|elevat|shrink|shrank|decline)", re.I)
 CLAUSE_BREAK = re.compile(r";|\(\s*(?:\d|[a-h]|i{1,3}|iv|v)\s*\)|(?:^|\s)(?:\d|[a-h])\)\s")
 # Method mentions that name a measurement, not a method (`inference latency`)
 MEASURE_HEADS = frozenset("""
@@ -169,8 +179,15 @@ def find_results(text: str, offset: int, entities: Iterable[Entity], proposed: s
         nxt = following.start if following else len(text)
         metric = value.metric
         dataset = respective.get((index, "Dataset")) or _dataset(text, spans, value, nxt, values, index)
-        method = (respective.get((index, "Method")) or _Span("", "", 0, 0, False)).text or \
-            _method(text, spans, value, nxt, conditions, own, following)
+        if _is_change(text, value, following):
+            # `improve ... from 1.06 to 0.99`: 1.06 was the previous best or the baseline's,
+            # a result only of a method named for it (`from 55.3% to 80.5% for CaffeNet`)
+            method = _named_for(text, spans, value, following, nxt)
+            if method is None:
+                continue
+        else:
+            method = (respective.get((index, "Method")) or _Span("", "", 0, 0, False)).text or \
+                _method(text, spans, value, nxt, conditions, own, following)
         if metric or dataset or method or _own_factor(text, value):
             condition = "; ".join(_conditions_of(text, value, conditions)) or None
             found.append(Result(value=value.raw, number=float(value.number), unit=value.unit,
@@ -366,7 +383,11 @@ def _values(text: str, spans: list[_Span], all_spans: list[tuple[int, int]],
             continue
         values.append(value)
     _share_metrics(text, values, spans)
-    return [v for v in values if v.metric or (v.unit and _reads_as_result(text, v))]
+    keep = [bool(v.metric or (v.unit and _reads_as_result(text, v))) for v in values]
+    for index, (a, b) in enumerate(zip(values, values[1:])):
+        if (keep[index] or keep[index + 1]) and _is_change(text, a, b):
+            keep[index] = keep[index + 1] = True  # `boosts ... from 59% to 92%`: where it ends
+    return [v for v, kept in zip(values, keep) if kept]
 
 
 def _reads_as_result(text: str, value: _Value) -> bool:
@@ -475,18 +496,35 @@ def _clause_start(text: str, position: int) -> int:
     return breaks[-1] if breaks else 0
 
 
+def _is_change(text: str, start: _Value, end: _Value | None) -> bool:
+    """A change from `start` to `end`: `improved from 55.3% to 80.5%`, `reduces the error rate
+    from 0.53 to 0.18`; not a range (`ranged from 2 to 6`, `from 2011 to 2018`)."""
+    if end is None or not _pair(text, start, end) or not CHANGE_FROM.search(text[:start.start]):
+        return False
+    return CHANGE_VERB.search(text[_clause_start(text, start.start):start.start]) is not None
+
+
+def _named_for(text: str, spans: list[_Span], value: _Value, following: _Value | None,
+               nxt: int) -> str | None:
+    """The Method a value (or the pair it starts) is given for: `55.3% to 80.5% for CaffeNet`."""
+    end = following.end if following and _pair(text, value, following) else value.end
+    limit = nxt if end == value.end else len(text)
+    for span in spans:
+        if span.label == "Method" and end <= span.start < limit and \
+                re.fullmatch(r"\s*(?:%\s*)?for\s+(?:the\s+)?", text[end:span.start]):
+            return span.text
+    return None
+
+
 def _method(text: str, spans: list[_Span], value: _Value, nxt: int, conditions: list,
             own: list[str], following: _Value | None) -> str | None:
     """`55.3% to 80.5% for CaffeNet`; else the nearest Method before the value in its clause
     that is neither a baseline nor in a condition; else the paper's proposed method where the
     clause's subject is the paper (`our model achieves`, `we obtain`)."""
+    named = _named_for(text, spans, value, following, nxt)
+    if named is not None:
+        return named
     methods = [s for s in spans if s.label == "Method"]
-    end = following.end if following and _pair(text, value, following) else value.end
-    limit = nxt if end == value.end else len(text)
-    for span in methods:
-        if end <= span.start < limit and re.fullmatch(r"\s*(?:%\s*)?for\s+(?:the\s+)?",
-                                                     text[end:span.start]):
-            return span.text
     clause = _clause_start(text, value.start)
     in_conditions = [(text.find(phrase), text.find(phrase) + len(phrase)) for phrase, _ in conditions]
     candidates = [s for s in methods if clause <= s.start and s.end <= value.start

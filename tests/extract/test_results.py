@@ -117,14 +117,32 @@ def test_from_to_pairs_take_the_dataset_after_them():
             "WikiText-103 (without finetuning).")
     found = results(text, ("perplexity", "Metric"), ("enwiki8", "Dataset"), ("text8", "Dataset"),
                     ("WikiText-103", "Dataset"), paper_methods=["Transformer-XL"])
+    # 1.06, 1.13 and 20.5 were the state of the art before the paper: no result of its method
     assert [(r["value"], r["dataset"]) for r in found] == [
-        ("1.06", "enwiki8"), ("0.99", "enwiki8"), ("1.13", "text8"), ("1.08", "text8"),
-        ("20.5", "WikiText-103"), ("18.3", "WikiText-103")]
+        ("0.99", "enwiki8"), ("1.08", "text8"), ("18.3", "WikiText-103")]
     assert {r["metric"] for r in found} == {"perplexity"}
     assert {r["method"] for r in found} == {"Transformer-XL"}
     # the bracketed condition holds for the values of its own part of the list
-    assert [r["condition"] for r in found] == [None] * 4 + ["without finetuning"] * 2
+    assert [r["condition"] for r in found] == [None, None, "without finetuning"]
     assert "103" not in {r["value"] for r in found}
+
+
+def test_the_value_a_change_starts_from_is_no_result_of_the_paper():
+    text = ("Our proposed systems significantly outperform the challenge baseline, improving "
+            "F-score from 72.7% to 90.0% and reducing detection error rate from 0.53 to 0.18 on "
+            "average on the development data.")
+    found = results(text, ("F-score", "Metric"), ("detection error rate", "Metric"))
+    assert [(r["value"], r["metric"]) for r in found] == [
+        ("90.0%", "F-score"), ("0.18", "detection error rate")]
+    # where a change ends is a result even far from the word that says so
+    text = ("It also boosts the percentage of reliable prediction from 59% to 92% on the KITTI "
+            "dataset.")
+    found = results(text, ("KITTI dataset", "Dataset"))
+    assert [(r["value"], r["dataset"]) for r in found] == [("92%", "KITTI dataset")]
+    # a range is no change: both ends stay as they were read
+    ranged = "The model reaches an accuracy from 81% to 86% across the five ImageNet subsets."
+    found = results(ranged, ("accuracy", "Metric"), ("ImageNet", "Dataset"))
+    assert [r["value"] for r in found] == ["81%", "86%"]
 
 
 def test_values_named_for_a_method_after_them():
