@@ -289,7 +289,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline-rev", help="git revision whose kg/extract/results.py to compare")
     parser.add_argument("--baseline-file", type=Path, help="a results.py to compare")
-    parser.add_argument("--show", choices=("train", "dev", "listing"), help="print gold and predictions")
+    parser.add_argument("--show", choices=("train", "dev", "listing", "fulltext"),
+                        help="print gold and predictions (fulltext: the SciREX-train body sections "
+                             "with a gold score; implies --fulltext)")
     parser.add_argument("--fulltext", action="store_true",
                         help="also score the SciREX body sections that hold a gold score")
     parser.add_argument("--bootstrap", type=int, default=1000,
@@ -310,7 +312,7 @@ def main() -> None:
         modules["baseline"] = load_module(args.baseline_file, "baseline_results")
 
     sets = {"scirex": scirex_gold()}
-    if args.fulltext:
+    if args.fulltext or args.show == "fulltext":
         sets["fulltext"] = scirex_gold(fulltext=True)
     extracted = {name: extract(papers) for name, (papers, _) in sets.items()}
     listing = listing_records()
@@ -336,7 +338,11 @@ def main() -> None:
     records = extracted["scirex"]
     splits = {split: [p["id"] for p in papers if p["split"] == split and p["id"] in gold]
               for split in ("train", "dev")}
-    if args.show:
+    if args.show == "fulltext":
+        body, body_gold = sets["fulltext"]
+        train = {p["id"] for p in body if p["split"] == "train"}
+        show([r for r in extracted["fulltext"] if r["id"] in train], body_gold, current)
+    elif args.show:
         chosen = listing if args.show == "listing" else [r for r in records if r["id"] in splits[args.show]]
         show(chosen, gold_listing if args.show == "listing" else gold, current)
     if args.json:
