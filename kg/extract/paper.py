@@ -18,11 +18,12 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.extract.links import find_links
 from kg.extract.model_names import looks_like_model_name
 from kg.extract.results import paper_results
-from kg.extract.entity_types import decide_type, is_device, title_type, type_vote
+from kg.extract.entity_types import DATASET_HEAD, decide_type, is_device, title_type, type_vote
 from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
-from kg.extract.worthiness import (Evidence, coined_core, judge, kept_on_request, load_model,
+from kg.extract.worthiness import (Evidence, catalogue_name_labels, coined_core, judge,
+                                   kept_on_request, load_model,
                                    worthiness_of_reported)
 from kg.names import is_vague, name_key
 from kg.records import Paper
@@ -236,9 +237,11 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         names[key] = (catalogue.get(catalogue_ids[0]) if catalogue_ids else None) or (
             coined[0] if coined else long_forms[0] if long_forms
             else without_generic_head(most_common(surfaces)))
+        # `two Question Answering (QA) datasets`: datasets of a task the catalogue names
+        task_name = catalogue_name_labels().get(key) == frozenset({"Task"})
         context_votes = [vote for m in group for vote in [type_vote(
             m.text, texts[m.field][m.sentence_start:m.start], texts[m.field][m.end:m.sentence_end])]
-            if vote]
+            if vote and not (task_name and vote == "Dataset" and not DATASET_HEAD.search(m.text))]
         title_vote = title_type(title_prefix, paper.title, surfaces)
         labels[key] = decide_type([m.label for m in group],
                                   catalogue_labels.get(catalogue_ids[0]) if catalogue_ids else None,
@@ -252,9 +255,12 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         surfaces, catalogue_ids, long_forms, coined = facts[key]
         name, label = names[key], labels[key]
         vague = all(is_vague(s) for s in surfaces)
+        # a catalogue name is not new to a paper that introduces something (`we construct two
+        # Question Answering (QA) datasets`), whether or not the gazetteer matched the span
+        known = key in _catalogue_keys()
         role = "proposed" if any(
             is_proposed(m.text, paper.title, texts[m.field][m.sentence_start:m.sentence_end],
-                        m.start - m.sentence_start, in_catalogue=bool(m.kb_id))
+                        m.start - m.sentence_start, in_catalogue=bool(m.kb_id) or known)
             for m in group) else "used"
         evidence = Evidence(
             label=label, source=most_common([m.source for m in group]),

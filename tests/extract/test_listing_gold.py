@@ -116,11 +116,20 @@ def test_established_techniques_are_method_nodes(example_build, title, name):
              if match_key(name) in node_forms(node)]
     assert types == ["Method"], types
 
+def test_datasets_of_a_task_leave_the_task_a_task(example_build):
+    """`we first construct two Question Answering (QA) datasets`: the datasets are new, the
+    task is not (it had become a Dataset the paper proposes)."""
+    graph = example_build.graph
+    edges = [(node["type"], relationship) for node, relationship in
+             edges_from(graph, paper_node(graph, "EarthSE:"))
+             if match_key("question answering") in node_forms(node)]
+    assert edges == [("Task", "ADDRESSES")], edges
+
 def test_paper_level_entity_sets_against_the_gold(gold, example_extractions):
     report = score_listing(gold, example_extractions.values())
     typed = report.scores.micro("typed")
     assert not report.missing
-    # Issue 17's bar is P >= 0.60 and F1 >= 0.60. Reached: P 0.734, R 0.659, F1 0.694; this
+    # Issue 17's bar is P >= 0.60 and F1 >= 0.60. Reached: P 0.738, R 0.663, F1 0.698; this
     # guards it with some room.
     assert typed.precision >= 0.65 and typed.f1 >= 0.65, (typed.precision, typed.recall, typed.f1)
 
