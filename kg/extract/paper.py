@@ -22,8 +22,8 @@ from kg.extract.entity_types import DATASET_HEAD, decide_type, is_device, title_
 from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
-from kg.extract.worthiness import (Evidence, catalogue_name_labels, coined_core, judge,
-                                   kept_on_request, load_model,
+from kg.extract.worthiness import (Evidence, catalogue_name_labels, coined_core, is_common_phrase,
+                                   judge, kept_on_request, load_model,
                                    worthiness_of_reported)
 from kg.names import is_vague, name_key
 from kg.records import Paper
@@ -258,9 +258,11 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         # a catalogue name is not new to a paper that introduces something (`we construct two
         # Question Answering (QA) datasets`), whether or not the gazetteer matched the span
         known = key in _catalogue_keys()
+        common = is_common_phrase(name)
         role = "proposed" if any(
             is_proposed(m.text, paper.title, texts[m.field][m.sentence_start:m.sentence_end],
-                        m.start - m.sentence_start, in_catalogue=bool(m.kb_id) or known)
+                        m.start - m.sentence_start, in_catalogue=bool(m.kb_id) or known,
+                        common=common)
             for m in group) else "used"
         evidence = Evidence(
             label=label, source=most_common([m.source for m in group]),

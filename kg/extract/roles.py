@@ -23,7 +23,10 @@ NAMING = re.compile(
     r"(?:\b(?:termed|called|named|dubbed|coined|which we call|we call it)\s*"
     r"|\bour (?:\w+[\s-]){0,2}(?:solution|method|approach|model|framework|system|algorithm|"
     r"technique|dataset|benchmark|architecture|network|tool|library|pipeline)s?,\s*"
-    r"|\b(?:the|our) (?:proposed|new|novel) (?:[\w-]+\s+){0,3}"
+    # (the words between describe the name; an article or a preposition starts another phrase:
+    # `the proposed approach combines an autoencoder` does not propose the autoencoder)
+    r"|\b(?:the|our) (?:proposed|new|novel) "
+    r"(?:(?!(?:a|an|the|of|with|for|to|in|on|by|from|and|or|is|are|was|were)\s)[\w-]+\s+){0,3}"
     # `we propose a new simple network architecture, the Transformer`: an apposition names it
     # (a plural before the comma starts a list: `a new model on three datasets, ImageNet`)
     r"|\b(?:a|an) (?:new|novel) (?:[\w-]+\s+){0,4}?(?:[\w-]*[^\Ws]|[\w-]*(?:ss|sis))\s?,\s*(?:the\s+)?"
@@ -58,10 +61,12 @@ def introduces(sentence: str) -> bool:
 
 
 def is_proposed(entity_text: str, title: str, sentence: str, offset_in_sentence: int,
-                in_catalogue: bool = False) -> bool:
-    """True when the title names the entity before its colon, or the sentence introduces it."""
+                in_catalogue: bool = False, common: bool = False) -> bool:
+    """True when the title names the entity before its colon, or the sentence introduces it.
+    `common`: the entity is a phrase many papers use (`Deep Learning: A Bayesian Perspective`),
+    which a title's prefix names as its topic, not as something new."""
     prefix = title_prefix_name(title)
-    if prefix and entity_text.lower() in {prefix.lower(), prefix.lower().rstrip("s")}:
+    if prefix and not common and entity_text.lower() in {prefix.lower(), prefix.lower().rstrip("s")}:
         return True
     before = sentence[:offset_in_sentence]
     if NAMING.search(before[-80:]):

@@ -299,6 +299,12 @@ def without_praise(name: str) -> str | None:
     return " ".join(words) if len(words) < len(name.split()) else None
 
 
+def is_common_phrase(name: str) -> bool:
+    """A phrase in more than the umbrella share of real abstracts (`deep learning`, 4%)."""
+    model = load_model()
+    return model is not None and model.document_frequency(name) >= model.umbrella * model.documents
+
+
 def unnamed_contribution(name: str) -> bool:
     """`a lightweight approach`, `sampling strategies`, `unified framework`: what a paper
     proposes without naming it, lower case words under a generic head; the other rules and

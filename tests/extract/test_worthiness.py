@@ -172,6 +172,34 @@ def test_a_name_in_apposition_to_a_new_thing_is_proposed_even_from_the_catalogue
         assert not is_proposed(name, "A title", used, used.index(name), in_catalogue=True)
 
 
+
+def test_what_the_proposed_approach_combines_is_not_proposed():
+    """Real arXiv sentences: the words after `the proposed` describe the name; an article
+    starts the object of another verb."""
+    sentence = ("The proposed approach combines an autoencoder with a denoising autoencoder, so "
+                "that the domain mismatch is reduced")
+    assert not is_proposed("autoencoder", "Autoencoder based Domain Adaptation", sentence,
+                           sentence.index("autoencoder"), in_catalogue=True)
+    named = "We evaluate the proposed deep attentive ATTCONV on seven datasets"
+    assert is_proposed("ATTCONV", "A title", named, named.index("ATTCONV"))
+
+
+def test_a_common_phrase_before_the_title_colon_is_its_topic():
+    """`Deep Learning: A Bayesian Perspective` is about deep learning, it does not propose it."""
+    title = "Deep Learning: A Bayesian Perspective"
+    sentence = "Deep learning is a form of machine learning for nonlinear pattern matching."
+    assert not is_proposed("Deep Learning", title, sentence, 0, common=True)
+    assert is_proposed("GradiVeQ", "GradiVeQ: Vector Quantization for Gradient Aggregation",
+                       "GradiVeQ is fast.", 0)
+    from kg.extract.pipeline import extract_papers
+    from kg.records import Paper
+
+    (record,) = extract_papers([Paper(title=title, abstract=sentence + (
+        " By taking a Bayesian probabilistic perspective, we provide insights into more "
+        "efficient algorithms for optimisation and hyper-parameter tuning."))])
+    assert not [e["name"] for e in record["entities"] if e["role"] == "proposed"]
+    assert "deep learning" not in {e["name"].lower() for e in record["entities"]}
+
 def test_each_name_of_a_list_the_paper_creates_is_proposed():
     sentence = ("We also created three new scientific benchmark datasets namely, CLIMATE-CHANGE-NER "
                 "(entity-recognition), NASA-QA (extractive QA) and NASA-IR (IR) to accelerate")
