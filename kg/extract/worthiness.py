@@ -254,6 +254,27 @@ TOPICS = frozenset(phrase_key(name) for name in (
 
 DATA_HEADS = ("data", "imagery", "images", "scans", "measurements", "recordings", "readings",
               "signals", "point clouds", "streams")
+# imaging and recording modalities: a kind of data a method reads (`fMRI`, `EEG signals`,
+# `CT scans`), no named dataset, method or task
+MODALITIES = frozenset(phrase_key(name) for name in (
+    "MRI", "fMRI", "sMRI", "rs-fMRI", "functional MRI", "resting-state fMRI",
+    "magnetic resonance imaging", "functional magnetic resonance imaging", "CT",
+    "computed tomography", "PET", "positron emission tomography", "SPECT", "EEG",
+    "electroencephalography", "electroencephalogram", "MEG", "magnetoencephalography", "ECoG",
+    "electrocorticography", "ECG", "EKG", "electrocardiogram", "electrocardiography", "EMG",
+    "electromyography", "fNIRS", "PPG", "photoplethysmography", "X-ray", "ultrasound",
+    "optical coherence tomography", "OCT", "diffusion tensor imaging"))
+
+
+def is_modality(name: str) -> bool:
+    """`functional Magnetic Resonance Imaging`, `EEG signals`, `CT scans`: a modality, bare or
+    with the word for its data."""
+    words = name.strip()
+    for head in DATA_HEADS:
+        if words.lower().endswith(" " + head):
+            words = words[:-len(head)].strip()
+            break
+    return phrase_key(words) in MODALITIES
 
 
 def is_device_data(name: str) -> bool:
@@ -441,7 +462,8 @@ def worthiness_of_reported(worthiness: dict) -> dict | None:
     after the results): a measure it evaluates with (`inference latency` 3.1x lower); None
     where a rule that no value overrules made it generic (vague, possessive, device,
     software, topic, setting)."""
-    if worthiness.get("rule") in ("vague", "possessive", "device", "software", "topic", "setting"):
+    if worthiness.get("rule") in ("vague", "possessive", "device", "software", "topic", "modality",
+                                  "setting"):
         return None
     return {"generic": False, "score": round(max(worthiness.get("score", 0.0), 0.7), 3),
             "rule": "reported"}
@@ -484,6 +506,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(True, min(score, 0.1), "software")
     if phrase_key(name) in TOPICS:
         return Worthiness(True, min(score, 0.1), "topic")
+    if is_modality(name):
+        return Worthiness(True, min(score, 0.1), "modality")
     if evidence.label == "Metric" and is_setting(name):  # `learning rate`: set, not measured
         return Worthiness(True, min(score, 0.1), "setting")
     if evidence.proposed and not unnamed_contribution(name):
