@@ -230,6 +230,14 @@ def test_imaging_and_recording_modalities_are_no_entities(name, label):
     for named in ("EEG classification", "ADNI", "fastMRI"):
         assert judge(named, evidence("Dataset", "ner")).rule != "modality", named
 
+
+@pytest.mark.parametrize("name", ["FP16", "FP32", "INT8", "bfloat16", "BF16", "TF32"])
+def test_number_formats_are_no_methods(name):
+    """`FP16` and `FP32` were Methods of `Reduced Precision Floating-Point Optimization ...`."""
+    verdict = judge(name, evidence("Method", "pattern", coined_abbreviation=True))
+    assert verdict.generic and verdict.rule == "format", (name, verdict)
+    assert not judge("INT8 quantization", evidence("Method", "ner")).rule == "format"
+
 def test_evaluation_campaigns_are_datasets_unless_named_as_their_task():
     for name in ("SemEval-2017", "SemEval 2018", "CoNLL-2003", "WMT14", "IWSLT 2017"):
         assert type_vote(name, "", "") == "Dataset", name
