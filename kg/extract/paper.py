@@ -280,6 +280,9 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             worthiness = type(worthiness)(True, min(worthiness.score, 0.1), "device")
         if worthiness.core and not worthiness.generic:  # `knowledge distillation techniques`
             long_forms, name = [*long_forms, name], worthiness.core
+            # `we propose two data augmentation methods`: new methods of a known kind, which
+            # the paper uses, not proposes
+            role = "used"
         entity = {
             "id": f"{label.lower()}:{key}",
             "label": label,

@@ -200,6 +200,21 @@ def test_a_common_phrase_before_the_title_colon_is_its_topic():
     assert not [e["name"] for e in record["entities"] if e["role"] == "proposed"]
     assert "deep learning" not in {e["name"].lower() for e in record["entities"]}
 
+
+def test_new_methods_of_a_known_kind_leave_the_kind_used():
+    """`we propose two data augmentation methods` (an ACL abstract): the paper's methods are
+    unnamed; data augmentation, the known technique they are kept under, is not its own."""
+    from kg.extract.pipeline import extract_papers
+    from kg.records import Paper
+
+    (record,) = extract_papers([Paper(
+        title="Better summaries from fewer examples",
+        abstract="We train a summarization model with a content selection objective. In "
+                 "addition, we propose two data augmentation methods that further improve the "
+                 "model on two benchmarks.")])
+    (entity,) = [e for e in record["entities"] if e["name"] == "data augmentation"]
+    assert entity["role"] == "used" and entity["worthiness"]["rule"] == "catalogue"
+
 def test_each_name_of_a_list_the_paper_creates_is_proposed():
     sentence = ("We also created three new scientific benchmark datasets namely, CLIMATE-CHANGE-NER "
                 "(entity-recognition), NASA-QA (extractive QA) and NASA-IR (IR) to accelerate")
