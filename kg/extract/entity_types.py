@@ -51,6 +51,32 @@ GU KK NE SI KM PS MY VI TH ID MS SW YO HA IG ZU XH AM SO SV DA NO IS GA CY EU CA
 ENG SPA DEU GER FRA FRE ZHO CHI JPN KOR RUS ARA HIN TUR POR ITA NLD MSA EGY LEV GLF MAG
 """.split())
 LICENCE_PARTS = frozenset({"CC", "BY", "SA", "NC", "ND"})
+# languages by name: a language, a variety of one or a language pair is the subject matter of a
+# paper, no dataset (`Modern Standard Arabic`, `American English`, `German-to-English`)
+LANGUAGE_NAMES = frozenset("""
+english arabic chinese mandarin cantonese hindi urdu bengali bangla spanish french german italian
+portuguese russian japanese korean turkish persian farsi swahili vietnamese thai indonesian malay
+dutch polish czech greek hebrew tamil telugu marathi gujarati punjabi kannada malayalam nepali
+sinhala amharic yoruba hausa igbo zulu xhosa finnish estonian hungarian romanian bulgarian
+ukrainian serbian croatian slovenian slovak danish swedish norwegian icelandic irish welsh basque
+catalan galician latin sanskrit tagalog filipino burmese khmer lao pashto kurdish uzbek kazakh
+mongolian tibetan uyghur quechua guarani maltese albanian armenian georgian azerbaijani latvian
+lithuanian bambara wolof somali tigrinya oromo kinyarwanda afrikaans javanese sundanese yiddish
+""".split())
+LANGUAGE_SEPARATORS = re.compile(r"[\s\-–—→/]+|\b(?:to|and|or)\b", re.IGNORECASE)
+
+
+def is_language(name: str) -> bool:
+    """`Modern Standard Arabic`, `American English`, `German-to-English`, `Hindi and Urdu`: a
+    language, a variety of one (up to two plain words before it) or languages joined; not a
+    corpus, task or system that names one (`WMT 2019 Chinese-English`, `Segmentation of
+    Japanese`, `International Corpus of Learner English`)."""
+    words = [w for w in LANGUAGE_SEPARATORS.split(name.lower()) if w]
+    if not words or words[-1] not in LANGUAGE_NAMES:
+        return False
+    others = [w for w in words if w not in LANGUAGE_NAMES]
+    return len(others) <= 2 and len(words) <= 4 and all(
+        w.isalpha() and w not in {"of", "in", "for", "on", "with", "from", "by"} for w in others)
 
 
 def is_code_pair(token: str) -> bool:

@@ -18,7 +18,8 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.extract.links import find_links
 from kg.extract.model_names import looks_like_model_name
 from kg.extract.results import paper_results
-from kg.extract.entity_types import DATASET_HEAD, decide_type, is_device, title_type, type_vote
+from kg.extract.entity_types import (DATASET_HEAD, decide_type, is_device, is_language, title_type,
+                                     type_vote)
 from kg.extract.roles import is_proposed, title_prefix_name
 from kg.extract.span_edges import without_generic_head
 from kg.extract.spans import score_of, source_of
@@ -278,6 +279,9 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         elif not worthiness.generic and any(is_device(s) for s in surfaces):
             # `Micro-Controller Units (MCUs)`: the short form names the device
             worthiness = type(worthiness)(True, min(worthiness.score, 0.1), "device")
+        elif not worthiness.generic and any(is_language(s) for s in [name, *long_forms]):
+            # `MSA`, judged as the abstract writes it, is `Modern Standard Arabic`
+            worthiness = type(worthiness)(True, min(worthiness.score, 0.1), "language")
         if worthiness.core and not worthiness.generic:  # `knowledge distillation techniques`
             long_forms, name = [*long_forms, name], worthiness.core
             # `we propose two data augmentation methods`: new methods of a known kind, which

@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract.entity_types import is_code_pair, is_device
+from kg.extract.entity_types import is_code_pair, is_device, is_language
 from kg.names import fold, is_setting, is_vague, singular
 
 MODEL_PATH = Path(__file__).parent / "data" / "worthiness.json.gz"
@@ -466,9 +466,9 @@ def worthiness_of_reported(worthiness: dict) -> dict | None:
     """The worthiness of a generic Metric the paper reports a value for (`reported`, judged
     after the results): a measure it evaluates with (`inference latency` 3.1x lower); None
     where a rule that no value overrules made it generic (vague, possessive, device,
-    software, topic, modality, format, setting)."""
+    software, topic, modality, format, language, setting)."""
     if worthiness.get("rule") in ("vague", "possessive", "device", "software", "topic", "modality",
-                                  "format", "setting"):
+                                  "format", "language", "setting"):
         return None
     return {"generic": False, "score": round(max(worthiness.get("score", 0.0), 0.7), 3),
             "rule": "reported"}
@@ -515,6 +515,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(True, min(score, 0.1), "modality")
     if NUMBER_FORMAT.match(name.strip()):
         return Worthiness(True, min(score, 0.1), "format")
+    if is_language(name):
+        return Worthiness(True, min(score, 0.1), "language")
     if evidence.label == "Metric" and is_setting(name):  # `learning rate`: set, not measured
         return Worthiness(True, min(score, 0.1), "setting")
     if evidence.proposed and not unnamed_contribution(name):

@@ -35,7 +35,7 @@ def test_the_shipped_model_is_small_and_has_a_threshold():
 def test_generic_phrases_are_generic(name, label):
     verdict = judge(name, evidence(label))
     assert verdict.generic, (name, verdict)
-    assert verdict.rule in ("model", "vague", "device")
+    assert verdict.rule in ("model", "vague", "device", "language")
 
 
 @pytest.mark.parametrize("name", ["score", "Score", "scores", "values"])
@@ -252,6 +252,36 @@ def test_number_formats_are_no_methods(name):
     verdict = judge(name, evidence("Method", "pattern", coined_abbreviation=True))
     assert verdict.generic and verdict.rule == "format", (name, verdict)
     assert not judge("INT8 quantization", evidence("Method", "ner")).rule == "format"
+
+
+@pytest.mark.parametrize("name,label", [
+    ("Modern Standard Arabic", "Dataset"), ("American English", "Method"),
+    ("German-to-English", "Task"), ("Hindi and Urdu", "Task"), ("Kuwaiti Arabic", "Task")])
+def test_languages_and_language_pairs_are_no_entities(name, label):
+    """`Modern Standard Arabic` was the 18th Dataset of 2,800 ACL Anthology abstracts."""
+    verdict = judge(name, evidence(label, "abbreviation", coined_abbreviation=True))
+    assert verdict.generic and verdict.rule == "language", (name, verdict)
+
+
+def test_a_language_written_by_its_short_form_is_no_entity():
+    """The abstract writes `MSA`, the paper defines `Modern Standard Arabic (MSA)`."""
+    from kg.extract.pipeline import extract_papers
+    from kg.records import Paper
+
+    (record,) = extract_papers([Paper(
+        title="Dialect identification for Arabic tweets",
+        abstract="We study the differences between Modern Standard Arabic (MSA) and dialects. "
+                 "Our MSA classifier reaches an accuracy of 91% on the MADAR corpus, and MSA "
+                 "texts are easier.")])
+    assert "Modern Standard Arabic" not in {e["name"] for e in record["entities"]}
+    assert {e["name"]: e["worthiness"]["rule"] for e in record["generic_entities"]}[
+        "Modern Standard Arabic"] == "language"
+
+
+@pytest.mark.parametrize("name", ["WMT 2019 Chinese-English", "International Corpus of Learner "
+                                  "English", "Segmentation of Japanese", "Chinese Treebank"])
+def test_what_names_a_language_is_judged_on_its_own(name):
+    assert judge(name, evidence("Dataset", "ner")).rule != "language"
 
 def test_evaluation_campaigns_are_datasets_unless_named_as_their_task():
     for name in ("SemEval-2017", "SemEval 2018", "CoNLL-2003", "WMT14", "IWSLT 2017"):
