@@ -237,6 +237,27 @@ def coined_name(name: str) -> bool:
     return False
 
 
+# `CRAFT corpus`, `NOIZEUS database`, `PDTB data set`: a name before the noun for a dataset
+DATASET_NAME = re.compile(r"^(?P<name>.+?)\s+(?:corpus|corpora|datasets?|data\s+sets?|benchmarks?|"
+                          r"treebanks?|databases?)$", re.IGNORECASE)
+# capitalised short forms of fields and tasks: `NLP datasets`, `QA benchmarks` describe data
+FIELD_SHORT_FORMS = frozenset({"sota", "ai", "ml", "nlp", "cv", "nlu", "nlg", "qa", "mt", "ner",
+                               "rl", "asr", "tts", "llm", "llms", "dl", "ir", "kg", "vqa", "ocr"})
+
+
+def named_dataset(name: str) -> bool:
+    """A name shaped as no English word, then a word for a dataset: `CRAFT corpus`, `NOIZEUS
+    database`, `ECB+ corpus` (capitals of three letters or more, or a coined shape); not
+    `NLP datasets` or `QA benchmarks`, short forms of what the data is for."""
+    found = DATASET_NAME.match(name.strip())
+    if not found:
+        return False
+    words = found.group("name").split()
+    return all(word.lower().rstrip("+") not in FIELD_SHORT_FORMS and (
+        coined_name(word) or (len(word.rstrip("+")) >= 3 and word.rstrip("+").isupper()
+                              and word.rstrip("+").isalpha())) for word in words)
+
+
 POSSESSIVE = re.compile(r"['’]s$")
 # deep-learning frameworks, libraries and languages: what a method is written in, not a method
 SOFTWARE = frozenset({
@@ -551,6 +572,8 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
     found = named_core(name, evidence.label, model)
     if found:  # `backpropagation algorithm`, `max pooling layer`: a known name, a generic head
         return Worthiness(False, max(score, 0.7), found[1], found[0])
+    if evidence.label == "Dataset" and named_dataset(name):  # `CRAFT corpus`
+        return Worthiness(False, max(score, 0.7), "name")
     if model is None:
         return Worthiness(False, score, "no-model")
     return Worthiness(score < model.threshold, score, "model")

@@ -283,6 +283,20 @@ def test_a_language_written_by_its_short_form_is_no_entity():
 def test_what_names_a_language_is_judged_on_its_own(name):
     assert judge(name, evidence("Dataset", "ner")).rule != "language"
 
+
+@pytest.mark.parametrize("name", ["CRAFT corpus", "NOIZEUS database", "PDTB data set",
+                                  "ECB+ corpus", "PARSEME corpus", "AMI dataset"])
+def test_a_coined_name_before_a_dataset_noun_names_a_dataset(name):
+    """Named corpora of real ACL Anthology and arXiv abstracts the model had called generic."""
+    verdict = judge(name, evidence("Dataset", "ner"))
+    assert not verdict.generic and verdict.rule == "name", (name, verdict)
+
+
+@pytest.mark.parametrize("name", ["NLP datasets", "QA benchmarks", "SOTA benchmarks",
+                                  "English corpus", "benchmark datasets"])
+def test_a_field_before_a_dataset_noun_names_none(name):
+    assert judge(name, evidence("Dataset", "ner")).rule != "name"
+
 def test_evaluation_campaigns_are_datasets_unless_named_as_their_task():
     for name in ("SemEval-2017", "SemEval 2018", "CoNLL-2003", "WMT14", "IWSLT 2017"):
         assert type_vote(name, "", "") == "Dataset", name
