@@ -287,11 +287,6 @@ MODALITIES = frozenset(phrase_key(name) for name in (
     "optical coherence tomography", "OCT", "diffusion tensor imaging"))
 
 
-# number formats: how values are stored (`FP16`, `INT8`, `bfloat16`), none of the four types
-NUMBER_FORMAT = re.compile(r"^(?:u?int|fp|bf|tf|float|bfloat|half|single|double)[\s-]?(?:4|8|16|32|64)$",
-                           re.IGNORECASE)
-
-
 def is_modality(name: str) -> bool:
     """`functional Magnetic Resonance Imaging`, `EEG signals`, `CT scans`: a modality, bare or
     with the word for its data."""
@@ -487,9 +482,9 @@ def worthiness_of_reported(worthiness: dict) -> dict | None:
     """The worthiness of a generic Metric the paper reports a value for (`reported`, judged
     after the results): a measure it evaluates with (`inference latency` 3.1x lower); None
     where a rule that no value overrules made it generic (vague, possessive, device,
-    software, topic, modality, format, language, setting)."""
+    software, topic, modality, language, setting)."""
     if worthiness.get("rule") in ("vague", "possessive", "device", "software", "topic", "modality",
-                                  "format", "language", "setting"):
+                                  "language", "setting"):
         return None
     return {"generic": False, "score": round(max(worthiness.get("score", 0.0), 0.7), 3),
             "rule": "reported"}
@@ -534,8 +529,6 @@ def judge(name: str, evidence: Evidence, model: WorthinessModel | None = None) -
         return Worthiness(True, min(score, 0.1), "topic")
     if is_modality(name):
         return Worthiness(True, min(score, 0.1), "modality")
-    if NUMBER_FORMAT.match(name.strip()):
-        return Worthiness(True, min(score, 0.1), "format")
     if is_language(name):
         return Worthiness(True, min(score, 0.1), "language")
     if evidence.label == "Metric" and is_setting(name):  # `learning rate`: set, not measured

@@ -129,7 +129,7 @@ def test_paper_level_entity_sets_against_the_gold(gold, example_extractions):
     report = score_listing(gold, example_extractions.values())
     typed = report.scores.micro("typed")
     assert not report.missing
-    # Issue 17's bar is P >= 0.60 and F1 >= 0.60. Reached: P 0.745, R 0.663, F1 0.701; this
+    # Issue 17's bar is P >= 0.60 and F1 >= 0.60. Reached: P 0.738, R 0.663, F1 0.698; this
     # guards it with some room.
     assert typed.precision >= 0.65 and typed.f1 >= 0.65, (typed.precision, typed.recall, typed.f1)
 

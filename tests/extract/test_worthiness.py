@@ -246,14 +246,6 @@ def test_imaging_and_recording_modalities_are_no_entities(name, label):
         assert judge(named, evidence("Dataset", "ner")).rule != "modality", named
 
 
-@pytest.mark.parametrize("name", ["FP16", "FP32", "INT8", "bfloat16", "BF16", "TF32"])
-def test_number_formats_are_no_methods(name):
-    """`FP16` and `FP32` were Methods of `Reduced Precision Floating-Point Optimization ...`."""
-    verdict = judge(name, evidence("Method", "pattern", coined_abbreviation=True))
-    assert verdict.generic and verdict.rule == "format", (name, verdict)
-    assert not judge("INT8 quantization", evidence("Method", "ner")).rule == "format"
-
-
 @pytest.mark.parametrize("name,label", [
     ("Modern Standard Arabic", "Dataset"), ("American English", "Method"),
     ("German-to-English", "Task"), ("Hindi and Urdu", "Task"), ("Kuwaiti Arabic", "Task")])
