@@ -36,6 +36,9 @@ VAGUE = {
     "models", "techniques", "large models", "deep models", "parameters", "layers", "layer",
     "loss", "objective", "function", "space", "input", "output", "inputs", "outputs",
     "score", "scores", "measure", "measures", "value", "values",  # of what?
+    # how a measure is averaged, cut off from it (`macro averaged F1`, `micro and macro F1`)
+    "macro", "micro", "weighted", "average", "averaged", "macro average", "micro average",
+    "macro averaged", "micro averaged", "macro-averaged", "micro-averaged",
 }
 VAGUE_HEADS = re.compile(r"^(?:our|this|these|those|their|its|such|existing|previous|prior|"
                          r"other|several|various|many|some|most|all|each|both|any)\b", re.I)

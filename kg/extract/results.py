@@ -62,7 +62,7 @@ almost than more less > < ~ ≈ ( roughly just below above under down up
 AFTER_VALUE = frozenset("""
 ) ( in on of relative absolute higher lower better worse faster slower less more fewer
 improvement improvements reduction reductions increase increases decrease decreases gain gains
-drop drops the a an average mean overall top
+drop drops the a an average mean overall top macro micro averaged weighted
 """.split())
 CONNECTORS = frozenset("to and , from or / respectively vs . ( ) on in for the % only".split())
 # a value the result is obtained with: `for 10% training data`, `with only 1% of the labels`

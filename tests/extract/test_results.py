@@ -255,3 +255,10 @@ def test_a_factor_the_paper_claims_for_itself_stands_without_slots():
             "the previous best unsupervised system.")
     assert [slots(r) for r in results(text, ("BLEU", "Metric"), ("WMT 2014", "Dataset"))] == [
         ("22.5", "BLEU", "WMT 2014", None)]
+
+
+def test_a_value_takes_its_measure_across_the_averaging_words():
+    """`macro` is no Metric of its own (an ACL abstract): the value is the F1's."""
+    text = "It achieves 58.96% on macro averaged F1, which improves the state of the art."
+    (result,) = results(text, ("F1", "Metric"))
+    assert (result["value"], result["metric"]) == ("58.96%", "F1")
