@@ -259,7 +259,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
         # a catalogue name is not new to a paper that introduces something (`we construct two
         # Question Answering (QA) datasets`), whether or not the gazetteer matched the span
         known = key in _catalogue_keys()
-        common = is_common_phrase(name)
+        common = bool(title_prefix) and is_common_phrase(name)  # only a title prefix asks
         role = "proposed" if any(
             is_proposed(m.text, paper.title, texts[m.field][m.sentence_start:m.sentence_end],
                         m.start - m.sentence_start, in_catalogue=bool(m.kb_id) or known,
@@ -267,7 +267,7 @@ def paper_extraction(paper: Paper, title_doc: Doc, abstract_doc: Doc, extractor:
             for m in group) else "used"
         evidence = Evidence(
             label=label, source=most_common([m.source for m in group]),
-            in_catalogue=bool(catalogue_ids) or key in _catalogue_keys(),
+            in_catalogue=bool(catalogue_ids) or known,
             proposed=role == "proposed",
             coined_abbreviation=bool(coined),
             defined=bool(long_forms) or key in expand.values() or key in expand,

@@ -97,7 +97,7 @@ RESULT_CUE = re.compile(r"(?:faster|slower|better|worse|higher|lower|less|more|f
 CHANGE_FROM = re.compile(r"\bfrom\s+(?:about\s+|around\s+|approximately\s+|only\s+)?$", re.I)
 CHANGE_VERB = re.compile(r"\b(?:improv|increas|reduc|decreas|boost|rais|lower|cut|drop|declin|"
                          r"fell|falls?\b|rose|rises?\b|grow|grew|jump|push|brings?\b|brought|"
-                         r"goes\b|went\b|enhanc|advanc|lift|elevat|shrink|shrank|decline)", re.I)
+                         r"goes\b|went\b|enhanc|advanc|lift|elevat|shrink|shrank)", re.I)
 CLAUSE_BREAK = re.compile(r";|\(\s*(?:\d|[a-h]|i{1,3}|iv|v)\s*\)|(?:^|\s)(?:\d|[a-h])\)\s")
 # Method mentions that name a measurement, not a method (`inference latency`)
 MEASURE_HEADS = frozenset("""
@@ -153,6 +153,7 @@ class _Value:
     end: int
     metric: _Span | None = None
     attached: bool = False  # the metric is next to the value, not inherited
+    starts_change: bool = False  # `from 72.7% to 90.0%`: the value before the paper's work
 
 
 def find_results(text: str, offset: int, entities: Iterable[Entity], proposed: set[str],
@@ -179,7 +180,7 @@ def find_results(text: str, offset: int, entities: Iterable[Entity], proposed: s
         nxt = following.start if following else len(text)
         metric = value.metric
         dataset = respective.get((index, "Dataset")) or _dataset(text, spans, value, nxt, values, index)
-        if _is_change(text, value, following):
+        if value.starts_change:
             # `improve ... from 1.06 to 0.99`: 1.06 was the previous best or the baseline's,
             # a result only of a method named for it (`from 55.3% to 80.5% for CaffeNet`)
             method = _named_for(text, spans, value, following, nxt)
@@ -385,7 +386,8 @@ def _values(text: str, spans: list[_Span], all_spans: list[tuple[int, int]],
     _share_metrics(text, values, spans)
     keep = [bool(v.metric or (v.unit and _reads_as_result(text, v))) for v in values]
     for index, (a, b) in enumerate(zip(values, values[1:])):
-        if (keep[index] or keep[index + 1]) and _is_change(text, a, b):
+        a.starts_change = _is_change(text, a, b)
+        if a.starts_change and (keep[index] or keep[index + 1]):
             keep[index] = keep[index + 1] = True  # `boosts ... from 59% to 92%`: where it ends
     return [v for v, kept in zip(values, keep) if kept]
 

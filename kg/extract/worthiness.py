@@ -252,10 +252,12 @@ def named_dataset(name: str) -> bool:
     found = DATASET_NAME.match(name.strip())
     if not found:
         return False
-    words = found.group("name").split()
-    return all(word.lower().rstrip("+") not in FIELD_SHORT_FORMS and (
-        coined_name(word) or (len(word.rstrip("+")) >= 3 and word.rstrip("+").isupper()
-                              and word.rstrip("+").isalpha())) for word in words)
+    for word in found.group("name").split():
+        bare = word.rstrip("+")  # `ECB+`
+        if bare.lower() in FIELD_SHORT_FORMS or not (
+                coined_name(word) or (len(bare) >= 3 and bare.isupper() and bare.isalpha())):
+            return False
+    return True
 
 
 POSSESSIVE = re.compile(r"['’]s$")
@@ -287,25 +289,26 @@ MODALITIES = frozenset(phrase_key(name) for name in (
     "optical coherence tomography", "OCT", "diffusion tensor imaging"))
 
 
-def is_modality(name: str) -> bool:
-    """`functional Magnetic Resonance Imaging`, `EEG signals`, `CT scans`: a modality, bare or
-    with the word for its data."""
+def without_data_head(name: str) -> tuple[str, bool]:
+    """The name without a last word for data (`LiDAR data` → `LiDAR`), and whether it had one."""
     words = name.strip()
     for head in DATA_HEADS:
         if words.lower().endswith(" " + head):
-            words = words[:-len(head)].strip()
-            break
-    return phrase_key(words) in MODALITIES
+            return words[:-len(head)].strip(), True
+    return words, False
+
+
+def is_modality(name: str) -> bool:
+    """`functional Magnetic Resonance Imaging`, `EEG signals`, `CT scans`: a modality, bare or
+    with the word for its data."""
+    return phrase_key(without_data_head(name)[0]) in MODALITIES
 
 
 def is_device_data(name: str) -> bool:
     """`LiDAR data`, `radar signals`, `smartphone sensor readings`: what a kind of device
     records, no named dataset (`Sentinel-2 data` names a satellite mission's product)."""
-    words = name.strip()
-    for head in DATA_HEADS:
-        if words.lower().endswith(" " + head):
-            return is_device(words[:-len(head)].strip())
-    return False
+    core, had_head = without_data_head(name)
+    return had_head and is_device(core)
 
 
 def is_software(name: str) -> bool:
