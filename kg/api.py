@@ -35,6 +35,7 @@ from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
 from kg.io import atomic_path, write_lines
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
+from kg.link.state import STATE, paper_evidence, write_state
 from kg.link.changes import entity_changes, entity_keys, read_entity_keys, write_entity_keys
 from kg.query.cypher import cypher_rows
 from kg.query.sparql import sparql_rows
@@ -48,7 +49,7 @@ from kg.views.previous import PREVIOUS_BUILD, record_previous_build
 BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
 # the files every build writes, summary.json last (then the marker, MARKER)
 BUILD_FILES = ["extractions.jsonl", "entities.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
-               "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, "summary.json"]
+               "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, STATE, "summary.json"]
 
 
 @dataclass
@@ -286,12 +287,13 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
     new = finished_lines(run, work)
+    earlier = len(previous) if update else 0  # the records before the new ones
     if keep_generic:  # generic entities become entities, marked generic (decoded only then)
         papers = write_lines(stage / "extractions.jsonl",
                              promote_generic_lines(chain(previous.lines() if update else (), new)))
     else:  # an update's previous file copied whole, the new JSON lines after it
-        papers = len(previous) + write_lines(stage / "extractions.jsonl", new,
-                                             after=previous.path if update else None)
+        papers = earlier + write_lines(stage / "extractions.jsonl", new,
+                                       after=previous.path if update else None)
     del previous
     rejects = _without_repeated_rejects(rejects, previous_rejects)
     summary = Summary(extracted_now=run.extracted, reused=run.reused)
@@ -300,19 +302,26 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     linked = time.perf_counter()
     summary.steps["extraction"] = round(linked - started, 2)  # reading and writing included
     extractions = ExtractionsFile(stage / "extractions.jsonl")  # read from disk, not held in memory
-    index = CanonicalIndex(extractions.linking(), user_aliases)
+    # an update reads only its new papers' evidence into what the previous build kept
+    evidence = paper_evidence(extractions, out / STATE if update and not keep_generic else None)
+    write_state(stage / STATE, evidence, extractions.path)
+    index = CanonicalIndex(extractions.linking(), user_aliases, evidence=evidence)
     write_entity_keys(stage / "entities.jsonl", index)
     if before is not None:
         summary.changes = entity_changes(before, entity_keys(index))
     summary.steps["index"] = round(time.perf_counter() - linked, 2)
     walk = BuildWalk(extractions.by_id, index, shared_nodes(extractions.path))
+    # what the update can have changed: its new papers and those whose entities moved
+    changed = (walk.changed_part(extractions.path, before, earlier)
+               if before is not None and not keep_generic else None)  # (that rewrites records)
     pause_for_tests("outputs")
     written = write_outputs(
         walk, stage, base=base_iri, title=f"kg: {papers} paper{'' if papers == 1 else 's'}",
         ntriples=stage / BUILD_EXPORTS["nt"] if "nt" in exports else None,
         neo4j_csv=stage / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None,
         neo4j_csv_final=out.resolve() / BUILD_EXPORTS["neo4j-csv"],  # after the switch
-        previous=out if update else None)  # its statement outputs, changed by delta
+        previous=out if update else None,  # its statement outputs, changed by delta
+        changed=changed)
     summary.steps.update(written.seconds)
     types = Counter(written.nodes)
     summary.papers_in_graph = types.pop("Paper", 0)
@@ -392,7 +401,9 @@ def load(out: str | os.PathLike) -> Build:
     require_build(out)
     rejects = [Reject(**r) for r in read_jsonl_file(out / "rejects.jsonl")]
     summary = Summary(**json.loads((out / "summary.json").read_text()))
-    index = CanonicalIndex(ExtractionsFile(out / "extractions.jsonl").linking(), stored_aliases(out))
+    extractions = ExtractionsFile(out / "extractions.jsonl")
+    index = CanonicalIndex(extractions.linking(), stored_aliases(out),
+                           evidence=paper_evidence(extractions, out / STATE))
     return Build(out=out, summary=summary, rejects=rejects, index=index)
 
 

@@ -122,6 +122,13 @@ class ExtractionsFile:
                 handle.seek(offset)
                 yield _DECODE(handle.readline())
 
+    def know_offsets(self, ids: list[tuple[str, int]]) -> None:
+        """Every record's (paper id, line offset), found elsewhere (a pass, a kept index), so
+        `by_id` needs no pass of its own."""
+        ids.sort()
+        self._sorted_offsets = array("q", (offset for _, offset in ids))
+        self._count = len(ids)
+
     def __len__(self) -> int:
         if self._count is None:
             self.offsets()
@@ -136,6 +143,23 @@ class LinkingFile:
 
     def __iter__(self) -> Iterator[LinkingRecord]:
         return self.extractions._lines(_DECODE_LINKING)
+
+    def with_offsets(self, start: int = 0) -> Iterator[tuple[int, LinkingRecord]]:
+        """(byte offset of its line, record) for the records from byte `start` on (a line's
+        start: an update's new papers begin where the previous file ended). A pass from the
+        start also notes the offsets in paper id order, as iterating does."""
+        ids: list[tuple[str, int]] = []
+        offset = start
+        with open(self.extractions.path, "rb") as handle:
+            handle.seek(start)
+            for line in handle:
+                if line.strip():
+                    record = _DECODE_LINKING(line)
+                    ids.append((record["id"], offset))
+                    yield offset, record
+                offset += len(line)
+        if start == 0:
+            self.extractions.know_offsets(ids)
 
 
 class _IdOnly(TypedDict):

@@ -35,8 +35,8 @@ from kg.export.graphml import GraphmlSink
 from kg.export.html import PageSink
 from kg.export.neo4j_files import Neo4jCsvSink
 from kg.export.rdf import DEFAULT_BASE, NQuadsSink
-from kg.graph.delta import DIGESTS, Digests, DigestSink, read_digests, write_digests
-from kg.graph.stream import BuildWalk
+from kg.graph.delta import DIGESTS, Digests, DigestSink, read_digests, walk_code, write_digests
+from kg.graph.stream import BuildWalk, Walk
 from kg.io import atomic_path, die_with_parent, temp_prefix
 from kg.query.cypher import STORE_NAME as CYPHER_STORE
 from kg.query.cypher import LadybugSink
@@ -57,7 +57,7 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                   title: str = "kg graph", neo4j_csv: str | Path | None = None,
                   ntriples: str | Path | None = None, split: bool | None = None,
                   neo4j_csv_final: str | Path | None = None,
-                  previous: str | Path | None = None) -> Written:
+                  previous: str | Path | None = None, changed: Walk | None = None) -> Written:
     """Write graph.ttl, graph.graphml, graph.html, store.oxigraph, store.lbdb and the unit
     digests (`kg.graph.delta`) into `out` (and the neo4j-admin CSVs into `neo4j_csv`,
     N-Triples into `ntriples`), each atomically; `neo4j_csv_final`: where the CSVs will be
@@ -70,7 +70,10 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
 
     `previous`: the build this one updates. Where it kept its digests (same base IRI, the
     same statement files), the statement outputs are its own changed by delta
-    (`kg.export.delta`) when the change is small beside the build (`delta_share()`)."""
+    (`kg.export.delta`) when the change is small beside the build (`delta_share()`).
+    `changed`: the part of `walk` the update can have changed (`BuildWalk.changed_part`):
+    the statements' side digests only that, and the counts come from the property-graph
+    side's walk of the whole graph (the page needs it)."""
     out = Path(out)
     written = Written()
     lap = _timer()
@@ -88,19 +91,22 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                     *([Neo4jCsvSink(neo4j_csv, walk.type_of, neo4j_csv_final)]
                       if neo4j_csv is not None and csv else [])]
 
-        def graph_outputs(before_close=None) -> dict:
-            """The property-graph outputs: by delta where the statements are."""
+        def graph_outputs(before_close=None) -> tuple[dict, Written | None]:
+            """The property-graph outputs: by delta where the statements are (then with the
+            whole graph's counts)."""
             if before is None:
-                return _feed(walk, graph_sinks(), before_close=before_close)[0]
+                return _feed(walk, graph_sinks(), before_close=before_close)[0], None
             return _graph_outputs_by_delta(walk, out, title, Path(previous), before, base,
-                                           ladybug_path, graph_sinks, neo4j_csv, neo4j_csv_final,
-                                           before_close)
+                                           graph_sinks, neo4j_csv, neo4j_csv_final, before_close)
 
         # forked before this process opens any output or starts the loader thread
         other = stack.enter_context(_ForkedWriter(graph_outputs)) if split else None
-        digests = DigestSink(base, before, _limit(before))
-        if before is not None:  # one walk digests the graph; the statements follow
-            seconds, (now,) = _feed(walk, [digests], written)
+        part = (changed if changed is not None and before is not None
+                and before.code == walk_code() else walk)  # else every paper may differ
+        digests = DigestSink(base, before, _limit(before), partial=part is not walk)
+        counts = None
+        if before is not None:  # one walk digests the graph (or its changed part); then
+            seconds, (now,) = _feed(part, [digests], Written(), name="walk")  # the statements
             written.seconds.update(seconds)
             lap()
             if _small(digests.delta, now):
@@ -112,46 +118,54 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                 write_graphml_by_delta(Path(previous) / "graph.graphml", out / "graph.graphml",
                                        digests.delta)
                 written.seconds["GraphML delta"] = lap()
+                # here too: the other side walks the whole graph for the page
+                write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path, digests.delta,
+                                       walk.type_of)
+                written.seconds["Ladybug delta"] = lap()
             else:
                 written.seconds["statements (the change was too large for a delta)"] = (
                     _write_statements(walk, out, base, ntriples, stack, [], Written()))
             if not split:
-                written.seconds.update(graph_outputs())
+                seconds, counts = graph_outputs()
+                written.seconds.update(seconds)
         else:
             now = _write_statements(walk, out, base, ntriples, stack,
                                     [digests, *([] if split else graph_sinks())], written)
         write_digests(out / DIGESTS, now)
         lap()
         if other is not None:
-            written.seconds.update(other.wait())
+            seconds, counts = other.wait()
+            written.seconds.update(seconds)
             written.seconds["waiting for the other process"] = lap()
+        if counts is not None:  # the whole graph's, from the property-graph side's walk
+            written.nodes, written.edges = counts.nodes, counts.edges
     return written
 
 
 def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Path,
-                            before: Digests, base: str, ladybug_path: Path, graph_sinks,
-                            neo4j_csv, neo4j_csv_final, before_close=None) -> dict:
-    """The page from a walk of the whole graph (it draws the build's most linked part); the
-    Ladybug store and the Neo4j CSVs by delta (`kg.export.delta`) where the change is small
-    (GraphML is then changed by the statements' side); the rest (the CSVs where a changed row
-    does not fit the previous columns, or all, when the change is large) from a second walk."""
+                            before: Digests, base: str, graph_sinks, neo4j_csv, neo4j_csv_final,
+                            before_close=None) -> tuple[dict, Written]:
+    """The page from a walk of the whole graph (it draws the build's most linked part), which
+    also counts the graph's nodes and edges; the Neo4j CSVs by delta (`kg.export.delta`) where
+    the change is small (GraphML and the Ladybug store are then changed by the statements'
+    side); the rest (the CSVs where a changed row does not fit the previous columns, or all,
+    when the change is large) from a second walk. Returns the seconds and the counts."""
     lap = _timer()
+    counted = Written()
     digests = DigestSink(base, before, _limit(before))
     page = PageSink(out / "graph.html", title, list(walk.index))
-    seconds, (now, _) = _feed(walk, [digests, page], before_close=before_close)
+    seconds, (now, _) = _feed(walk, [digests, page], counted, before_close=before_close,
+                              name="walk (property graph)")
     lap()
     small = _small(digests.delta, now)
-    if small:
-        write_ladybug_by_delta(previous / CYPHER_STORE, ladybug_path, digests.delta, walk.type_of)
-        seconds["Ladybug delta"] = lap()
-        if neo4j_csv is not None and (previous / Path(neo4j_csv).name).is_dir() and (
-                write_neo4j_csv_by_delta(previous / Path(neo4j_csv).name, Path(neo4j_csv),
-                                         digests.delta, walk.type_of, neo4j_csv_final)):
-            seconds["Neo4j CSV delta"] = lap()
-            neo4j_csv = None
+    if small and neo4j_csv is not None and (previous / Path(neo4j_csv).name).is_dir() and (
+            write_neo4j_csv_by_delta(previous / Path(neo4j_csv).name, Path(neo4j_csv),
+                                     digests.delta, walk.type_of, neo4j_csv_final)):
+        seconds["Neo4j CSV delta"] = lap()
+        neo4j_csv = None
     if full := graph_sinks(page=False, stores=not small, csv=neo4j_csv is not None):
         seconds.update(_feed(walk, full, before_close=before_close)[0])
-    return seconds
+    return seconds, counted
 
 
 DELTA_SHARE = 0.2  # of the build's units, changed or gone, up to which an update is a delta
@@ -210,8 +224,8 @@ def _write_statements(walk: BuildWalk, out: Path, base: str, ntriples, stack: Ex
     return closed[1] if others else round(time.perf_counter() - started, 2)
 
 
-def _feed(walk: BuildWalk, sinks: list, written: Written | None = None,
-          before_close=None) -> tuple[dict, list]:
+def _feed(walk: Walk, sinks: list, written: Written | None = None,
+          before_close=None, name: str | None = None) -> tuple[dict, list]:
     """Walk once, giving each item to every sink, then close them; returns the seconds of
     the walk and of each sink's close, and what each close returned. `written`: count nodes
     and edges there."""
@@ -230,7 +244,7 @@ def _feed(walk: BuildWalk, sinks: list, written: Written | None = None,
     finally:
         if collecting:
             gc.enable()
-    seconds = {"walk" if written is not None else "walk (property graph)": lap()}
+    seconds = {name or ("walk" if written is not None else "walk (property graph)"): lap()}
     if before_close is not None:
         before_close()
     closed = []

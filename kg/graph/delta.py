@@ -13,6 +13,7 @@ what writing it again would hold (tested against full rebuilds in `tests/graph/t
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,10 @@ def is_paper_unit(unit: str) -> bool:
     return unit.startswith("paper/")
 
 
+def is_entity_unit(unit: str) -> bool:
+    return unit.split("/", 1)[0] not in ("paper", "author", "repository", "result")
+
+
 def agents_of(data: dict, out: list) -> set[tuple[str, str]]:
     """The software agents a paper item's annotations name (as `StatementWriter` collects
     them for the statements' footer)."""
@@ -50,12 +55,31 @@ _encode = msgspec.msgpack.Encoder(enc_hook=repr, order="deterministic").encode
 
 
 class Digests(msgspec.Struct):
-    """A build's unit digests (`graph.digests`): what the next update compares with."""
+    """A build's unit digests (`graph.digests`): what the next update compares with. `code`:
+    `walk_code()` of the code that walked the graph."""
 
     base: str
     units: dict[str, bytes]
     agents: list[tuple[str, str]]
     format: int = FORMAT
+    code: str = ""
+
+
+def walk_code() -> str:
+    """A digest of the code that makes a paper's walk items from its record and its entities'
+    ids: where it is the previous build's, a paper whose record and ids are unchanged has the
+    previous digest, so an update need not walk it (`kg.graph.stream.ChangedWalk`)."""
+    import kg.graph.build
+    import kg.graph.model
+    import kg.graph.stream
+    import kg.link.identifiers
+    import kg.names
+
+    digest = hashlib.blake2b(digest_size=12)
+    for module in (kg.graph.build, kg.graph.model, kg.graph.stream, kg.link.identifiers, kg.names,
+                   sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def read_digests(path: str | Path) -> Digests | None:
@@ -98,8 +122,12 @@ class DigestSink:
     `too_large` and keeps none, so memory stays bounded). A paper's results follow it, an
     author or repository node walked with the paper between them."""
 
-    def __init__(self, base: str, previous: Digests | None = None, limit: int | None = None) -> None:
-        self.base, self.previous, self.limit = base, previous, limit
+    def __init__(self, base: str, previous: Digests | None = None, limit: int | None = None,
+                 partial: bool = False) -> None:
+        """`partial`: it is fed a `kg.graph.stream.ChangedWalk` (every entity, some papers):
+        the units it is not fed are the previous build's, and the entities it is not fed are
+        gone."""
+        self.base, self.previous, self.limit, self.partial = base, previous, limit, partial
         self.units: dict[str, bytes] = {}
         self.agents: set[tuple[str, str]] = set()
         self.delta = Delta() if previous is not None else None
@@ -146,9 +174,15 @@ class DigestSink:
 
     def close(self) -> Digests:
         self._finish()
+        units = self.units
+        if self.partial:
+            units = {unit: digest for unit, digest in self.previous.units.items()
+                     if unit in self.units or not is_entity_unit(unit)}
+            units.update(self.units)
+            self.agents.update(self.previous.agents)
         if self.delta is not None:
-            self.delta.gone = set(self.previous.units) - set(self.units)
-        return Digests(base=self.base, units=self.units, agents=sorted(self.agents))
+            self.delta.gone = set(self.previous.units) - set(units)
+        return Digests(base=self.base, units=units, agents=sorted(self.agents), code=walk_code())
 
 
 class DeltaWalk(Walk):

@@ -15,6 +15,7 @@ from typing import NotRequired, TypedDict
 
 import msgspec
 import networkx as nx
+import numpy as np
 
 from kg.graph.build import (
     author_node_id,
@@ -81,6 +82,7 @@ class _SharedFields(TypedDict):
 
 
 _decode_shared = msgspec.json.Decoder(_SharedFields).decode
+_decode_record = msgspec.json.Decoder().decode
 
 
 def shared_nodes(path) -> dict[str, tuple]:
@@ -162,6 +164,57 @@ class BuildWalk(Walk):
 
     def reporting_paper(self, result: str) -> str | None:
         return self._reporters.pop(result, None)
+
+    def changed_part(self, path, previous_keys: dict[str, tuple[str, ...]],
+                     new_from: int) -> ChangedWalk:
+        """The part of this walk an update can have changed, beside the build before it:
+        `previous_keys` (its entities' name keys, `kg.link.changes.entity_keys`), and the
+        records of `path` (the build's records file) from the `new_from`-th on are the new
+        papers. Needs the index's `evidence` (each paper's primary keys and line offset)."""
+        return ChangedWalk(self, path, previous_keys, new_from)
+
+
+class ChangedWalk(Walk):
+    """Every entity node; the papers an update added; the earlier papers with an entity whose
+    canonical id is not the one it had (their edges point elsewhere now); and the author and
+    repository nodes those papers name. Every other unit of the graph (`kg.graph.delta`) is
+    what the previous build walked: a paper's items depend only on its record and its
+    entities' ids, and records do not change. Walked in paper id order, like `BuildWalk`."""
+
+    def __init__(self, whole: BuildWalk, path, previous_keys: dict[str, tuple[str, ...]],
+                 new_from: int) -> None:
+        self.whole, self.path = whole, path
+        index = whole.index
+        evidence = index.evidence
+        previous_id = {key: entity for entity, keys in previous_keys.items() for key in keys}
+        moved = np.array([number for key, number in evidence.primaries.items()
+                          if previous_id.get(key) != index.id_of_key(key)], dtype=np.int32)
+        starts = np.frombuffer(evidence.key_starts, dtype=np.int64)
+        keys = np.frombuffer(evidence.keys, dtype=np.int32)
+        papers = len(starts) - 1
+        touched = np.isin(keys, moved)
+        paper_of_key = np.repeat(np.arange(papers, dtype=np.int64), np.diff(starts))
+        walked = np.zeros(papers, dtype=bool)
+        walked[paper_of_key[touched]] = True
+        walked[new_from:] = True
+        self.relinked = int(walked[:new_from].sum())  # earlier papers walked again
+        self.papers = sorted((evidence.paper_ids[i], evidence.offsets[i])
+                             for i in np.flatnonzero(walked).tolist())
+
+    def __iter__(self) -> Iterator[WalkItem]:
+        for entity in sorted(self.whole.index, key=lambda e: e.id):
+            yield entity.id, entity_data(entity), []
+        written: set[str] = set()
+        with open(self.path, "rb") as handle:
+            for _, offset in self.papers:
+                handle.seek(offset)
+                yield from self.whole.paper_items(_decode_record(handle.readline()), written)
+
+    def type_of(self, node: str) -> str:
+        return self.whole.type_of(node)
+
+    def reporting_paper(self, result: str) -> str | None:
+        return self.whole.reporting_paper(result)
 
 
 def entity_data(entity) -> dict:

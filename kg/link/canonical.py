@@ -27,10 +27,13 @@ on the order of the papers, and entity ids depend only on the input.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from kg.link.aliases import UserAliases
 from kg.link.catalogue import EMPTY, Catalogue
@@ -289,110 +292,65 @@ class _Shape:
         self.cores: tuple[tuple[str, bool], ...] = ()
 
 
-class CanonicalIndex:
-    """Maps each paper-level entity (paper id, `label:key`) to its canonical entity.
+class PaperEvidence:
+    """The canonical index's first pass: what the papers say about name keys, summed per
+    distinct paper-level entity (`_Shape`) and per piece of evidence. Per paper it keeps only
+    the paper's id, its line's byte offset and its primary keys (as numbers into `primaries`),
+    so it can be kept with a build (`kg.link.state`) and an update reads only its new papers
+    into it. Reading papers in one order or another gives the same evidence (counts, smallest
+    paper ids, first-seen notes of papers appended after the earlier ones)."""
 
-    Built from two streaming passes over the extraction records (a list, or
-    `kg.engine.records.ExtractionsFile` read from disk): the first gathers the evidence by name
-    key, the second counts each canonical entity's papers. Only per-key state is kept (keys,
-    names, surfaces, counts, merges), never per-paper facts, so memory is bounded by the number
-    of distinct entities."""
+    def __init__(self) -> None:
+        self.shapes: dict[tuple, _Shape] = {}
+        self.catalogue_evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
+        self.alias_evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
+        self.paper_variants: dict[tuple[str, str, str], Evidence] = defaultdict(Evidence)
+        self.variant_notes: dict[tuple[str, str, str], str] = {}
+        self.definitions: dict[str, dict[str, tuple[str, Evidence]]] = defaultdict(dict)
+        self.primaries: dict[str, int] = {}  # primary key → its number, in first-seen order
+        self.paper_ids: list[str] = []  # in the order read
+        self.offsets = array("q")  # each paper's line in the extractions file (-1: not a file)
+        self.key_starts = array("q", [0])  # paper i's primary keys: keys[key_starts[i]:key_starts[i+1]]
+        self.keys = array("i")
 
-    def __init__(self, extractions: Iterable[dict], aliases: UserAliases | None = None,
-                 catalogue: Catalogue | None = None) -> None:
-        aliases = aliases or UserAliases()
-        if iter(extractions) is extractions:  # a one-shot iterator: two passes need a list
-            extractions = list(extractions)
-        self._extractions = extractions
-        self.catalogue = catalogue if catalogue is not None else _default_catalogue()
-        self.aliases = aliases
-        self.groups = GuardedUnion(aliases.apart_keys())
-        self.applied: list[Link] = []
-        self.refused: list[Refusal] = []
-        self.ambiguous: list[Ambiguity] = []
-        self._by_fact: dict[tuple[str, str], str] | None = None
-        definitions = self._read_evidence(extractions)
+    def read(self, records: Iterable, offsets: bool = False) -> None:
+        """Add papers: records, or (offset, record) pairs where `offsets`."""
+        for item in records:
+            offset, record = item if offsets else (-1, item)
+            self.add(record, offset)
 
-        self._apply(self._user_links(aliases) + self._catalogue_links(definitions)
-                    + self._alias_links() + self._spacing_links() + self._score_links())
-        self._apply(self._abbreviation_links(definitions))
-        self._apply(self._expansion_links(definitions))
-        self._apply(self._variant_links())
-        self._make_entities(aliases.rename_keys(), extractions)
-
-    # evidence ------------------------------------------------------------------------------
-
-    def _read_evidence(self, extractions: Iterable[dict]) -> dict[str, dict[str, tuple[str, Evidence]]]:
-        """The first pass: every key, the per-key tallies, and the evidence for joins. Returns
-        the abbreviation definitions: short key → long key → (kind, papers defining it).
-        What an entity says depends only on its label, name, aliases and catalogue id, so it is
-        worked out once per distinct entity (`_Shape`) and counted after that."""
-        self._labels_of_key: dict[str, set[str]] = defaultdict(set)
-        self._catalogue_evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
-        self._alias_evidence: dict[tuple[str, str], Evidence] = defaultdict(Evidence)
-        self._surfaces_of_key: dict[str, set[str]] = defaultdict(set)
-        self._tallies: dict[str, _Tally] = defaultdict(_Tally)
-        self._named_cores: dict[str, set[str]] = defaultdict(set)
-        self._paper_variants: dict[tuple[str, str, str], Evidence] = defaultdict(Evidence)
-        self._variant_notes: dict[tuple[str, str, str], str] = {}
-        definitions: dict[str, dict[str, tuple[str, Evidence]]] = defaultdict(dict)
-        shapes: dict[tuple, _Shape] = {}
-        for record in extractions:
-            counts = Counter(m.get("entity_id") for m in record["mentions"])
-            catalogue_pairs, alias_pairs, defined = set(), set(), set()
-            in_paper: list[tuple[_Shape, int]] = []
-            for entity in record["entities"]:
-                signature = (entity["id"], entity["label"], entity["name"], tuple(entity["aliases"]),
-                             entity.get("catalogue_id"))
-                shape = shapes.get(signature)
-                if shape is None:
-                    shape = shapes[signature] = self._shape(_fact(record["id"], entity, counts))
-                shape.facts += 1
-                shape.mentions += counts.get(entity["id"], 0)
-                shape.confidence = max(shape.confidence, entity.get("confidence", 1.0))
-                shape.generic &= bool((entity.get("worthiness") or {}).get("generic"))
-                catalogue_pairs.update(shape.catalogue_pairs)
-                alias_pairs.update(shape.alias_pairs)
-                defined.update(shape.defined)
-                in_paper.append((shape, counts.get(entity["id"], 0)))
-            for key in self._same_paper_variants(in_paper):
-                self._paper_variants[key].add(record["id"])
-            for pair in catalogue_pairs:
-                self._catalogue_evidence[pair].add(record["id"])
-            for pair in alias_pairs:
-                self._alias_evidence[pair].add(record["id"])
-            for short, long, kind in defined:
-                definitions[short].setdefault(long, (kind, Evidence()))[1].add(record["id"])
-        for shape in shapes.values():
-            self._tallies[shape.fact.primary].add(shape.fact, shape.facts, shape.mentions, shape)
-        return definitions
-
-    def _shape(self, fact: _Fact) -> _Shape:
-        """What one distinct paper-level entity contributes (keys, evidence), noted once."""
-        for key in fact.keys:
-            self.groups.add(key)
-            self._labels_of_key[key].add(fact.label)
-        for surface in fact.surfaces:
-            self._surfaces_of_key[name_key(surface)].add(surface)
-        shape = _Shape(fact)
-        if fact.catalogue_id:
-            shape.catalogue_pairs = tuple((key, CATALOGUE_NODE + fact.catalogue_id)
-                                          for key in fact.keys)
-        else:  # catalogue facts join through the catalogue node
-            shape.alias_pairs = tuple(tuple(sorted((fact.primary, key))) for key in fact.keys
-                                      if key != fact.primary and not self._abbreviation_pair(fact, key))
-        defined = [pair for key in fact.keys
-                   if key != fact.primary and (pair := self._abbreviation_pair(fact, key))]
-        defined += [pair for surface in fact.surfaces for pair in inner_definitions(surface)]
-        shape.defined = tuple(defined)
-        # `X system` is a Method; with a task's name it is a method for the task, not the task
-        cores = {core for surface in fact.surfaces if (core := head_variant_core(surface))} \
-            if fact.label == "Method" else set()
-        shape.cores = tuple(sorted(cores))
-        for core, named in cores:
-            if named and core != fact.primary:
-                self._named_cores[core].add(fact.primary)
-        return shape
+    def add(self, record: dict, offset: int = -1) -> None:
+        counts = Counter(m.get("entity_id") for m in record["mentions"])
+        catalogue_pairs, alias_pairs, defined = set(), set(), set()
+        in_paper: list[tuple[_Shape, int]] = []
+        for entity in record["entities"]:
+            signature = (entity["id"], entity["label"], entity["name"], tuple(entity["aliases"]),
+                         entity.get("catalogue_id"))
+            shape = self.shapes.get(signature)
+            if shape is None:
+                shape = self.shapes[signature] = _shape(_fact(record["id"], entity, counts))
+            shape.facts += 1
+            shape.mentions += counts.get(entity["id"], 0)
+            shape.confidence = max(shape.confidence, entity.get("confidence", 1.0))
+            shape.generic &= bool((entity.get("worthiness") or {}).get("generic"))
+            catalogue_pairs.update(shape.catalogue_pairs)
+            alias_pairs.update(shape.alias_pairs)
+            defined.update(shape.defined)
+            in_paper.append((shape, counts.get(entity["id"], 0)))
+        for key in self._same_paper_variants(in_paper):
+            self.paper_variants[key].add(record["id"])
+        for pair in catalogue_pairs:
+            self.catalogue_evidence[pair].add(record["id"])
+        for pair in alias_pairs:
+            self.alias_evidence[pair].add(record["id"])
+        for short, long, kind in defined:
+            self.definitions[short].setdefault(long, (kind, Evidence()))[1].add(record["id"])
+        primaries = self.primaries
+        self.keys.extend(sorted({primaries.setdefault(shape.fact.primary, len(primaries))
+                                 for shape, _ in in_paper}))
+        self.key_starts.append(len(self.keys))
+        self.paper_ids.append(record["id"])
+        self.offsets.append(offset)
 
     def _same_paper_variants(self, in_paper: list[tuple[_Shape, int]]) -> set[tuple[str, str, str]]:
         """(key, key, kind) joins one paper gives: a name and its head-word variant
@@ -410,7 +368,7 @@ class CanonicalIndex:
             members = sorted(variants | ({core} & methods))
             for other in members[1:]:
                 found.add((members[0], other, "variant"))
-                self._variant_notes.setdefault((members[0], other, "variant"), (
+                self.variant_notes.setdefault((members[0], other, "variant"), (
                     f"one paper names {members[0]!r} and {other!r} (head-word variants of {core!r})"))
         counted = sorted(((shape.fact.primary, mentions, _capitals(shape.fact.name))
                           for shape, mentions in in_paper if not shape.fact.catalogue_id),
@@ -423,10 +381,74 @@ class CanonicalIndex:
                 if (common_mentions > 1 and capitals == rare_capitals
                         and (distance := misspelling_distance(rare, common))):
                     found.add((common, rare, "misspelling"))
-                    self._variant_notes.setdefault((common, rare, "misspelling"), (
+                    self.variant_notes.setdefault((common, rare, "misspelling"), (
                         f"{rare!r} written once, {distance} edit(s) from {common!r} in the same paper"))
                     break
         return found
+
+
+
+class CanonicalIndex:
+    """Maps each paper-level entity (paper id, `label:key`) to its canonical entity.
+
+    Built from the papers' evidence (`PaperEvidence`: one streaming pass over the extraction
+    records, a list or `kg.engine.records.ExtractionsFile` read from disk, or the evidence a
+    build kept with new papers added). Only per-key state is kept (keys, names, surfaces,
+    counts, merges) and each paper's primary keys as numbers, never per-paper facts, so memory
+    is bounded by the number of distinct entities."""
+
+    def __init__(self, extractions: Iterable[dict], aliases: UserAliases | None = None,
+                 catalogue: Catalogue | None = None, evidence: PaperEvidence | None = None) -> None:
+        aliases = aliases or UserAliases()
+        if evidence is None:
+            if iter(extractions) is extractions:  # a one-shot iterator: kept for entity_for
+                extractions = list(extractions)
+            evidence = PaperEvidence()
+            with_offsets = getattr(extractions, "with_offsets", None)
+            evidence.read(with_offsets() if with_offsets else extractions, offsets=bool(with_offsets))
+        self._extractions = extractions
+        self.evidence = evidence
+        self.catalogue = catalogue if catalogue is not None else _default_catalogue()
+        self.aliases = aliases
+        self.groups = GuardedUnion(aliases.apart_keys())
+        self.applied: list[Link] = []
+        self.refused: list[Refusal] = []
+        self.ambiguous: list[Ambiguity] = []
+        self._by_fact: dict[tuple[str, str], str] | None = None
+        self._register(evidence)
+        definitions = evidence.definitions
+
+        self._apply(self._user_links(aliases) + self._catalogue_links(definitions)
+                    + self._alias_links() + self._spacing_links() + self._score_links())
+        self._apply(self._abbreviation_links(definitions))
+        self._apply(self._expansion_links(definitions))
+        self._apply(self._variant_links())
+        self._make_entities(aliases.rename_keys())
+
+    # evidence ------------------------------------------------------------------------------
+
+    def _register(self, evidence: PaperEvidence) -> None:
+        """The keys, labels, surfaces and named cores of every distinct paper-level entity, in
+        the order the papers gave them, and the per-key tallies."""
+        self._labels_of_key: dict[str, set[str]] = defaultdict(set)
+        self._surfaces_of_key: dict[str, set[str]] = defaultdict(set)
+        self._tallies: dict[str, _Tally] = defaultdict(_Tally)
+        self._named_cores: dict[str, set[str]] = defaultdict(set)
+        for shape in evidence.shapes.values():
+            fact = shape.fact
+            for key in fact.keys:
+                self.groups.add(key)
+                self._labels_of_key[key].add(fact.label)
+            for surface in fact.surfaces:
+                self._surfaces_of_key[name_key(surface)].add(surface)
+            for core, named in shape.cores:
+                if named and core != fact.primary:
+                    self._named_cores[core].add(fact.primary)
+            self._tallies[fact.primary].add(fact, shape.facts, shape.mentions, shape)
+        self._catalogue_evidence = evidence.catalogue_evidence
+        self._alias_evidence = evidence.alias_evidence
+        self._paper_variants = evidence.paper_variants
+        self._variant_notes = evidence.variant_notes
 
     def _variant_links(self) -> list[Link]:
         """Coined names under several heads across the build, and what papers gave."""
@@ -482,16 +504,6 @@ class CanonicalIndex:
         return [Link(key[:-len(" score")], key, "score", CONFIDENCE["score"])
                 for key in sorted(metrics) if key.endswith(" score") and key[:-len(" score")] in metrics]
 
-    def _abbreviation_pair(self, fact: _Fact, key: str) -> tuple[str, str, str] | None:
-        """(short key, long key, kind) when `key` and the fact's primary key are a short form
-        and its long form."""
-        short_surfaces = [s for s in fact.surfaces if name_key(s) == key and is_short_form(s)]
-        if short_surfaces and (kind := abbreviates(key, fact.primary)):
-            return key, fact.primary, kind
-        if is_short_form(fact.name) and (kind := abbreviates(fact.primary, key)):
-            return fact.primary, key, kind
-        return None
-
     def _abbreviation_links(self, definitions) -> list[Link]:
         links = []
         for short, meanings in sorted(definitions.items()):
@@ -534,14 +546,11 @@ class CanonicalIndex:
 
     # entities ------------------------------------------------------------------------------
 
-    def _make_entities(self, renames: dict[str, str], extractions: Iterable[dict]) -> None:
+    def _make_entities(self, renames: dict[str, str]) -> None:
         by_root: dict[str, list[_Tally]] = defaultdict(list)
         for primary, tally in self._tallies.items():
             by_root[self.groups.find(primary)].append(tally)
-        root_of = {primary: self.groups.find(primary) for primary in self._tallies}
-        papers: Counter = Counter()  # the second pass: a paper counts once per canonical entity
-        for record in extractions:
-            papers.update({root_of[primary_key(e)] for e in record["entities"]})
+        papers = self._papers_by_root()
         merges_by_root: dict[str, list[Link]] = defaultdict(list)
         for link in self.applied:
             merges_by_root[self.groups.find(link.a)].append(link)
@@ -582,6 +591,20 @@ class CanonicalIndex:
         del self._named_cores, self._paper_variants, self._variant_notes
         del self._surfaces_of_key
 
+    def _papers_by_root(self) -> Counter:
+        """Each group's papers: a paper counts once however many of its keys the group holds."""
+        evidence = self.evidence
+        roots = sorted({self.groups.find(primary) for primary in evidence.primaries})
+        number = {root: n for n, root in enumerate(roots)}
+        root_of_key = np.array([number[self.groups.find(primary)] for primary in evidence.primaries],
+                               dtype=np.int64)
+        starts = np.frombuffer(evidence.key_starts, dtype=np.int64)
+        paper_of_key = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
+        keys = np.frombuffer(evidence.keys, dtype=np.int32)
+        pairs = np.unique(paper_of_key * max(len(roots), 1) + root_of_key[keys]) if len(keys) else keys
+        counts = np.bincount(pairs % max(len(roots), 1), minlength=len(roots)) if len(keys) else ()
+        return Counter({root: int(count) for root, count in zip(roots, counts, strict=False)})
+
     # lookups -------------------------------------------------------------------------------
 
     def resolve(self, entity: dict) -> str:
@@ -596,6 +619,11 @@ class CanonicalIndex:
             self._by_fact = {(record["id"], e["id"]): self.resolve(e)
                              for record in self._extractions for e in record["entities"]}
         return self._by_fact[(paper_id, entity_id)]
+
+    def id_of_key(self, key: str) -> str | None:
+        """The canonical id of the entity holding a name key, if one does."""
+        root = self.groups.find(key) if key in self.groups.parent else None
+        return self._by_root.get(root) if root is not None else None
 
     def canonical_id(self, paper_entity_id: str) -> str | None:
         """The canonical id for a `label:key` id or a bare key, where its key is known."""
@@ -628,6 +656,36 @@ def _fact(paper: str, entity: dict, counts: Counter) -> _Fact:
     keys = list(dict.fromkeys([primary, id_key, *filter(None, map(name_key, surfaces))]))
     return _Fact(paper, entity["id"], entity["label"], entity["name"], primary, keys, surfaces,
                  entity.get("catalogue_id"), counts.get(entity["id"], 0))
+
+
+def _shape(fact: _Fact) -> _Shape:
+    """What one distinct paper-level entity contributes (keys, evidence), noted once."""
+    shape = _Shape(fact)
+    if fact.catalogue_id:
+        shape.catalogue_pairs = tuple((key, CATALOGUE_NODE + fact.catalogue_id) for key in fact.keys)
+    else:  # catalogue facts join through the catalogue node
+        shape.alias_pairs = tuple(tuple(sorted((fact.primary, key))) for key in fact.keys
+                                  if key != fact.primary and not _abbreviation_pair(fact, key))
+    defined = [pair for key in fact.keys
+               if key != fact.primary and (pair := _abbreviation_pair(fact, key))]
+    defined += [pair for surface in fact.surfaces for pair in inner_definitions(surface)]
+    shape.defined = tuple(defined)
+    # `X system` is a Method; with a task's name it is a method for the task, not the task
+    cores = {core for surface in fact.surfaces if (core := head_variant_core(surface))} \
+        if fact.label == "Method" else set()
+    shape.cores = tuple(sorted(cores))
+    return shape
+
+
+def _abbreviation_pair(fact: _Fact, key: str) -> tuple[str, str, str] | None:
+    """(short key, long key, kind) when `key` and the fact's primary key are a short form
+    and its long form."""
+    short_surfaces = [s for s in fact.surfaces if name_key(s) == key and is_short_form(s)]
+    if short_surfaces and (kind := abbreviates(key, fact.primary)):
+        return key, fact.primary, kind
+    if is_short_form(fact.name) and (kind := abbreviates(fact.primary, key)):
+        return fact.primary, key, kind
+    return None
 
 
 def _default_catalogue() -> Catalogue:

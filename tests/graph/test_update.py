@@ -425,3 +425,52 @@ def test_the_turtle_delta_drops_exactly_the_removed_subjects_blocks(
     delta._copy_turtle_without(folder / "graph.ttl", folder / "new.ttl", subjects, b"ADDED\n",
                                chunk_size=size)
     assert (folder / "new.ttl").read_bytes() == _turtle_without_by_lines(data, subjects) + b"ADDED\n"
+
+
+def test_an_update_digests_only_what_it_can_have_changed(tmp_path, monkeypatch):
+    """The statements' side of a delta update walks every entity, the new papers and the
+    earlier papers whose entities' ids moved (`ChangedWalk`), and finds the delta that the
+    walk of the whole graph finds (compared in one process, where both run here)."""
+    import kg.export.outputs
+    from kg.graph.delta import DigestSink
+    from kg.graph.stream import BuildWalk
+    from kg.records import Paper
+    from kg.sources import read_inputs
+
+    records = [{k: v for k, v in vars(p).items() if v not in (None, [], "")}
+               for p in read_inputs([ROOT / "examples" / "hf-daily-papers.txt"]) if isinstance(p, Paper)]
+    first = kg.build(records=records[:20], out=tmp_path / "b")
+    # the aliases file merges two entities of the first part: their papers' edges move
+    two = sorted((e for e in first.index if e.label == "Method" and e.papers == 1),
+                 key=lambda e: e.id)[:2]
+    (tmp_path / "aliases.yaml").write_text(
+        "merge:\n  - [" + ", ".join(json.dumps(e.name) for e in two) + "]\n")
+    sinks, parts = [], []
+    close, changed_part = DigestSink.close, BuildWalk.changed_part
+
+    def closing(sink):
+        digests = close(sink)
+        items = sorted((node, json.dumps(data, sort_keys=True, default=str),
+                        json.dumps(out, sort_keys=True, default=str)) for node, data, out in sink.delta.items)
+        sinks.append((sink.partial, digests.units, sorted(digests.agents), sink.delta.changed,
+                      sink.delta.gone, sink.delta.previous, items))
+        return digests
+
+    def part(walk, *args):
+        parts.append(changed_part(walk, *args))
+        return parts[-1]
+
+    monkeypatch.setattr(DigestSink, "close", closing)
+    monkeypatch.setattr(BuildWalk, "changed_part", part)
+    monkeypatch.setattr(kg.export.outputs, "_can_fork", lambda: False)
+    monkeypatch.setenv("KG_DELTA_SHARE", "10")
+    updated = kg.build(records=records[20:], out=tmp_path / "b", update=True,
+                       aliases=tmp_path / "aliases.yaml")
+    (partial, *partial_rest), (whole, *whole_rest) = sinks
+    assert partial and not whole
+    assert partial_rest == whole_rest
+    (walked,) = parts
+    assert 0 < walked.relinked < 20  # earlier papers whose entities moved, not all of them
+    assert len(walked.papers) == walked.relinked + 24
+    assert updated.summary.papers_in_graph == 44
+    assert updated.summary.changes["merged"] >= 1
