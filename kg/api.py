@@ -31,7 +31,7 @@ from kg.export.rdf import DEFAULT_BASE, check_base_iri
 from kg.extract.paper import promote_generic, promote_generic_lines
 from kg.extract.pipeline import extract_papers
 from kg.graph.delta import DIGESTS
-from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
+from kg.graph.stream import SHARED, BuildWalk, shared_nodes, walk_graph
 from kg.io import atomic_path, write_lines
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
@@ -49,7 +49,8 @@ from kg.views.previous import PREVIOUS_BUILD, record_previous_build
 BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
 # the files every build writes, summary.json last (then the marker, MARKER)
 BUILD_FILES = ["extractions.jsonl", "entities.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
-               "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, STATE, "summary.json"]
+               "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, STATE, SHARED,
+               "summary.json"]
 
 
 @dataclass
@@ -143,7 +144,8 @@ class Build:
         extractions = ExtractionsFile(self.out / "extractions.jsonl")
         if self.index is None:
             self.index = CanonicalIndex(extractions.linking(), stored_aliases(self.out))
-        return BuildWalk(extractions.by_id, self.index, shared_nodes(extractions.path))
+        return BuildWalk(extractions.by_id, self.index,
+                         shared_nodes(extractions.path, kept=self.out / SHARED))
 
     def sparql(self, query: str, as_frame: bool = True, allow_service: bool = False):
         """SELECT/ASK/CONSTRUCT results; a SERVICE clause is refused unless `allow_service`."""
@@ -310,7 +312,9 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     if before is not None:
         summary.changes = entity_changes(before, entity_keys(index))
     summary.steps["index"] = round(time.perf_counter() - linked, 2)
-    walk = BuildWalk(extractions.by_id, index, shared_nodes(extractions.path))
+    shared = shared_nodes(extractions.path, kept=out / SHARED if update and not keep_generic else None,
+                          keep=stage / SHARED)
+    walk = BuildWalk(extractions.by_id, index, shared)
     # what the update can have changed: its new papers and those whose entities moved
     changed = (walk.changed_part(extractions.path, before, earlier)
                if before is not None and not keep_generic else None)  # (that rewrites records)

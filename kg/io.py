@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import os
 import pickle
 import re
@@ -247,3 +248,17 @@ class RowSpills:
         for spill in self.spills.values():
             spill.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+PREFIX_CHECKED = 1 << 16  # bytes digested at each end of a file's first part
+
+
+def prefix_digest(path: str | Path, size: int) -> bytes:
+    """A digest of the first `size` bytes of `path` (its first and last 64 KiB, and the size):
+    whether a file still begins with what an earlier pass read (an update's records file is
+    the previous one with new lines after it)."""
+    with open(path, "rb") as handle:
+        head = handle.read(min(size, PREFIX_CHECKED))
+        handle.seek(max(size - PREFIX_CHECKED, 0))
+        tail = handle.read(min(size, PREFIX_CHECKED))
+    return hashlib.blake2b(head + b"|" + tail + b"|" + str(size).encode(), digest_size=16).digest()

@@ -11,6 +11,7 @@ one code path for both.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import NotRequired, TypedDict
 
 import msgspec
@@ -25,6 +26,7 @@ from kg.graph.build import (
     repository_name,
     repository_node_id,
 )
+from kg.io import atomic_path, prefix_digest
 from kg.link.canonical import CanonicalIndex
 
 WalkItem = tuple[str, dict, list[tuple[str, str, dict]]]
@@ -85,12 +87,38 @@ _decode_shared = msgspec.json.Decoder(_SharedFields).decode
 _decode_record = msgspec.json.Decoder().decode
 
 
-def shared_nodes(path) -> dict[str, tuple]:
+SHARED = "shared.state"  # a build's shared nodes as `shared_nodes` found them (`keep=`)
+
+
+class _KeptShared(msgspec.Struct, array_like=True):
+    size: int  # bytes of the records file read
+    check: bytes  # `kg.io.prefix_digest` of them
+    code: str  # `kg.graph.delta.walk_code()`
+    nodes: dict[str, tuple[str, list[str]]]  # node id → (paper id, attributes)
+
+
+def shared_nodes(path, kept=None, keep=None) -> dict[str, tuple]:
     """Repository and author nodes that several papers add: node id → the attributes the last
     paper in id order gives them (as networkx keeps them), read in one pass over the file.
-    Repositories: (name, url, kind); authors: (name,)."""
+    Repositories: (name, url, kind); authors: (name,). `kept`: a file `keep` wrote for a
+    first part of `path` (an update's previous records): only the rest is read, where it is
+    still that part and this code's. `keep`: where to write what was found."""
+    from kg.graph.delta import walk_code
+
     found: dict[str, tuple] = {}  # node id → (paper id, attributes)
+    start = 0
+    if kept is not None:
+        try:
+            state = msgspec.msgpack.decode(Path(kept).read_bytes(), type=_KeptShared)
+            if (state.code == walk_code() and Path(path).stat().st_size >= state.size
+                    and prefix_digest(path, state.size) == state.check):
+                found = {node: (paper, tuple(attributes))
+                         for node, (paper, attributes) in state.nodes.items()}
+                start = state.size
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            pass
     with open(path, "rb") as handle:
+        handle.seek(start)
         for line in handle:
             if not line.strip():
                 continue
@@ -106,6 +134,11 @@ def shared_nodes(path) -> dict[str, tuple]:
                 node = author_node_id(author)
                 if node not in found or found[node][0] <= paper:
                     found[node] = (paper, (author,))
+    if keep is not None:
+        size = Path(path).stat().st_size
+        with atomic_path(keep) as temp:
+            Path(temp).write_bytes(msgspec.msgpack.encode(_KeptShared(
+                size=size, check=prefix_digest(path, size), code=walk_code(), nodes=found)))
     return {node: attributes for node, (_, attributes) in found.items()}
 
 

@@ -20,13 +20,12 @@ import msgspec
 
 from kg import names
 from kg.engine.records import ExtractionsFile
-from kg.io import atomic_path
+from kg.io import atomic_path, prefix_digest
 from kg.link import canonical
 from kg.link.canonical import Evidence, PaperEvidence, _fact, _shape
 
 STATE = "linking.state"
 FORMAT = 1
-_CHECKED = 1 << 16  # bytes digested at each end of the records the evidence was read from
 
 
 def _code() -> str:
@@ -41,7 +40,7 @@ class _State(msgspec.Struct, array_like=True):
     format: int
     code: str
     size: int  # bytes of extractions.jsonl read
-    check: bytes  # `_check` of those bytes
+    check: bytes  # `prefix_digest` of those bytes
     shapes: list[tuple]  # (entity id, label, name, aliases, catalogue id, first paper, its
     #                      mentions, facts, mentions, confidence, generic), in first-seen order
     catalogue: list[tuple[str, str, int, list[str]]]  # (key, key, papers, first papers)
@@ -53,14 +52,6 @@ class _State(msgspec.Struct, array_like=True):
     offsets: bytes
     key_starts: bytes
     keys: bytes
-
-
-def _check(path: Path, size: int) -> bytes:
-    with open(path, "rb") as handle:
-        head = handle.read(min(size, _CHECKED))
-        handle.seek(max(size - _CHECKED, 0))
-        tail = handle.read(min(size, _CHECKED))
-    return hashlib.blake2b(head + b"|" + tail + b"|" + str(size).encode(), digest_size=16).digest()
 
 
 def _evidence(counted: Evidence) -> tuple[int, list[str]]:
@@ -77,7 +68,7 @@ def write_state(path: str | Path, evidence: PaperEvidence, extractions: str | Pa
     """Keep `evidence`, read from every record of `extractions` (the build's records file)."""
     size = Path(extractions).stat().st_size
     state = _State(
-        format=FORMAT, code=_code(), size=size, check=_check(Path(extractions), size),
+        format=FORMAT, code=_code(), size=size, check=prefix_digest(Path(extractions), size),
         shapes=[(s.fact.entity_id, s.fact.label, s.fact.name, s.fact.surfaces[1:],
                  s.fact.catalogue_id, s.fact.paper, s.fact.mentions, s.facts, s.mentions,
                  s.confidence, s.generic) for s in evidence.shapes.values()],
@@ -105,7 +96,7 @@ def read_state(path: str | Path, extractions: str | Path) -> tuple[PaperEvidence
     extractions = Path(extractions)
     if (state.format != FORMAT or state.code != _code() or not extractions.is_file()
             or extractions.stat().st_size < state.size
-            or _check(extractions, state.size) != state.check):
+            or prefix_digest(extractions, state.size) != state.check):
         return None
     evidence = PaperEvidence()
     for (entity_id, label, name, aliases, catalogue_id, paper, mentions_first, facts, mentions,

@@ -12,12 +12,15 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.api import read_jsonl_file
 from kg.engine.records import ExtractionsFile
 from kg.export.neo4j_files import node_rows, relationship_rows, write_neo4j_csv_rows
 from kg.export.rdf import graph_quads, serialize_rdf
 from kg.graph.build import build_graph
+from kg.graph import stream
 from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
 from kg.link.canonical import EVIDENCE_PAPERS, CanonicalIndex
 from tests.conftest import ROOT
@@ -218,6 +221,49 @@ def test_the_walk_keeps_only_shared_nodes(example_build, tmp_path):
     assert 0 < len(authors) <= 220  # a pool of N/2 names, each one node
     lines = [json.loads(line) for line in open(records.path)]
     assert len({line["id"] for line in lines}) == 440
+
+
+@given(st.lists(st.tuples(st.sampled_from(["p1", "p2", "p3", "p4"]),
+                          st.lists(st.sampled_from(["Ann Lee", "ann lee", "Bo Wu", "BO WU"]), max_size=3),
+                          st.lists(st.sampled_from(["https://github.com/a/b", "https://GitHub.com/a/b/",
+                                                    "https://github.com/c/d"]), max_size=2)),
+                min_size=1, max_size=8), st.integers(min_value=0, max_value=8))
+@settings(max_examples=40, deadline=None)
+def test_shared_nodes_kept_for_the_first_records_and_read_for_the_rest_are_all_read(
+        tmp_path_factory, papers, cut):
+    """An update reads only its new records' authors and repositories into the nodes the
+    previous build kept; the last paper in id order still gives each node its attributes."""
+    folder = tmp_path_factory.mktemp("shared")
+    lines = [json.dumps({"id": paper, "authors": authors,
+                         "links": [{"url": url, "kind": "code"} for url in urls]}) + "\n"
+             for paper, authors, urls in papers]
+    cut = min(cut, len(lines))
+    (folder / "first.jsonl").write_text("".join(lines[:cut]))
+    shared_nodes(folder / "first.jsonl", keep=folder / "shared.state")
+    (folder / "all.jsonl").write_text("".join(lines))
+    assert shared_nodes(folder / "all.jsonl", kept=folder / "shared.state") == \
+        shared_nodes(folder / "all.jsonl")
+    (folder / "other.jsonl").write_text("".join(lines[1:]))  # not the kept part: all read
+    assert shared_nodes(folder / "other.jsonl", kept=folder / "shared.state") == \
+        shared_nodes(folder / "other.jsonl")
+
+
+def test_kept_shared_nodes_spare_the_update_a_pass(tmp_path, monkeypatch):
+    lines = [json.dumps({"id": f"p{i}", "authors": [f"Author {i}"], "links": []}) + "\n"
+             for i in range(5)]
+    (tmp_path / "all.jsonl").write_text("".join(lines[:3]))
+    shared_nodes(tmp_path / "all.jsonl", keep=tmp_path / "shared.state")
+    with open(tmp_path / "all.jsonl", "a") as handle:
+        handle.writelines(lines[3:])
+    decoded = []
+    decode = stream._decode_shared
+    monkeypatch.setattr(stream, "_decode_shared", lambda line: decoded.append(line) or decode(line))
+    assert len(shared_nodes(tmp_path / "all.jsonl", kept=tmp_path / "shared.state")) == 5
+    assert len(decoded) == 2  # the new records only
+    monkeypatch.setattr("kg.graph.delta.walk_code", lambda: "other code")
+    decoded.clear()
+    assert len(shared_nodes(tmp_path / "all.jsonl", kept=tmp_path / "shared.state")) == 5
+    assert len(decoded) == 5
 
 
 def test_a_large_build_page_draws_the_top_entities_and_their_papers(example_build, tmp_path):
