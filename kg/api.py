@@ -31,6 +31,7 @@ from kg.export.rdf import DEFAULT_BASE, check_base_iri
 from kg.extract.paper import promote_generic, promote_generic_lines
 from kg.extract.pipeline import extract_papers
 from kg.graph.delta import DIGESTS
+from kg.export.page_delta import VIEWS
 from kg.graph.stream import SHARED, BuildWalk, shared_nodes, walk_graph
 from kg.io import atomic_path, write_lines
 from kg.link.aliases import UserAliases, load_aliases
@@ -50,7 +51,7 @@ BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
 # the files every build writes, summary.json last (then the marker, MARKER)
 BUILD_FILES = ["extractions.jsonl", "entities.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
                "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, STATE, SHARED,
-               "summary.json"]
+               VIEWS, "summary.json"]
 
 
 @dataclass
@@ -325,7 +326,7 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
         neo4j_csv=stage / BUILD_EXPORTS["neo4j-csv"] if "neo4j-csv" in exports else None,
         neo4j_csv_final=out.resolve() / BUILD_EXPORTS["neo4j-csv"],  # after the switch
         previous=out if update else None,  # its statement outputs, changed by delta
-        changed=changed)
+        changed=changed, records=extractions.path)
     summary.steps.update(written.seconds)
     types = Counter(written.nodes)
     summary.papers_in_graph = types.pop("Paper", 0)

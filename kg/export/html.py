@@ -262,15 +262,19 @@ class PageSink:
     papers and the `papers` papers linked to most of them, so memory stays bounded."""
 
     def __init__(self, path: str | Path, title: str, entities: list, *,
-                 full_nodes: int = FULL_PAGE_NODES, top_entities: int = PAGE_ENTITIES,
-                 top_papers: int = PAGE_PAPERS) -> None:
-        self.path, self.title, self.full_nodes = Path(path), title, full_nodes
+                 full_nodes: int | None = None, top_entities: int | None = None,
+                 top_papers: int | None = None, records: str | Path | None = None) -> None:
+        """`records`: the build's records file; the views' facts are then kept beside the
+        page (`kg.export.page_delta.VIEWS`) for the next update."""
+        full_nodes = FULL_PAGE_NODES if full_nodes is None else full_nodes
+        top_entities = PAGE_ENTITIES if top_entities is None else top_entities
+        top_papers = PAGE_PAPERS if top_papers is None else top_papers
+        self.path, self.title, self.full_nodes, self.records = Path(path), title, full_nodes, records
         self.graph: nx.MultiDiGraph | None = nx.MultiDiGraph(name="kg")
         self.edges: list = []
         self.count = 0
-        ranked = sorted(entities, key=lambda e: (-e.papers, -e.mentions, e.id))
-        self.entities = len(ranked)
-        self.kept = {e.id: e for e in ranked[:top_entities]}
+        self.entities = len(entities)
+        self.kept = entities_in_most_papers(entities, top_entities)
         self.top_papers = top_papers
         self.candidates: list = []  # heap of (kept entities linked, paper id, data, edges)
         self.papers = 0
@@ -295,24 +299,43 @@ class PageSink:
                     heapq.heapreplace(self.candidates, entry)
 
     def close(self) -> nx.MultiDiGraph:
-        """Write the page; returns the graph drawn."""
-        from kg.graph.stream import entity_data
-
+        """Write the page (and keep the views' facts); returns the graph drawn."""
         if self.graph is not None:
             self.graph.add_edges_from(self.edges)
-            return write_html(self.graph, self.path, title=self.title, views=self.facts.data())
-        graph = nx.MultiDiGraph(name="kg")
-        for entity_id, entity in self.kept.items():
-            graph.add_node(entity_id, **entity_data(entity))
-        for _, node, data, linked in sorted(self.candidates, key=lambda c: c[1]):
-            graph.add_node(node, **data)
-            graph.add_edges_from(linked)
-        note = (f"Showing the {len(self.kept):,} entities in most papers (of {self.entities:,}) "
-                f"and the {len(self.candidates):,} papers linked to most of them (of "
-                f"{self.papers:,}); the graph has {self.count:,} nodes. Draw another part with "
-                "`kg html OUT --focus NAME` or `--max-nodes N`.")
-        return write_html(graph, self.path, title=self.title, notes=[note],
-                          views=self.facts.data())
+            drawn = write_html(self.graph, self.path, title=self.title, views=self.facts.data())
+        else:
+            drawn = write_top_page(self.path, self.title, self.kept, self.candidates,
+                                   self.entities, self.papers, self.count, self.facts.data())
+        if self.records is not None:
+            from kg.export.page_delta import VIEWS, keep_views
+
+            keep_views(self.path.parent / VIEWS, self.facts, self.records)
+        return drawn
+
+
+def entities_in_most_papers(entities: list, top: int = PAGE_ENTITIES) -> dict:
+    """id → entity: the `top` entities in most papers, as a large build's page keeps them."""
+    ranked = sorted(entities, key=lambda e: (-e.papers, -e.mentions, e.id))
+    return {e.id: e for e in ranked[:top]}
+
+
+def write_top_page(path, title: str, kept: dict, candidates: list, entities: int, papers: int,
+                   count: int, views: dict) -> nx.MultiDiGraph:
+    """A large build's page: the `kept` entities and the `candidates` papers ((entities linked,
+    paper node, its data, its edges to kept entities)); returns the graph drawn."""
+    from kg.graph.stream import entity_data
+
+    graph = nx.MultiDiGraph(name="kg")
+    for entity_id, entity in kept.items():
+        graph.add_node(entity_id, **entity_data(entity))
+    for _, node, data, linked in sorted(candidates, key=lambda c: c[1]):
+        graph.add_node(node, **data)
+        graph.add_edges_from(linked)
+    note = (f"Showing the {len(kept):,} entities in most papers (of {entities:,}) "
+            f"and the {len(candidates):,} papers linked to most of them (of "
+            f"{papers:,}); the graph has {count:,} nodes. Draw another part with "
+            "`kg html OUT --focus NAME` or `--max-nodes N`.")
+    return write_html(graph, path, title=title, notes=[note], views=views)
 
 
 def write_build_page(walk, path: str | Path, title: str, *, focus: str | None = None,

@@ -34,9 +34,10 @@ from kg.export.delta import (
 from kg.export.graphml import GraphmlSink
 from kg.export.html import PageSink
 from kg.export.neo4j_files import Neo4jCsvSink
+from kg.export.page_delta import VIEWS, keep_views, update_page
 from kg.export.rdf import DEFAULT_BASE, NQuadsSink
 from kg.graph.delta import DIGESTS, Digests, DigestSink, read_digests, walk_code, write_digests
-from kg.graph.stream import BuildWalk, Walk
+from kg.graph.stream import BuildWalk, ChangedWalk, Walk
 from kg.io import atomic_path, die_with_parent, temp_prefix
 from kg.query.cypher import STORE_NAME as CYPHER_STORE
 from kg.query.cypher import LadybugSink
@@ -57,7 +58,8 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                   title: str = "kg graph", neo4j_csv: str | Path | None = None,
                   ntriples: str | Path | None = None, split: bool | None = None,
                   neo4j_csv_final: str | Path | None = None,
-                  previous: str | Path | None = None, changed: Walk | None = None) -> Written:
+                  previous: str | Path | None = None, changed: ChangedWalk | None = None,
+                  records: str | Path | None = None) -> Written:
     """Write graph.ttl, graph.graphml, graph.html, store.oxigraph, store.lbdb and the unit
     digests (`kg.graph.delta`) into `out` (and the neo4j-admin CSVs into `neo4j_csv`,
     N-Triples into `ntriples`), each atomically; `neo4j_csv_final`: where the CSVs will be
@@ -72,8 +74,10 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
     same statement files), the statement outputs are its own changed by delta
     (`kg.export.delta`) when the change is small beside the build (`delta_share()`).
     `changed`: the part of `walk` the update can have changed (`BuildWalk.changed_part`):
-    the statements' side digests only that, and the counts come from the property-graph
-    side's walk of the whole graph (the page needs it)."""
+    the statements' side digests only that, and so does the property-graph side where the
+    previous build kept its page's facts (`kg.export.page_delta`), else it walks the whole
+    graph, which gives the counts. `records`: the build's records file (whose facts the page
+    keeps, `views.state`)."""
     out = Path(out)
     written = Written()
     lap = _timer()
@@ -87,7 +91,8 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
             for (else they are changed by delta)."""
             return [*([LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml")]
                       if stores else []),
-                    *([PageSink(out / "graph.html", title, list(walk.index))] if page else []),
+                    *([PageSink(out / "graph.html", title, list(walk.index), records=records)]
+                      if page else []),
                     *([Neo4jCsvSink(neo4j_csv, walk.type_of, neo4j_csv_final)]
                       if neo4j_csv is not None and csv else [])]
 
@@ -97,12 +102,13 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
             if before is None:
                 return _feed(walk, graph_sinks(), before_close=before_close)[0], None
             return _graph_outputs_by_delta(walk, out, title, Path(previous), before, base,
-                                           graph_sinks, neo4j_csv, neo4j_csv_final, before_close)
+                                           graph_sinks, neo4j_csv, neo4j_csv_final, before_close,
+                                           part if part is not walk else None, records)
 
-        # forked before this process opens any output or starts the loader thread
-        other = stack.enter_context(_ForkedWriter(graph_outputs)) if split else None
         part = (changed if changed is not None and before is not None
                 and before.code == walk_code() else walk)  # else every paper may differ
+        # forked before this process opens any output or starts the loader thread
+        other = stack.enter_context(_ForkedWriter(graph_outputs)) if split else None
         digests = DigestSink(base, before, _limit(before), partial=part is not walk)
         counts = None
         if before is not None:  # one walk digests the graph (or its changed part); then
@@ -144,7 +150,8 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
 
 def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Path,
                             before: Digests, base: str, graph_sinks, neo4j_csv, neo4j_csv_final,
-                            before_close=None) -> tuple[dict, Written]:
+                            before_close=None, changed: ChangedWalk | None = None,
+                            records: str | Path | None = None) -> tuple[dict, Written]:
     """The page from a walk of the whole graph (it draws the build's most linked part), which
     also counts the graph's nodes and edges; the Neo4j CSVs by delta (`kg.export.delta`) where
     the change is small (GraphML and the Ladybug store are then changed by the statements'
@@ -152,10 +159,22 @@ def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Pa
     when the change is large) from a second walk. Returns the seconds and the counts."""
     lap = _timer()
     counted = Written()
-    digests = DigestSink(base, before, _limit(before))
-    page = PageSink(out / "graph.html", title, list(walk.index))
-    seconds, (now, _) = _feed(walk, [digests, page], counted, before_close=before_close,
-                              name="walk (property graph)")
+    digests = DigestSink(base, before, _limit(before), partial=True)
+    done = (update_page(walk, changed, previous, Path(records), out / "graph.html", title, [digests])
+            if changed is not None and records is not None else None)
+    if done is not None:  # the changed part only
+        seconds = {"changed part and page (property graph)": lap()}
+        if before_close is not None:
+            before_close()
+        now = digests.close()
+        counted.nodes, counted.edges = done.nodes, done.edges
+        keep_views(out / VIEWS, done.facts, records)
+        seconds["views kept"] = lap()
+    else:  # the whole graph
+        digests = DigestSink(base, before, _limit(before))
+        page = PageSink(out / "graph.html", title, list(walk.index), records=records)
+        seconds, (now, _) = _feed(walk, [digests, page], counted, before_close=before_close,
+                                  name="walk (property graph)")
     lap()
     small = _small(digests.delta, now)
     if small and neo4j_csv is not None and (previous / Path(neo4j_csv).name).is_dir() and (

@@ -81,6 +81,52 @@ class ViewFacts:
             self.tasks[node] = [target for target, key, _ in out if key == "ADDRESSES"]
             self.reporter.update((result, node) for result in reported)
 
+    def remove(self, node: str, data: dict, out: list) -> None:
+        """Take back what `add` counted for a paper or result item (an update's earlier
+        version of a paper whose entities moved)."""
+        node_type = data.get("type", "?")
+        _take(self.types, node_type)
+        if node_type == "Result":
+            self.results.pop(node, None)
+        elif node_type == "Paper":
+            date = data.get("date")
+            month = str(date).strip()[:7] if date not in (None, "") else None
+            _take(self.months, month)
+            for target in {target for target, key, _ in out if key not in ("REPORTS", "HAS_CODE",
+                                                                             "AUTHORED_BY")}:
+                if target in self.entity_months:
+                    _take(self.entity_months[target], month)
+                    if not self.entity_months[target]:
+                        del self.entity_months[target]
+            self.papers.pop(node, None)
+            self.tasks.pop(node, None)
+            for target, key, _ in out:
+                if key == "REPORTS":
+                    self.reporter.pop(target, None)
+
+    def to_state(self) -> dict:
+        """What `from_state` makes these facts again from (plain values; not the entity names,
+        which come from the index)."""
+        def months(counter: Counter) -> list:  # sorted: sets gave their order (hash seeds)
+            return sorted(counter.items(), key=lambda item: (item[0] is not None, item[0] or ""))
+
+        return {"months": months(self.months),
+                "entity_months": [(e, months(c)) for e, c in sorted(self.entity_months.items())],
+                "results": [(r, *self.results[r]) for r in sorted(self.results, key=_walk_order)],
+                "reporter": sorted(self.reporter.items()), "papers": sorted(self.papers.items()),
+                "tasks": sorted(self.tasks.items())}
+
+    @classmethod
+    def from_state(cls, state: dict) -> ViewFacts:
+        facts = cls()
+        facts.months = Counter(dict(state["months"]))
+        facts.entity_months = defaultdict(Counter, {e: Counter(dict(c)) for e, c in state["entity_months"]})
+        facts.results = {r: (data, targets) for r, data, targets in state["results"]}
+        facts.reporter = dict(state["reporter"])
+        facts.papers = dict(state["papers"])
+        facts.tasks = dict(state["tasks"])
+        return facts
+
     def _name(self, node: str | None) -> str | None:
         return self.names[node][1] if node in self.names else None
 
@@ -135,7 +181,8 @@ class ViewFacts:
     # ---- leaderboards -------------------------------------------------------------------
     def result_rows(self) -> pd.DataFrame:
         rows = []
-        for result, (data, targets) in self.results.items():
+        # in walk order (papers by id, a paper's results by number), however they were added
+        for result, (data, targets) in sorted(self.results.items(), key=lambda r: _walk_order(r[0])):
             paper_id = self.reporter.get(result)
             paper = self.papers.get(paper_id, {})
             metric, method, dataset = (self._name(targets.get(key)) for key in
@@ -198,10 +245,22 @@ class ViewFacts:
             "by": attrs["by"], "periods": list(periods["period"]),
             "papers_per_period": [int(p) for p in periods["papers"]],
             "papers": attrs["papers"], "undated": attrs["undated"],
-            "unparseable": attrs["unparseable"], "counts": dict(self.types),
+            "unparseable": attrs["unparseable"], "counts": dict(sorted(self.types.items())),
             "rule": RULE.format(min_papers=MIN_PAPERS, former=_span(former), latter=_span(latter)),
             "trends": self.trends(periods), "leaderboards": self.leaderboards(attrs["by"]),
         }
+
+
+def _take(counter: Counter, key) -> None:
+    counter[key] -= 1
+    if counter[key] <= 0:
+        del counter[key]
+
+
+def _walk_order(result: str) -> tuple[str, int]:
+    """`result/PAPER/N` → (PAPER, N)."""
+    paper, _, number = result[len("result/"):].rpartition("/")
+    return (paper, int(number)) if number.isdigit() else (paper, 0)
 
 
 def _span(window: list[str]) -> str:

@@ -45,7 +45,7 @@ class _State(msgspec.Struct, array_like=True):
     #                      mentions, facts, mentions, confidence, generic), in first-seen order
     catalogue: list[tuple[str, str, int, list[str]]]  # (key, key, papers, first papers)
     aliases: list[tuple[str, str, int, list[str]]]
-    variants: list[tuple[str, str, str, int, list[str], str | None]]  # ... , note
+    variants: list[tuple[str, str, str, int, list[str], str]]  # ... , note (or "")
     definitions: list[tuple[str, str, str, int, list[str]]]  # (short, long, kind, papers, first)
     primaries: list[str]
     paper_ids: list[str]
@@ -72,13 +72,14 @@ def write_state(path: str | Path, evidence: PaperEvidence, extractions: str | Pa
         shapes=[(s.fact.entity_id, s.fact.label, s.fact.name, s.fact.surfaces[1:],
                  s.fact.catalogue_id, s.fact.paper, s.fact.mentions, s.facts, s.mentions,
                  s.confidence, s.generic) for s in evidence.shapes.values()],
-        catalogue=[(a, b, *_evidence(e)) for (a, b), e in evidence.catalogue_evidence.items()],
-        aliases=[(a, b, *_evidence(e)) for (a, b), e in evidence.alias_evidence.items()],
-        variants=[(a, b, kind, *_evidence(e), evidence.variant_notes.get((a, b, kind)))
-                  for (a, b, kind), e in evidence.paper_variants.items()],
-        definitions=[(short, long, kind, *_evidence(e))
-                     for short, meanings in evidence.definitions.items()
-                     for long, (kind, e) in meanings.items()],
+        # sorted: the pieces of evidence were found in sets, whose order varies by process
+        catalogue=sorted((a, b, *_evidence(e)) for (a, b), e in evidence.catalogue_evidence.items()),
+        aliases=sorted((a, b, *_evidence(e)) for (a, b), e in evidence.alias_evidence.items()),
+        variants=sorted((a, b, kind, *_evidence(e), evidence.variant_notes.get((a, b, kind)) or "")
+                        for (a, b, kind), e in evidence.paper_variants.items()),
+        definitions=sorted((short, long, kind, *_evidence(e))
+                           for short, meanings in evidence.definitions.items()
+                           for long, (kind, e) in meanings.items()),
         primaries=list(evidence.primaries), paper_ids=evidence.paper_ids,
         offsets=evidence.offsets.tobytes(), key_starts=evidence.key_starts.tobytes(),
         keys=evidence.keys.tobytes())
@@ -113,7 +114,7 @@ def read_state(path: str | Path, extractions: str | Path) -> tuple[PaperEvidence
         evidence.alias_evidence[(a, b)] = _counted(count, sample)
     for a, b, kind, count, sample, note in state.variants:
         evidence.paper_variants[(a, b, kind)] = _counted(count, sample)
-        if note is not None:
+        if note:
             evidence.variant_notes[(a, b, kind)] = note
     for short, long, kind, count, sample in state.definitions:
         evidence.definitions[short][long] = (kind, _counted(count, sample))

@@ -474,3 +474,49 @@ def test_an_update_digests_only_what_it_can_have_changed(tmp_path, monkeypatch):
     assert len(walked.papers) == walked.relinked + 24
     assert updated.summary.papers_in_graph == 44
     assert updated.summary.changes["merged"] >= 1
+
+
+def page_data(out):
+    """The page's data, less the papers' source lines (an update's inputs count from 1)."""
+    text = (out / "graph.html").read_text(encoding="utf-8")
+    start = text.index("const DATA = ") + len("const DATA = ")
+    data = json.loads(text[start:text.index(";\n", start)])
+    for node in data["nodes"]:
+        node.get("details", {}).pop("source_line", None)
+    return data
+
+
+def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkeypatch):
+    """A page of the top entities (the thresholds made small) and its views, and the build's
+    counts, from the kept facts and the changed part, as a full rebuild draws and counts them."""
+    import kg.export.html
+    import kg.export.page_delta
+    from kg.records import Paper
+    from kg.sources import read_inputs
+
+    monkeypatch.setattr(kg.export.html, "FULL_PAGE_NODES", 60)
+    monkeypatch.setattr(kg.export.html, "PAGE_ENTITIES", 25)
+    monkeypatch.setattr(kg.export.html, "PAGE_PAPERS", 12)
+    monkeypatch.setenv("KG_DELTA_SHARE", "10")
+    records = [{k: v for k, v in vars(p).items() if v not in (None, [], "")}
+               for p in read_inputs([ROOT / "examples" / "hf-daily-papers.txt"]) if isinstance(p, Paper)]
+    first = kg.build(records=records[:20], out=tmp_path / "b")
+    two = sorted((e for e in first.index if e.label == "Method" and e.papers == 1),
+                 key=lambda e: e.id)[:2]
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("merge:\n  - [" + ", ".join(json.dumps(e.name) for e in two) + "]\n")
+    used = []
+    update_page = kg.export.page_delta.update_page
+    monkeypatch.setattr(kg.export.outputs, "update_page",
+                        lambda *args, **kwargs: used.append(update_page(*args, **kwargs)) or used[-1])
+    monkeypatch.setattr(kg.export.outputs, "_can_fork", lambda: False)  # to see it used here
+    updated = kg.build(records=records[20:], out=tmp_path / "b", update=True, aliases=aliases)
+    assert used and used[0] is not None
+    full = kg.build(records=records, out=tmp_path / "full", aliases=aliases)
+    for key in ("papers_in_graph", "entities", "edges"):
+        assert getattr(updated.summary, key) == getattr(full.summary, key), key
+    assert page_data(tmp_path / "b") == page_data(tmp_path / "full")
+    assert "Showing the 25 entities" in page_data(tmp_path / "b")["notes"][0]
+    assert (kg.export.page_delta.kept_views(tmp_path / "b" / "views.state",
+                                            tmp_path / "b" / "extractions.jsonl").to_state()
+            .keys() == {"months", "entity_months", "results", "reporter", "papers", "tasks"})

@@ -19,8 +19,8 @@ from kg.api import read_jsonl_file
 from kg.engine.records import ExtractionsFile
 from kg.export.neo4j_files import node_rows, relationship_rows, write_neo4j_csv_rows
 from kg.export.rdf import graph_quads, serialize_rdf
-from kg.graph.build import build_graph
 from kg.graph import stream
+from kg.graph.build import build_graph
 from kg.graph.stream import BuildWalk, shared_nodes, walk_graph
 from kg.link.canonical import EVIDENCE_PAPERS, CanonicalIndex
 from tests.conftest import ROOT
@@ -207,7 +207,10 @@ def test_the_index_does_not_grow_with_replicated_papers(example_build, tmp_path)
     assert max(link.paper_count for link in links) > EVIDENCE_PAPERS
     size_one = retained(lambda: CanonicalIndex(small.linking(), catalogue=EMPTY))
     size_four = retained(lambda: CanonicalIndex(large.linking(), catalogue=EMPTY))
-    assert size_four < 1.15 * size_one, (size_one, size_four)
+    # per paper only its id, line offset and primary keys as numbers (what an update and the
+    # page need to find a paper): about 110 bytes here, 150 MB at a million papers
+    per_paper = (size_four - size_one) / (len(large) - len(small))
+    assert per_paper < 160, (size_one, size_four, per_paper)
 
 
 def test_the_walk_keeps_only_shared_nodes(example_build, tmp_path):
