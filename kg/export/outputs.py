@@ -103,10 +103,14 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                 return _feed(walk, graph_sinks(), before_close=before_close)[0], None
             return _graph_outputs_by_delta(walk, out, title, Path(previous), before, base,
                                            graph_sinks, neo4j_csv, neo4j_csv_final, before_close,
-                                           part if part is not walk else None, records)
+                                           part if part is not walk else None, records,
+                                           ladybug_path if ladybug_with_page else None)
 
         part = (changed if changed is not None and before is not None
                 and before.code == walk_code() else walk)  # else every paper may differ
+        # the Ladybug delta goes to the side with less to do: the page's, where it is drawn
+        # from what changed (the previous build kept its views), else the statements'
+        ladybug_with_page = part is not walk and (Path(previous) / VIEWS).is_file()
         # forked before this process opens any output or starts the loader thread
         other = stack.enter_context(_ForkedWriter(graph_outputs)) if split else None
         digests = DigestSink(base, before, _limit(before), partial=part is not walk)
@@ -124,10 +128,10 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                 write_graphml_by_delta(Path(previous) / "graph.graphml", out / "graph.graphml",
                                        digests.delta)
                 written.seconds["GraphML delta"] = lap()
-                # here too: the other side walks the whole graph for the page
-                write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path, digests.delta,
-                                       walk.type_of)
-                written.seconds["Ladybug delta"] = lap()
+                if not ladybug_with_page:
+                    write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path,
+                                           digests.delta, walk.type_of)
+                    written.seconds["Ladybug delta"] = lap()
             else:
                 written.seconds["statements (the change was too large for a delta)"] = (
                     _write_statements(walk, out, base, ntriples, stack, [], Written()))
@@ -151,12 +155,14 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
 def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Path,
                             before: Digests, base: str, graph_sinks, neo4j_csv, neo4j_csv_final,
                             before_close=None, changed: ChangedWalk | None = None,
-                            records: str | Path | None = None) -> tuple[dict, Written]:
-    """The page from a walk of the whole graph (it draws the build's most linked part), which
-    also counts the graph's nodes and edges; the Neo4j CSVs by delta (`kg.export.delta`) where
-    the change is small (GraphML and the Ladybug store are then changed by the statements'
-    side); the rest (the CSVs where a changed row does not fit the previous columns, or all,
-    when the change is large) from a second walk. Returns the seconds and the counts."""
+                            records: str | Path | None = None,
+                            ladybug_path: Path | None = None) -> tuple[dict, Written]:
+    """The page, from what changed (`kg.export.page_delta`) or from a walk of the whole graph
+    (it draws the build's most linked part), with the graph's node and edge counts; the Neo4j
+    CSVs by delta (`kg.export.delta`) where the change is small (GraphML, and the Ladybug store
+    unless `ladybug_path` says to change it here, are then changed by the statements' side);
+    the rest (the CSVs where a changed row does not fit the previous columns, or all, when the
+    change is large) from a second walk. Returns the seconds and the counts."""
     lap = _timer()
     counted = Written()
     digests = DigestSink(base, before, _limit(before), partial=True)
@@ -177,6 +183,9 @@ def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Pa
                                   name="walk (property graph)")
     lap()
     small = _small(digests.delta, now)
+    if small and ladybug_path is not None:
+        write_ladybug_by_delta(previous / CYPHER_STORE, ladybug_path, digests.delta, walk.type_of)
+        seconds["Ladybug delta"] = lap()
     if small and neo4j_csv is not None and (previous / Path(neo4j_csv).name).is_dir() and (
             write_neo4j_csv_by_delta(previous / Path(neo4j_csv).name, Path(neo4j_csv),
                                      digests.delta, walk.type_of, neo4j_csv_final)):
