@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kg.io import without_gc
 from kg.link.aliases import UserAliases
 from kg.link.catalogue import EMPTY, Catalogue
 from kg.names import (
@@ -405,7 +406,9 @@ class CanonicalIndex:
                 extractions = list(extractions)
             evidence = PaperEvidence()
             with_offsets = getattr(extractions, "with_offsets", None)
-            evidence.read(with_offsets() if with_offsets else extractions, offsets=bool(with_offsets))
+            with without_gc():
+                evidence.read(with_offsets() if with_offsets else extractions,
+                              offsets=bool(with_offsets))
         self._extractions = extractions
         self.evidence = evidence
         self.catalogue = catalogue if catalogue is not None else _default_catalogue()
@@ -415,15 +418,15 @@ class CanonicalIndex:
         self.refused: list[Refusal] = []
         self.ambiguous: list[Ambiguity] = []
         self._by_fact: dict[tuple[str, str], str] | None = None
-        self._register(evidence)
-        definitions = evidence.definitions
-
-        self._apply(self._user_links(aliases) + self._catalogue_links(definitions)
-                    + self._alias_links() + self._spacing_links() + self._score_links())
-        self._apply(self._abbreviation_links(definitions))
-        self._apply(self._expansion_links(definitions))
-        self._apply(self._variant_links())
-        self._make_entities(aliases.rename_keys())
+        with without_gc():
+            self._register(evidence)
+            definitions = evidence.definitions
+            self._apply(self._user_links(aliases) + self._catalogue_links(definitions)
+                        + self._alias_links() + self._spacing_links() + self._score_links())
+            self._apply(self._abbreviation_links(definitions))
+            self._apply(self._expansion_links(definitions))
+            self._apply(self._variant_links())
+            self._make_entities(aliases.rename_keys())
 
     # evidence ------------------------------------------------------------------------------
 
@@ -520,8 +523,9 @@ class CanonicalIndex:
 
     def _expansion_links(self, definitions) -> list[Link]:
         """`ctr prediction` joins `click through rate prediction` when `CTR` is defined once."""
+        ambiguous = {a.short for a in self.ambiguous}
         meaning = {short: next(iter(longs)) for short, longs in definitions.items()
-                   if len(longs) == 1 and not any(a.short == short for a in self.ambiguous)}
+                   if len(longs) == 1 and short not in ambiguous}
         links = []
         for key in sorted(k for k in self.groups.parent if " " in k):
             words = key.split()
@@ -558,15 +562,14 @@ class CanonicalIndex:
         drafts = []
         for root, tallies in by_root.items():
             keys = sorted(k for k in self.groups.members[root] if not k.startswith(CATALOGUE_NODE))
-            catalogue_votes = sum((t.catalogue for t in tallies), Counter())
+            catalogue_votes = _summed([t.catalogue for t in tallies])
             catalogue_ids = sorted(self.groups.catalogue[root])
             catalogue_id = (_most_common(catalogue_votes) if catalogue_votes
                             else catalogue_ids[0] if catalogue_ids else None)
             entry = self.catalogue.get(catalogue_id)
-            label = entry.label if entry else _most_common(sum((t.labels for t in tallies), Counter()))
+            label = entry.label if entry else _most_common(_summed([t.labels for t in tallies]))
             rename = next((renames[k] for k in keys if k in renames), None)
-            name = rename or (entry.name if entry else
-                              _most_common(sum((t.names for t in tallies), Counter())))
+            name = rename or (entry.name if entry else _most_common(_summed([t.names for t in tallies])))
             surfaces = set().union(*(t.surfaces for t in tallies),
                                    *(self._surfaces_of_key.get(k, ()) for k in keys))
             drafts.append((f"{label.lower()}/{slug(name_key(name) or name)}", keys[0], CanonicalEntity(
@@ -592,18 +595,25 @@ class CanonicalIndex:
         del self._surfaces_of_key
 
     def _papers_by_root(self) -> Counter:
-        """Each group's papers: a paper counts once however many of its keys the group holds."""
+        """Each group's papers: a paper counts once however many of its keys the group holds
+        (a paper's keys are distinct, so only groups of several keys need telling apart)."""
         evidence = self.evidence
         roots = sorted({self.groups.find(primary) for primary in evidence.primaries})
+        if not roots or not len(evidence.keys):
+            return Counter()
         number = {root: n for n, root in enumerate(roots)}
         root_of_key = np.array([number[self.groups.find(primary)] for primary in evidence.primaries],
                                dtype=np.int64)
-        starts = np.frombuffer(evidence.key_starts, dtype=np.int64)
-        paper_of_key = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
         keys = np.frombuffer(evidence.keys, dtype=np.int32)
-        pairs = np.unique(paper_of_key * max(len(roots), 1) + root_of_key[keys]) if len(keys) else keys
-        counts = np.bincount(pairs % max(len(roots), 1), minlength=len(roots)) if len(keys) else ()
-        return Counter({root: int(count) for root, count in zip(roots, counts, strict=False)})
+        of_keys = root_of_key[keys]
+        shared = (np.bincount(root_of_key, minlength=len(roots)) > 1)[of_keys]
+        counts = np.bincount(of_keys[~shared], minlength=len(roots))
+        if shared.any():  # (paper, group) pairs counted once
+            starts = np.frombuffer(evidence.key_starts, dtype=np.int64)
+            paper_of_key = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
+            pairs = np.unique(paper_of_key[shared] * len(roots) + of_keys[shared])
+            counts += np.bincount(pairs % len(roots), minlength=len(roots))
+        return Counter({root: int(count) for root, count in zip(roots, counts, strict=True)})
 
     # lookups -------------------------------------------------------------------------------
 
@@ -695,6 +705,11 @@ def _default_catalogue() -> Catalogue:
         return load_catalogue()
     except (OSError, ValueError, KeyError):
         return EMPTY
+
+
+def _summed(counters: list[Counter]) -> Counter:
+    """The counters added up (one is itself: it is only read)."""
+    return counters[0] if len(counters) == 1 else sum(counters, Counter())
 
 
 def _most_common(counter: Counter) -> str:

@@ -20,7 +20,7 @@ import msgspec
 
 from kg import names
 from kg.engine.records import ExtractionsFile
-from kg.io import atomic_path, prefix_digest
+from kg.io import atomic_path, prefix_digest, without_gc
 from kg.link import canonical
 from kg.link.canonical import Evidence, PaperEvidence, _fact, _shape
 
@@ -130,9 +130,10 @@ def paper_evidence(extractions: ExtractionsFile, kept: str | Path | None = None)
     """The evidence of every record of `extractions`: the evidence kept at `kept` (a build's
     `linking.state`) where it covers the file's first part, with the rest of the records read
     into it; else read from every record. `extractions` learns its records' offsets on the way."""
-    found = read_state(kept, extractions.path) if kept is not None else None
-    evidence, start = found if found else (PaperEvidence(), 0)
-    evidence.read(extractions.linking().with_offsets(start), offsets=True)
-    if start:
-        extractions.know_offsets(list(zip(evidence.paper_ids, evidence.offsets, strict=True)))
+    with without_gc():
+        found = read_state(kept, extractions.path) if kept is not None else None
+        evidence, start = found if found else (PaperEvidence(), 0)
+        evidence.read(extractions.linking().with_offsets(start), offsets=True)
+        if start:
+            extractions.know_offsets(list(zip(evidence.paper_ids, evidence.offsets, strict=True)))
     return evidence
