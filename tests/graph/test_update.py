@@ -486,9 +486,11 @@ def page_data(out):
     return data
 
 
-def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkeypatch):
+@pytest.mark.parametrize("kept", [True, False])
+def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkeypatch, kept):
     """A page of the top entities (the thresholds made small) and its views, and the build's
-    counts, from the kept facts and the changed part, as a full rebuild draws and counts them."""
+    counts, from the kept facts and the changed part, as a full rebuild draws and counts them;
+    and the same from every paper where the previous build kept nothing (an older release)."""
     import kg.export.html
     import kg.export.page_delta
     from kg.records import Paper
@@ -505,13 +507,16 @@ def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkey
                  key=lambda e: e.id)[:2]
     aliases = tmp_path / "aliases.yaml"
     aliases.write_text("merge:\n  - [" + ", ".join(json.dumps(e.name) for e in two) + "]\n")
+    if not kept:
+        for name in ("linking.state", "shared.state", "views.state"):
+            (tmp_path / "b" / name).unlink()
     used = []
     update_page = kg.export.page_delta.update_page
     monkeypatch.setattr(kg.export.outputs, "update_page",
                         lambda *args, **kwargs: used.append(update_page(*args, **kwargs)) or used[-1])
     monkeypatch.setattr(kg.export.outputs, "_can_fork", lambda: False)  # to see it used here
     updated = kg.build(records=records[20:], out=tmp_path / "b", update=True, aliases=aliases)
-    assert used and used[0] is not None
+    assert used and (used[0] is not None) == kept
     full = kg.build(records=records, out=tmp_path / "full", aliases=aliases)
     for key in ("papers_in_graph", "entities", "edges"):
         assert getattr(updated.summary, key) == getattr(full.summary, key), key
