@@ -20,30 +20,9 @@ export OMP_NUM_THREADS=1
 rm -rf "$B"; mkdir -p "$B"; cd "$ROOT"
 $PY scripts/replicate_extractions.py "$SOURCE" "$N" -o "$B/base/extractions.jsonl"
 $PY -c "from kg.engine.buildfolder import write_marker; from pathlib import Path; write_marker(Path('$B/base'), ['extractions.jsonl'])"
-$PY - "$SOURCE" "$B/new.jsonl" "$ROOT/../shared/data/corpus/arxiv-ml.jsonl.gz" <<'PY'
-import gzip, json, sys
-have = {json.loads(line)["id"] for line in open(sys.argv[1])}
-with open(sys.argv[2], "w") as out:
-    n = 0
-    for line in gzip.open(sys.argv[3], "rt"):
-        if json.loads(line)["id"] not in have:
-            out.write(line)
-            n += 1
-            if n == 1000:
-                break
-PY
-timed() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
-EXPORTS="${EXPORTS---export nt --export neo4j-csv} -p 2"
-echo "base build of $N papers: $(timed $PY -m kg build --update "$B/base" $EXPORTS) s"
-if [[ $OLD == - ]]; then
-  mv "$B/base" "$B/new"
-  if [[ ${COMPACT:-0} == 1 ]]; then
-    s=$(date +%s.%N)
-    $PY -c "import pyoxigraph as ox; ox.Store('$B/new/store.oxigraph').optimize()"
-    echo "the base store compacted: $(echo "$(date +%s.%N) - $s" | bc) s"
-  fi
-  further() {  # the next 1,000 arXiv records that neither the build nor an earlier update has
-    $PY - "$SOURCE" "$1" "$ROOT/../shared/data/corpus/arxiv-ml.jsonl.gz" "$B"/new*.jsonl <<'PY'
+further() {  # the next 1,000 arXiv records that neither the build nor an earlier update has
+  local earlier; shopt -s nullglob; earlier=("$B"/new*.jsonl); shopt -u nullglob
+  $PY - "$SOURCE" "$1" "$ROOT/../shared/data/corpus/arxiv-ml.jsonl.gz" "${earlier[@]}" <<'PY'
 import gzip, json, sys
 have = {json.loads(line)["id"] for line in open(sys.argv[1])}
 for name in sys.argv[4:]:
@@ -57,7 +36,18 @@ with open(sys.argv[2], "w") as out:
             if n == 1000:
                 break
 PY
-  }
+}
+further "$B/new.jsonl"
+timed() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+EXPORTS="${EXPORTS---export nt --export neo4j-csv} -p 2"
+echo "base build of $N papers: $(timed $PY -m kg build --update "$B/base" $EXPORTS) s"
+if [[ $OLD == - ]]; then
+  mv "$B/base" "$B/new"
+  if [[ ${COMPACT:-0} == 1 ]]; then
+    s=$(date +%s.%N)
+    $PY -c "import pyoxigraph as ox; ox.Store('$B/new/store.oxigraph').optimize()"
+    echo "the base store compacted: $(echo "$(date +%s.%N) - $s" | bc) s"
+  fi
   steps() { $PY -c "import json; s = json.load(open('$B/new/summary.json')); print(s['papers_in_graph'], s['steps'])"; }
   for k in $(seq 2 "${UPDATES:-1}"); do
     echo "update $((k - 1)), this version: $(timed $PY -m kg build --update "$B/new" "$B/new.jsonl" $EXPORTS) s"; steps
