@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -162,13 +163,14 @@ SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bvs)(?<!\bFig)(?
                           r"[.!?]\s+(?=[A-Z0-9(\[\"'])")
 
 
-def sentences(text: str) -> list[str]:
+@lru_cache(maxsize=1024)  # a paper's results ask for the sentences of one abstract in turn
+def sentences(text: str) -> tuple[str, ...]:
     parts, start = [], 0
     for match in SENTENCE_END.finditer(text):
         parts.append(text[start:match.start() + 1].strip())
         start = match.end()
     parts.append(text[start:].strip())
-    return [part for part in parts if part]
+    return tuple(part for part in parts if part)
 
 
 def result_sentence(text: str, value: str | None, hints: list[str | None]) -> str | None:
