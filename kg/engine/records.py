@@ -8,7 +8,7 @@ title."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
@@ -116,11 +116,7 @@ class ExtractionsFile:
 
     def by_id(self) -> Iterator[dict]:
         """The records in paper id order, the order `build_graph` adds papers in."""
-        offsets = self.offsets()
-        with open(self.path, "rb") as handle:
-            for offset in offsets:
-                handle.seek(offset)
-                yield _DECODE(handle.readline())
+        return records_at(self.path, self.offsets())
 
     def know_offsets(self, ids: list[tuple[str, int]]) -> None:
         """Every record's (paper id, line offset), found elsewhere (a pass, a kept index), so
@@ -133,6 +129,14 @@ class ExtractionsFile:
         if self._count is None:
             self.offsets()
         return self._count
+
+
+def records_at(path: str | Path, offsets: Iterable[int]) -> Iterator[dict]:
+    """The records whose lines start at `offsets` in the records file `path`, in that order."""
+    with open(path, "rb") as handle:
+        for offset in offsets:
+            handle.seek(offset)
+            yield _DECODE(handle.readline())
 
 
 class LinkingFile:

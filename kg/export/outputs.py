@@ -7,7 +7,6 @@ cores. No writer holds the graph."""
 from __future__ import annotations
 
 import errno
-import gc
 import multiprocessing
 import os
 import shutil
@@ -38,7 +37,7 @@ from kg.export.page_delta import VIEWS, keep_views, update_page
 from kg.export.rdf import DEFAULT_BASE, NQuadsSink
 from kg.graph.delta import DIGESTS, Digests, DigestSink, read_digests, walk_code, write_digests
 from kg.graph.stream import BuildWalk, ChangedWalk, Walk
-from kg.io import atomic_path, die_with_parent, temp_prefix
+from kg.io import atomic_path, die_with_parent, temp_prefix, without_gc
 from kg.query.cypher import STORE_NAME as CYPHER_STORE
 from kg.query.cypher import LadybugSink
 from kg.query.sparql import STORE_NAME as SPARQL_STORE
@@ -165,9 +164,11 @@ def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Pa
     change is large) from a second walk. Returns the seconds and the counts."""
     lap = _timer()
     counted = Written()
-    digests = DigestSink(base, before, _limit(before), partial=True)
-    done = (update_page(walk, changed, previous, Path(records), out / "graph.html", title, [digests])
-            if changed is not None and records is not None else None)
+    done = None
+    if changed is not None and records is not None:
+        digests = DigestSink(base, before, _limit(before), partial=True)
+        done = update_page(walk, changed, previous, Path(records), out / "graph.html", title,
+                           [digests])
     if done is not None:  # the changed part only
         seconds = {"changed part and page (property graph)": lap()}
         if before_close is not None:
@@ -259,9 +260,7 @@ def _feed(walk: Walk, sinks: list, written: Written | None = None,
     and edges there."""
     lap = _timer()
     adders = [sink.add for sink in sinks]
-    collecting = gc.isenabled()
-    gc.disable()  # the walk makes many short-lived acyclic objects: no cycles to find
-    try:
+    with without_gc():  # the walk makes many short-lived acyclic objects: no cycles to find
         for node, data, out_edges in walk:
             if written is not None:
                 written.nodes[data["type"]] += 1
@@ -269,9 +268,6 @@ def _feed(walk: Walk, sinks: list, written: Written | None = None,
                     written.edges[edge["type"]] += 1
             for add in adders:
                 add(node, data, out_edges)
-    finally:
-        if collecting:
-            gc.enable()
     seconds = {name or ("walk" if written is not None else "walk (property graph)"): lap()}
     if before_close is not None:
         before_close()

@@ -22,6 +22,7 @@ from pathlib import Path
 import msgspec
 import numpy as np
 
+from kg.engine.records import records_at
 from kg.export.html import entities_in_most_papers, write_top_page
 from kg.export.page_views import TREND_TYPES, ViewFacts
 from kg.graph.delta import walk_code
@@ -113,23 +114,20 @@ def update_page(walk: BuildWalk, changed: ChangedWalk, previous: Path, records: 
     if facts is None or counts is None or not (previous / "entities.jsonl").is_file() \
             or not (previous / "extractions.jsonl").is_file():
         return None
-    before, edges = counts
+    papers, edges = counts
     first_new = (previous / "extractions.jsonl").stat().st_size  # the new records come after
     new_papers = sum(1 for _, offset in changed.papers if offset >= first_new)
     index = walk.index
     nodes = Counter(e.label for e in index)
     nodes.update(SHARED_TYPES[node.split("/", 1)[0]] for node in walk.shared)
-    nodes["Paper"] = before["Paper"] + new_papers
+    nodes["Paper"] = papers + new_papers
     # the earlier version of each earlier paper walked again: taken back
     earlier = BuildWalk(lambda: (), PreviousIds(previous / "entities.jsonl"), walk.shared)
-    with open(records, "rb") as handle:
-        for _, offset in changed.papers:
-            if offset < first_new:
-                handle.seek(offset)
-                for node, data, out in earlier.paper_items(_decode(handle.readline()), set()):
-                    if data["type"] in ("Paper", "Result"):
-                        facts.remove(node, data, out)
-                        edges.subtract(edge["type"] for _, _, edge in out)
+    for record in records_at(records, (offset for _, offset in changed.papers if offset < first_new)):
+        for node, data, out in earlier.paper_items(record, set()):
+            if data["type"] in ("Paper", "Result"):
+                facts.remove(node, data, out)
+                edges.subtract(edge["type"] for _, _, edge in out)
     adders = [sink.add for sink in sinks]
     for node, data, out in changed:
         for add in adders:
@@ -151,15 +149,13 @@ def update_page(walk: BuildWalk, changed: ChangedWalk, previous: Path, records: 
 
 
 SHARED_TYPES = {"author": "Author", "repository": "Repository"}
-_decode = msgspec.json.Decoder().decode
 
 
-def _previous_counts(path: Path) -> tuple[Counter, Counter] | None:
+def _previous_counts(path: Path) -> tuple[int, Counter] | None:
+    """The previous build's papers and edges by type (its `summary.json`)."""
     try:
         summary = json.loads(path.read_text().splitlines()[0])
-        nodes = Counter(summary["entities"])
-        nodes["Paper"] = summary["papers_in_graph"]
-        return nodes, Counter(summary["edges"])
+        return int(summary["papers_in_graph"]), Counter(summary["edges"])
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
 
@@ -168,25 +164,20 @@ def _linked_most(walk: BuildWalk, kept: dict, top: int, records: Path) -> list:
     """(kept entities linked, paper node, data, edges to kept entities) of the `top` papers
     linked to most kept entities (ties: the later paper id, as `PageSink`'s heap keeps them)."""
     index, evidence = walk.index, walk.index.evidence
-    primaries = list(evidence.primaries)
-    is_kept = np.array([index.id_of_key(key) in kept for key in primaries], dtype=bool)
     number = {entity: n for n, entity in enumerate(sorted(kept))}
-    entity_of_key = np.array([number.get(index.id_of_key(key), -1) for key in primaries],
-                             dtype=np.int64)
-    starts = np.frombuffer(evidence.key_starts, dtype=np.int64)
-    keys = np.frombuffer(evidence.keys, dtype=np.int32)
-    paper_of_key = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
-    linked = is_kept[keys]
-    pairs = np.unique(paper_of_key[linked] * max(len(kept), 1) + entity_of_key[keys[linked]])
-    counts = np.bincount(pairs // max(len(kept), 1), minlength=len(starts) - 1)
+    entity_of_key = np.array([number.get(index.id_of_key(key), -1) for key in evidence.primaries],
+                             dtype=np.int64)[evidence.key_numbers()]  # -1: not a kept entity
+    linked = entity_of_key >= 0
+    pairs = np.unique(evidence.paper_of_keys()[linked] * max(len(kept), 1) + entity_of_key[linked])
+    counts = np.bincount(pairs // max(len(kept), 1), minlength=len(evidence.paper_ids))
     ranked = sorted(((int(counts[i]), "paper/" + evidence.paper_ids[i], i)
                      for i in np.flatnonzero(counts).tolist()), reverse=True)[:top]
     found = []
-    with open(records, "rb") as handle:
-        for count, node, i in ranked:
-            handle.seek(evidence.offsets[i])
-            items = walk.paper_items(_decode(handle.readline()), set())
-            data, out = next((data, out) for item, data, out in items if item == node)
-            found.append((count, node, data, [(node, target, key, edge) for target, key, edge in out
-                                              if target in kept]))
+    for (count, node, _), record in zip(ranked, records_at(records, (evidence.offsets[i]
+                                                                     for _, _, i in ranked)),
+                                        strict=True):
+        data, out = next((data, out) for item, data, out in walk.paper_items(record, set())
+                         if item == node)
+        found.append((count, node, data, [(node, target, key, edge) for target, key, edge in out
+                                          if target in kept]))
     return found

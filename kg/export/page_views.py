@@ -69,7 +69,7 @@ class ViewFacts:
 
     def _paper(self, node: str, data: dict, out: list) -> None:
         date = data.get("date")
-        month = str(date).strip()[:7] if date not in (None, "") else None
+        month = _month(date)
         self.months[month] += 1
         for target in {target for target, key, _ in out if key not in ("REPORTS", "HAS_CODE",
                                                                         "AUTHORED_BY")}:
@@ -89,8 +89,7 @@ class ViewFacts:
         if node_type == "Result":
             self.results.pop(node, None)
         elif node_type == "Paper":
-            date = data.get("date")
-            month = str(date).strip()[:7] if date not in (None, "") else None
+            month = _month(data.get("date"))
             _take(self.months, month)
             for target in {target for target, key, _ in out if key not in ("REPORTS", "HAS_CODE",
                                                                              "AUTHORED_BY")}:
@@ -249,6 +248,11 @@ class ViewFacts:
             "rule": RULE.format(min_papers=MIN_PAPERS, former=_span(former), latter=_span(latter)),
             "trends": self.trends(periods), "leaderboards": self.leaderboards(attrs["by"]),
         }
+
+
+def _month(date) -> str | None:
+    """A paper's month (or year) as the views count it."""
+    return str(date).strip()[:7] if date not in (None, "") else None
 
 
 def _take(counter: Counter, key) -> None:

@@ -15,7 +15,6 @@ graph per paper, `{base}graph/paper/{id}`; shared entities sit in the default gr
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import math
@@ -33,7 +32,7 @@ import pyoxigraph as ox
 
 from kg.export.jsonld import write_jsonld
 from kg.graph.stream import Walk, graph_walk
-from kg.io import atomic_path
+from kg.io import atomic_path, without_gc
 
 DEFAULT_BASE = "https://w3id.org/kg/resource/"
 ONTOLOGY = "https://w3id.org/kg/ontology"
@@ -472,9 +471,7 @@ def ntriples_chunks(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, qua
     writer = StatementWriter(graph_walk(graph), base)
     make = writer.statements
     statements: list[tuple] = writer.header()
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with without_gc():
         for node, data, out in writer.walk:
             statements += make(node, data, out)
             if len(statements) >= lines_per_chunk:
@@ -483,9 +480,6 @@ def ntriples_chunks(graph: nx.MultiDiGraph | Walk, base: str = DEFAULT_BASE, qua
         statements += writer.footer()
         if statements:
             yield nquads_text(statements, quads)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class NQuadsSink:

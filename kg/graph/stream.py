@@ -18,6 +18,7 @@ import msgspec
 import networkx as nx
 import numpy as np
 
+from kg.engine.records import records_at
 from kg.graph.build import (
     author_node_id,
     entity_same_as,
@@ -84,7 +85,6 @@ class _SharedFields(TypedDict):
 
 
 _decode_shared = msgspec.json.Decoder(_SharedFields).decode
-_decode_record = msgspec.json.Decoder().decode
 
 
 SHARED = "shared.state"  # a build's shared nodes as `shared_nodes` found them (`keep=`)
@@ -222,13 +222,8 @@ class ChangedWalk(Walk):
         previous_id = {key: entity for entity, keys in previous_keys.items() for key in keys}
         moved = np.array([number for key, number in evidence.primaries.items()
                           if previous_id.get(key) != index.id_of_key(key)], dtype=np.int32)
-        starts = np.frombuffer(evidence.key_starts, dtype=np.int64)
-        keys = np.frombuffer(evidence.keys, dtype=np.int32)
-        papers = len(starts) - 1
-        touched = np.isin(keys, moved)
-        paper_of_key = np.repeat(np.arange(papers, dtype=np.int64), np.diff(starts))
-        walked = np.zeros(papers, dtype=bool)
-        walked[paper_of_key[touched]] = True
+        walked = np.zeros(len(evidence.paper_ids), dtype=bool)
+        walked[evidence.paper_of_keys()[np.isin(evidence.key_numbers(), moved)]] = True
         walked[new_from:] = True
         self.relinked = int(walked[:new_from].sum())  # earlier papers walked again
         self.papers = sorted((evidence.paper_ids[i], evidence.offsets[i])
@@ -238,10 +233,8 @@ class ChangedWalk(Walk):
         for entity in sorted(self.whole.index, key=lambda e: e.id):
             yield entity.id, entity_data(entity), []
         written: set[str] = set()
-        with open(self.path, "rb") as handle:
-            for _, offset in self.papers:
-                handle.seek(offset)
-                yield from self.whole.paper_items(_decode_record(handle.readline()), written)
+        for record in records_at(self.path, (offset for _, offset in self.papers)):
+            yield from self.whole.paper_items(record, written)
 
     def type_of(self, node: str) -> str:
         return self.whole.type_of(node)

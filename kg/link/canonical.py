@@ -353,6 +353,15 @@ class PaperEvidence:
         self.paper_ids.append(record["id"])
         self.offsets.append(offset)
 
+    def key_numbers(self) -> np.ndarray:
+        """Every paper's primary keys (numbers into `primaries`), paper after paper."""
+        return np.frombuffer(self.keys, dtype=np.int32)
+
+    def paper_of_keys(self) -> np.ndarray:
+        """The paper (its number in reading order) each of `key_numbers()` belongs to."""
+        starts = np.frombuffer(self.key_starts, dtype=np.int64)
+        return np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
+
     def _same_paper_variants(self, in_paper: list[tuple[_Shape, int]]) -> set[tuple[str, str, str]]:
         """(key, key, kind) joins one paper gives: a name and its head-word variant
         (`deep research` / `deep research systems`), two variants of one name, and a name
@@ -604,14 +613,11 @@ class CanonicalIndex:
         number = {root: n for n, root in enumerate(roots)}
         root_of_key = np.array([number[self.groups.find(primary)] for primary in evidence.primaries],
                                dtype=np.int64)
-        keys = np.frombuffer(evidence.keys, dtype=np.int32)
-        of_keys = root_of_key[keys]
+        of_keys = root_of_key[evidence.key_numbers()]
         shared = (np.bincount(root_of_key, minlength=len(roots)) > 1)[of_keys]
         counts = np.bincount(of_keys[~shared], minlength=len(roots))
         if shared.any():  # (paper, group) pairs counted once
-            starts = np.frombuffer(evidence.key_starts, dtype=np.int64)
-            paper_of_key = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
-            pairs = np.unique(paper_of_key[shared] * len(roots) + of_keys[shared])
+            pairs = np.unique(evidence.paper_of_keys()[shared] * len(roots) + of_keys[shared])
             counts += np.bincount(pairs % len(roots), minlength=len(roots))
         return Counter({root: int(count) for root, count in zip(roots, counts, strict=True)})
 
