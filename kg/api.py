@@ -23,21 +23,30 @@ from pathlib import Path
 import networkx as nx
 
 from kg.engine import DEFAULT_BATCH_SIZE, WorkFolder, finished_lines, run_extraction
-from kg.engine.buildfolder import (MARKER, OutputError, Staging, build_folder, check_inputs_outside,
-                                   check_output, pause_for_tests, write_marker)
+from kg.engine.buildfolder import (
+    MARKER,
+    OutputError,
+    Staging,
+    build_folder,
+    check_inputs_outside,
+    check_output,
+    pause_for_tests,
+    write_marker,
+)
 from kg.engine.records import ExtractionsFile
 from kg.export.outputs import write_outputs
+from kg.export.page_delta import VIEWS
+from kg.export.ranges import SUFFIX as RANGES
 from kg.export.rdf import DEFAULT_BASE, check_base_iri
 from kg.extract.paper import promote_generic, promote_generic_lines
 from kg.extract.pipeline import extract_papers
 from kg.graph.delta import DIGESTS
-from kg.export.page_delta import VIEWS
 from kg.graph.stream import SHARED, BuildWalk, shared_nodes, walk_graph
 from kg.io import atomic_path, write_lines
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
-from kg.link.state import STATE, paper_evidence, write_state
 from kg.link.changes import entity_changes, entity_keys, read_entity_keys, write_entity_keys
+from kg.link.state import STATE, paper_evidence, write_state
 from kg.query.cypher import cypher_rows
 from kg.query.sparql import sparql_rows
 from kg.records import Paper, Reject
@@ -45,13 +54,12 @@ from kg.sources import check_inputs, read_inputs, read_records
 from kg.sources.dedup import deduplicate
 from kg.views.previous import PREVIOUS_BUILD, record_previous_build
 
-
 # formats `build(exports=...)` writes in the build's own walk, and where (`kg export`'s defaults)
 BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
 # the files every build writes, summary.json last (then the marker, MARKER)
 BUILD_FILES = ["extractions.jsonl", "entities.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
                "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, STATE, SHARED,
-               VIEWS, "summary.json"]
+               VIEWS, *(name + RANGES for name in ("graph.ttl", "graph.graphml")), "summary.json"]
 
 
 @dataclass
@@ -258,7 +266,9 @@ def build(inputs: Iterable[str | os.PathLike] | None = None, out: str | os.PathL
         user_aliases = load_aliases(aliases) if aliases else (
             stored_aliases(out) if update else None)
         files = BUILD_FILES + (["aliases.yaml"] if user_aliases else []) + [
-            BUILD_EXPORTS[fmt] for fmt in exports] + ([PREVIOUS_BUILD] if update else [])
+            BUILD_EXPORTS[fmt] for fmt in exports] + [
+            BUILD_EXPORTS[fmt] + RANGES for fmt in exports if fmt == "nt"] + (
+            [PREVIOUS_BUILD] if update else [])
         owned = check_output(out, files, force)
         check_inputs_outside(inputs if records is None else (), out, owned | set(files))
         ensure_writable(out)

@@ -1,16 +1,17 @@
 """An update's statement outputs changed by delta (`kg.graph.delta`) instead of written again:
 the Oxigraph store is copied as a checkpoint of the previous build's (hard links to its files,
 so the copy costs next to nothing and the previous build stays whole until the switch) and
-changed in place; `graph.ttl` and the N-Triples are copied without the removed units'
-statements, then the changed units' statements are appended. Which statements a unit owns:
-an entity, author or repository node's are those whose subject it is; a paper's are its
-named graph (the paper, its annotations and results), whose subjects the previous store
-lists."""
+changed in place; `graph.ttl`, the N-Triples and `graph.graphml` are copied without the
+removed units' text (byte ranges kept beside each file, `kg.export.ranges`), then the changed
+units' text is appended. Which statements a unit owns: an entity, author or repository
+node's are those whose subject it is; a paper's are its named graph (the paper, its
+annotations and results)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 from collections import defaultdict
@@ -21,6 +22,17 @@ from xml.sax.saxutils import unescape
 import pyoxigraph as ox
 
 from kg.engine.buildfolder import pause_for_tests
+from kg.export.ranges import (
+    AGENTS,
+    ENTITIES,
+    Ranges,
+    copy_ranges,
+    ranges_path,
+    read_ranges,
+    scan_graphml,
+    scan_statements,
+    write_ranges,
+)
 from kg.export.rdf import NQuadsSink, node_iri, paper_graph_iri
 from kg.graph.delta import Delta, DeltaWalk, is_paper_unit, unit_of
 from kg.graph.stream import NODE_TYPES_BY_PREFIX
@@ -47,8 +59,6 @@ def write_statements_by_delta(previous: Path, stage: Path, delta: Delta, whole, 
     paper_graphs = [paper_graph_iri(unit, base) for unit in sorted(delta.removed) if is_paper_unit(unit)]
     node_subjects = {f"<{node_iri(unit, base).value}>" for unit in delta.removed
                      if not is_paper_unit(unit)} | agent_iris(agents_before, base)
-    paper_subjects = {str(quad.subject) for graph in paper_graphs
-                      for quad in old_store.quads_for_pattern(None, None, None, graph)}
     added = _delta_statements(delta, whole, base, agents_now)
     seconds["delta statements"] = lap()
 
@@ -69,15 +79,30 @@ def write_statements_by_delta(previous: Path, stage: Path, delta: Delta, whole, 
     seconds["oxigraph delta"] = lap()
     pause_for_tests("delta")
 
-    removed = {subject.encode("utf-8") for subject in node_subjects | paper_subjects}
-    with atomic_path(stage / "graph.ttl") as temp:
-        _copy_turtle_without(previous / "graph.ttl", temp, removed, added["turtle"])
+    units = delta.removed | {AGENTS}  # the agents' statements are written again after the rest
+    _copy_without(previous / "graph.ttl", stage / "graph.ttl", units, added["turtle"],
+                  added["ranges"]["turtle"], lambda path: scan_statements(path, base, turtle=True))
     seconds["graph.ttl delta"] = lap()
     if ntriples is not None:
-        with atomic_path(ntriples) as temp:
-            _copy_ntriples_without(previous / ntriples.name, temp, removed, added["ntriples"])
+        _copy_without(previous / ntriples.name, ntriples, units, added["ntriples"],
+                      added["ranges"]["ntriples"], lambda path: scan_statements(path, base, turtle=False))
         seconds["N-Triples delta"] = lap()
     return seconds
+
+
+def _copy_without(source: Path, target: Path, units: set[str], added: bytes, added_ranges: Ranges,
+                  scan) -> None:
+    """Write `target` (and its ranges, each atomically) as `source` without the ranges of
+    `units`, then `added`; `scan(source)`: its ranges where they were not kept."""
+    ranges = (read_ranges(source) or [scan(source)])[0]
+    with atomic_path(target) as temp:
+        with open(temp, "wb") as new:
+            kept = copy_ranges(source, new, ranges, (unit not in units for unit in ranges.units),
+                               header=ranges.header_end(source.stat().st_size))
+            at = new.tell()
+            new.write(added)
+        write_ranges(temp, [kept + added_ranges.shifted(at)])
+        os.replace(ranges_path(temp), ranges_path(target))
 
 
 def _delta_statements(delta: Delta, whole, base: str, agents: Iterable[tuple[str, str]]) -> dict:
@@ -90,60 +115,8 @@ def _delta_statements(delta: Delta, whole, base: str, agents: Iterable[tuple[str
         sink.add(*item)
     sink.writer.agents = set(agents)
     sink.close()
-    return {"nquads": nquads.getvalue(), "turtle": turtle.getvalue(), "ntriples": ntriples.getvalue()}
-
-
-def _copy_ntriples_without(source: Path, target: Path, subjects: set[bytes], added: bytes) -> None:
-    with open(source, "rb") as old, open(target, "wb", buffering=1 << 20) as new:
-        new.writelines(line for line in old if line[:line.find(b" ")] not in subjects)
-        new.write(added)
-
-
-def _copy_turtle_without(source: Path, target: Path, subjects: set[bytes], added: bytes,
-                         chunk_size: int = 1 << 24) -> None:
-    """graph.ttl is written one block per subject (`NQuadsSink`): a line opening with the
-    subject, then lines opening with a tab, the last ending with ` .`. Read in chunks that
-    end before a subject's line, each subject looked up once and the kept bytes between
-    removed blocks written whole (a loop over the lines took 44 s for a 1M-paper build's
-    6 GB)."""
-    with open(source, "rb") as old, open(target, "wb", buffering=1 << 20) as new:
-        for chunk in _chunks_of_blocks(old, chunk_size):
-            kept = 0
-            for start, end in _subject_lines(chunk):
-                if chunk[start:end] in subjects:
-                    new.write(chunk[kept:start])
-                    last = _BLOCK_END.search(chunk, end)
-                    kept = last.end() if last else len(chunk)
-            new.write(chunk[kept:])
-        new.write(added)
-
-
-_SUBJECT = re.compile(rb"<[^ \n]*")
-_SUBJECT_AFTER_NEWLINE = re.compile(rb"\n(<[^ \n]*)")  # a literal start: searched fast
-_BLOCK_END = re.compile(rb"\n(?!\t)")  # after the last line of a block: a line with no tab
-
-
-def _subject_lines(chunk: bytes):
-    """(start, end) of the subject opening each line that opens with `<`."""
-    if chunk[:1] == b"<":
-        yield 0, _SUBJECT.match(chunk).end()
-    for subject in _SUBJECT_AFTER_NEWLINE.finditer(chunk):
-        yield subject.start(1), subject.end(1)
-
-
-def _chunks_of_blocks(handle, size: int):
-    """The file's bytes in chunks of about `size`, each cut just before a line that opens
-    with `<`, so no subject's block is split between two chunks."""
-    rest = b""
-    while block := handle.read(size):
-        rest += block
-        cut = rest.rfind(b"\n<")
-        if cut < 0:
-            continue
-        yield rest[:cut + 1]
-        rest = rest[cut + 1:]
-    if rest:
-        yield rest
+    return {"nquads": nquads.getvalue(), "turtle": turtle.getvalue(), "ntriples": ntriples.getvalue(),
+            "ranges": sink.ranges()}
 
 
 def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of) -> None:
@@ -199,7 +172,6 @@ def _set_properties(connection, node_type: str, nodes: list, columns: list[str],
 
 
 _KEY = re.compile(r'  <key id="d(\d+)" for="(\w+)" attr\.name=("[^"]*"|\'[^\']*\') attr\.type="(\w+)" />')
-_ENTITIES = {"&quot;": '"', "&apos;": "'", "&#10;": "\n", "&#13;": "\r", "&#9;": "\t"}
 
 
 def write_graphml_by_delta(previous: Path, target: Path, delta: Delta) -> None:
@@ -208,57 +180,19 @@ def write_graphml_by_delta(previous: Path, target: Path, delta: Delta) -> None:
     after them)."""
     from kg.export.graphml import GraphmlSink
 
+    keys = {}
     with open(previous, encoding="utf-8") as old:
-        keys = {}
         for line in old:
             if line.startswith("  <graph "):
                 break
             if match := _KEY.match(line):
                 number, scope, name, kind = match.groups()
-                keys[int(number)] = ((unescape(name[1:-1], _ENTITIES), kind, scope), f"d{number}")
-        sink = GraphmlSink(target, dict(keys[number] for number in sorted(keys)))
-        for item in delta.items:
-            sink.add(*item)
-        elements = _KeptElements(old, delta.removed)
-        sink.close(nodes_before=elements.nodes(), edges_before=elements.edges())
-
-
-class _KeptElements:
-    """The element lines of a previous GraphML body (`GraphmlSink`'s layout: four spaces
-    before each `<node id=` or `<edge source=`, an element's closing tag on a line of its own)
-    whose node or edge source is in no removed unit: `nodes()`, then `edges()`, read from one
-    pass over the file."""
-
-    def __init__(self, lines, removed: set[str]) -> None:
-        self.lines, self.removed, self.pending = lines, removed, None
-
-    def _keep(self, line: str) -> bool:
-        at = 13 if line[5] == "n" else 17
-        quote = line[at]
-        return unit_of(unescape(line[at + 1:line.index(quote, at + 1)], _ENTITIES)) not in self.removed
-
-    def _elements(self, nodes: bool):
-        keep = True
-        if self.pending is not None:
-            line, self.pending = self.pending, None
-            if keep := self._keep(line):
-                yield line
-        for line in self.lines:
-            if line.startswith(("    <node id=", "    <edge source=")):
-                if nodes and line[5] == "e":
-                    self.pending = line
-                    return
-                keep = self._keep(line)
-            elif line.startswith("  </graph>"):
-                return
-            if keep:
-                yield line
-
-    def nodes(self):
-        return self._elements(nodes=True)
-
-    def edges(self):
-        return self._elements(nodes=False)
+                keys[int(number)] = ((unescape(name[1:-1], ENTITIES), kind, scope), f"d{number}")
+    sink = GraphmlSink(target, dict(keys[number] for number in sorted(keys)), ranges=True)
+    for item in delta.items:
+        sink.add(*item)
+    parts = read_ranges(previous, parts=2) or scan_graphml(previous)
+    sink.close(previous, parts, [[unit not in delta.removed for unit in part.units] for part in parts])
 
 
 _KIND_TYPES = {"boolean": {bool}, "long": {int}, "double": {int, float}, "string[]": {list},

@@ -7,16 +7,18 @@ together from them once the keys are known, so memory holds only the keys."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+from kg.export.ranges import RangeMarks, Ranges, copy_ranges, ranges_path, write_ranges
+from kg.graph.delta import unit_of
 from kg.graph.stream import Walk, graph_walk
 from kg.io import atomic_path, temp_prefix
 
@@ -36,18 +38,22 @@ def _attribute(text: str) -> str:
 
 
 class GraphmlSink:
-    """Writes walk items as GraphML to `path` (atomically, on `close`)."""
+    """Writes walk items as GraphML to `path` (atomically, on `close`); `ranges`: keep where
+    each unit's elements lie beside it (`kg.export.ranges`, for a build's updates)."""
 
-    def __init__(self, path: str | Path, keys: dict | None = None) -> None:
+    def __init__(self, path: str | Path, keys: dict | None = None, ranges: bool = False) -> None:
         """`keys`: the data keys of a file these items are added to (`kg.export.delta`)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.parts-{temp_prefix()}",
                                           dir=self.path.parent))
-        self.nodes = open(self.folder / "nodes.xml", "w", encoding="utf-8")
-        self.edges = open(self.folder / "edges.xml", "w", encoding="utf-8")
+        self.nodes = open(self.folder / "nodes.xml", "wb")
+        self.edges = open(self.folder / "edges.xml", "wb")
         self.keys: dict[tuple[str, str, str], str] = dict(keys or {})  # (name, type, scope) → id
         self.tags: dict[tuple[str, type, str], tuple[str, bool]] = {}  # see _tag
+        self.keep_ranges = ranges
+        self.node_marks, self.edge_marks = RangeMarks(), RangeMarks()
+        self.nodes_at = self.edges_at = 0  # bytes written to each part
 
     def _data(self, data: dict, scope: str) -> str:
         parts, tags = [], self.tags
@@ -78,32 +84,52 @@ class GraphmlSink:
     def add(self, node: str, data: dict, out: list) -> None:
         body = self._data(data, "node")
         source = _attribute(str(node))
-        self.nodes.write(f"    <node id={source}>\n{body}    </node>\n" if body
-                         else f"    <node id={source} />\n")
-        for target, key, edge in out:
-            body = self._data(edge, "edge")
-            start = f"    <edge source={source} target={_attribute(str(target))} id={_attribute(str(key))}"
-            self.edges.write(f"{start}>\n{body}    </edge>\n" if body else f"{start} />\n")
+        unit = unit_of(node)
+        self.node_marks.mark(unit, self.nodes_at)
+        self.nodes_at += self.nodes.write((f"    <node id={source}>\n{body}    </node>\n" if body
+                                           else f"    <node id={source} />\n").encode("utf-8"))
+        if out:
+            edges = []
+            for target, key, edge in out:
+                body = self._data(edge, "edge")
+                start = f"    <edge source={source} target={_attribute(str(target))} id={_attribute(str(key))}"
+                edges.append(f"{start}>\n{body}    </edge>\n" if body else f"{start} />\n")
+            self.edge_marks.mark(unit, self.edges_at)
+            self.edges_at += self.edges.write("".join(edges).encode("utf-8"))
 
-    def close(self, nodes_before: Iterable[str] = (), edges_before: Iterable[str] = ()) -> None:
-        """Write the file; `nodes_before`, `edges_before`: lines of node and edge elements
-        written before this sink's own (read lazily, nodes first)."""
+    def close(self, previous: Path | None = None, kept: list[Ranges] | None = None,
+              keep: list | None = None) -> None:
+        """Write the file; `previous`: a GraphML file whose node and edge elements in `kept`
+        (its node and edge ranges, those where `keep`) come before this sink's own."""
         try:
             self.nodes.close()
             self.edges.close()
-            with atomic_path(self.path) as temp, open(temp, "w", encoding="utf-8") as handle:
-                handle.write(HEADER)
-                for (name, kind, scope), key in reversed(self.keys.items()):  # as networkx lists them
-                    handle.write(f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} '
-                                 f'attr.type="{kind}" />\n')
-                handle.write('  <graph edgedefault="directed">\n')
-                for before, part in ((nodes_before, "nodes.xml"), (edges_before, "edges.xml")):
-                    handle.writelines(before)
-                    with open(self.folder / part, encoding="utf-8") as body:
-                        shutil.copyfileobj(body, handle, 1 << 20)
-                handle.write("  </graph>\n</graphml>")
+            with atomic_path(self.path) as temp:
+                with open(temp, "wb") as handle:
+                    parts = self._write(handle, previous, kept, keep)
+                if self.keep_ranges:
+                    write_ranges(temp, parts)
+                    os.replace(ranges_path(temp), ranges_path(self.path))
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _write(self, handle, previous, kept, keep) -> list[Ranges]:
+        handle.write(HEADER.encode("utf-8"))
+        for (name, kind, scope), key in reversed(self.keys.items()):  # as networkx lists them
+            handle.write(f'  <key id="{key}" for="{scope}" attr.name={quoteattr(name)} '
+                         f'attr.type="{kind}" />\n'.encode())
+        handle.write(b'  <graph edgedefault="directed">\n')
+        parts = []
+        for number, (name, marks, end) in enumerate((("nodes.xml", self.node_marks, self.nodes_at),
+                                                     ("edges.xml", self.edge_marks, self.edges_at))):
+            before = (copy_ranges(previous, handle, kept[number], keep[number])
+                      if previous is not None else Ranges([], [], []))
+            at = handle.tell()
+            with open(self.folder / name, "rb") as body:
+                shutil.copyfileobj(body, handle, 1 << 20)
+            parts.append(before + marks.ranges(end).shifted(at))
+        handle.write(b"  </graph>\n</graphml>")
+        return parts
 
 
 def write_graphml(graph: nx.MultiDiGraph | Walk, path: str | Path) -> None:

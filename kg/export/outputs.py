@@ -34,6 +34,7 @@ from kg.export.graphml import GraphmlSink
 from kg.export.html import PageSink
 from kg.export.neo4j_files import Neo4jCsvSink
 from kg.export.page_delta import VIEWS, keep_views, update_page
+from kg.export.ranges import write_ranges
 from kg.export.rdf import DEFAULT_BASE, NQuadsSink
 from kg.graph.delta import DIGESTS, Digests, DigestSink, read_digests, walk_code, write_digests
 from kg.graph.stream import BuildWalk, ChangedWalk, Walk
@@ -88,7 +89,8 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
         def graph_sinks(page: bool = True, stores: bool = True, csv: bool = True) -> list:
             """`stores`: the Ladybug store and GraphML too, `csv`: the Neo4j CSVs where asked
             for (else they are changed by delta)."""
-            return [*([LadybugSink(ladybug_path, walk.type_of), GraphmlSink(out / "graph.graphml")]
+            return [*([LadybugSink(ladybug_path, walk.type_of),
+                       GraphmlSink(out / "graph.graphml", ranges=True)]
                       if stores else []),
                     *([PageSink(out / "graph.html", title, list(walk.index), records=records)]
                       if page else []),
@@ -244,9 +246,13 @@ def _write_statements(walk: BuildWalk, out: Path, base: str, ntriples, stack: Ex
         turtle = files.enter_context(_binary_output(out / "graph.ttl"))
         triples = files.enter_context(_binary_output(ntriples)) if ntriples else None
         nquads = files.enter_context(StoreLoader(sparql_path))
-        seconds, closed = _feed(walk, [NQuadsSink(nquads, walk, base, turtle=turtle,
-                                                  ntriples=triples), *others], written)
+        statements = NQuadsSink(nquads, walk, base, turtle=turtle, ntriples=triples)
+        seconds, closed = _feed(walk, [statements, *others], written)
         lap()
+    ranges = statements.ranges()  # kept for the next update's copies (`kg.export.ranges`)
+    write_ranges(out / "graph.ttl", [ranges["turtle"]])
+    if ntriples:
+        write_ranges(ntriples, [ranges["ntriples"]])
     written.seconds.update(seconds)
     written.seconds["oxigraph"] = lap()  # what the loader still had to do after the walk
     written.statements = closed[0]

@@ -31,6 +31,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.export.jsonld import write_jsonld
+from kg.export.ranges import AGENTS, RangeMarks
+from kg.graph.delta import unit_of
 from kg.graph.stream import Walk, graph_walk
 from kg.io import atomic_path, without_gc
 
@@ -492,58 +494,81 @@ class NQuadsSink:
                  quads: bool = True, turtle: BinaryIO | None = None,
                  ntriples: BinaryIO | None = None, preamble: bool = True) -> None:
         """`preamble`: begin with the Turtle prefixes and the dataset's statements (not when
-        the statements are added to files that have them, `kg.export.delta`)."""
+        the statements are added to files that have them, `kg.export.delta`). The Turtle and
+        N-Triples files are written from their start: `ranges()` says where each unit's
+        statements lie in them (`kg.export.ranges`)."""
         self.handle, self.quads, self.turtle, self.ntriples = handle, quads, turtle, ntriples
         self.writer = StatementWriter(walk, base)
         self.count = 0
         self.short: dict[str, str] = {}  # vocabulary term → prefixed name, for Turtle
         self.seen_terms = 0
         self.subject: str | None = None
+        self.turtle_marks, self.ntriples_marks = RangeMarks(), RangeMarks()
+        self.turtle_at = self.ntriples_at = 0  # bytes written to each
         if turtle is not None and preamble:
-            turtle.write(turtle_prefixes(base))
+            self.turtle_at = turtle.write(turtle_prefixes(base))
         if preamble:
             self._write(self.writer.header())
 
-    def _write(self, statements: list[tuple]) -> None:
+    def _write(self, statements: list[tuple], unit: str | None = None) -> None:
+        """Write `statements`, the text of `unit` (None: the header's)."""
         if self.ntriples is None or not self.quads:
             self.handle.write(nquads_text(statements, self.quads))
             if self.ntriples is not None:
-                self.ntriples.write(nquads_text(statements, False))
+                self._write_ntriples(nquads_text(statements, False), unit)
         elif statements:  # each statement's "s p o " once, for both
             bodies = [f"{s} {p} {o} " for s, p, o, _ in statements]
-            self.ntriples.write(".\n".join(bodies).encode("utf-8", "replace") + b".\n")
+            self._write_ntriples(".\n".join(bodies).encode("utf-8", "replace") + b".\n", unit)
             graphs = [statement[3] for statement in statements]
             self.handle.write("".join([f"{body}{g} .\n" if g else f"{body}.\n"
                                        for body, g in zip(bodies, graphs)]).encode("utf-8", "replace"))
         self.count += len(statements)
         if self.turtle is not None:
-            self._write_turtle(statements)
+            self._write_turtle(statements, unit)
 
-    def _write_turtle(self, statements: list[tuple]) -> None:
+    def _write_ntriples(self, text: bytes, unit: str | None) -> None:
+        if unit is not None and text:
+            self.ntriples_marks.mark(unit, self.ntriples_at)
+        self.ntriples_at += self.ntriples.write(text)
+
+    def _write_turtle(self, statements: list[tuple], unit: str | None) -> None:
         if len(self.writer.terms.cache) != self.seen_terms:
             self.seen_terms = len(self.writer.terms.cache)
             self.short = {term: name for term in self.writer.terms.cache.values()
                           if (name := _prefixed(term[1:-1]))}
         short, subject, parts = self.short, self.subject, []
+        opening = None  # the text before the first block this writes begins
         for s, p, o, _ in statements:
             if s == subject:
                 parts.append(f" ;\n\t{short.get(p, p)} {short.get(o, o)}")
             else:
-                parts.append(f"{' .' if subject is not None else ''}\n{s} {short.get(p, p)} "
-                             f"{short.get(o, o)}")
+                closing = " .\n" if subject is not None else "\n"
+                if opening is None:
+                    opening = "".join(parts) + closing
+                parts.append(f"{closing}{s} {short.get(p, p)} {short.get(o, o)}")
                 subject = s
         self.subject = subject
-        self.turtle.write("".join(parts).encode("utf-8", "replace"))
+        text = "".join(parts).encode("utf-8", "replace")
+        if unit is not None and opening is not None:
+            self.turtle_marks.mark(unit, self.turtle_at + (
+                len(opening) if opening.isascii() else len(opening.encode("utf-8", "replace"))))
+        self.turtle_at += self.turtle.write(text)
 
     def add(self, node: str, data: dict, out: list) -> None:
-        self._write(self.writer.statements(node, data, out))
+        self._write(self.writer.statements(node, data, out), unit_of(node))
 
     def close(self) -> int:
         """Write the closing statements; returns the number of statements."""
-        self._write(self.writer.footer())
+        self._write(self.writer.footer(), AGENTS)
         if self.turtle is not None and self.subject is not None:
-            self.turtle.write(b" .\n")
+            self.turtle_at += self.turtle.write(b" .\n")
         return self.count
+
+    def ranges(self) -> dict:
+        """Where each unit's statements lie in the Turtle and N-Triples written
+        (`kg.export.ranges.Ranges`), once closed."""
+        return {"turtle": self.turtle_marks.ranges(self.turtle_at),
+                "ntriples": self.ntriples_marks.ranges(self.ntriples_at)}
 
 
 def turtle_prefixes(base: str) -> bytes:

@@ -387,46 +387,6 @@ def test_an_update_checks_new_papers_against_the_previous_records_identities(tmp
     assert len(extractions) == 2
 
 
-def _turtle_without_by_lines(data: bytes, subjects: set[bytes]) -> bytes:
-    """What `_copy_turtle_without` keeps, line by line: a subject's line and the tab lines
-    after it go where the subject is removed; any other line stays."""
-    keep, kept = True, []
-    for line in data.splitlines(keepends=True):
-        if line[:1] == b"<":
-            keep = line[:line.find(b" ")] not in subjects
-        elif line[:1] != b"\t":
-            keep = True
-        if keep:
-            kept.append(line)
-    return b"".join(kept)
-
-
-_block = st.builds(
-    lambda subject, tails, end, blank: b"<s%d> a:p a:o ;\n" % subject
-    + b"".join(b"\ta:q <o%d> ;\n" % tail for tail in tails) + b"\ta:r 1 .\n"
-    + (b"\n" if blank else b"") + end,
-    st.integers(0, 12), st.lists(st.integers(0, 99), max_size=3),
-    st.sampled_from([b"", b"_:b a:p a:o .\n"]), st.booleans())
-
-
-@settings(max_examples=150, deadline=None)
-@given(blocks=st.lists(_block, max_size=30), removed=st.sets(st.integers(0, 12), max_size=5),
-       size=st.sampled_from([1, 5, 64, 1 << 20]))
-def test_the_turtle_delta_drops_exactly_the_removed_subjects_blocks(
-        tmp_path_factory, blocks, removed, size):
-    """graph.ttl by delta is read in chunks cut before subject lines; whatever the chunk size,
-    it keeps what the line-by-line rule keeps, then the added statements."""
-    from kg.export import delta
-
-    folder = tmp_path_factory.mktemp("ttl")
-    data = b"@prefix a: <https://example.org/> .\n\n" + b"".join(blocks)
-    (folder / "graph.ttl").write_bytes(data)
-    subjects = {b"<s%d>" % number for number in removed}
-    delta._copy_turtle_without(folder / "graph.ttl", folder / "new.ttl", subjects, b"ADDED\n",
-                               chunk_size=size)
-    assert (folder / "new.ttl").read_bytes() == _turtle_without_by_lines(data, subjects) + b"ADDED\n"
-
-
 def test_an_update_digests_only_what_it_can_have_changed(tmp_path, monkeypatch):
     """The statements' side of a delta update walks every entity, the new papers and the
     earlier papers whose entities' ids moved (`ChangedWalk`), and finds the delta that the
