@@ -33,6 +33,8 @@ from kg.engine.buildfolder import (
     pause_for_tests,
     write_marker,
 )
+from kg.engine.identities import STATE as IDENTITIES
+from kg.engine.identities import KnownPapers
 from kg.engine.records import ExtractionsFile
 from kg.export.outputs import write_outputs
 from kg.export.page_delta import VIEWS
@@ -58,7 +60,7 @@ from kg.views.previous import PREVIOUS_BUILD, record_previous_build
 BUILD_EXPORTS = {"nt": "graph.nt", "neo4j-csv": "neo4j-import"}
 # the files every build writes, summary.json last (then the marker, MARKER)
 BUILD_FILES = ["extractions.jsonl", "entities.jsonl", "rejects.jsonl", "graph.ttl", "graph.graphml",
-               "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, STATE, SHARED,
+               "graph.html", "store.oxigraph", "store.lbdb", DIGESTS, STATE, SHARED, IDENTITIES,
                VIEWS, *(name + RANGES for name in ("graph.ttl", "graph.graphml")), "summary.json"]
 
 
@@ -295,12 +297,13 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     work = WorkFolder(out)
     previous_rejects = len(rejects)
     before = previous_entity_keys(out) if update else None
-    known = previous.identities() if update else ()
+    # the build's papers by identity key: kept with it, or read from every record
+    known = KnownPapers.read(previous.path, kept=out / IDENTITIES) if update else ()
     run = run_extraction(input_papers(inputs, records, rejects, known), work, engine=engine,
                          processes=processes, batch_size=batch_size, scheduler=scheduler,
                          on_paper=on_paper)
     new = finished_lines(run, work)
-    earlier = len(previous) if update else 0  # the records before the new ones
+    earlier = len(known) if update else 0  # the records before the new ones
     if keep_generic:  # generic entities become entities, marked generic (decoded only then)
         papers = write_lines(stage / "extractions.jsonl",
                              promote_generic_lines(chain(previous.lines() if update else (), new)))
@@ -308,6 +311,8 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
         papers = earlier + write_lines(stage / "extractions.jsonl", new,
                                        after=previous.path if update else None)
     del previous
+    KnownPapers.read(stage / "extractions.jsonl", before=known if update and not keep_generic
+                     else None).write(stage / IDENTITIES)
     rejects = _without_repeated_rejects(rejects, previous_rejects)
     summary = Summary(extracted_now=run.extracted, reused=run.reused)
     write_jsonl(stage / "rejects.jsonl", (r.to_dict() for r in rejects))

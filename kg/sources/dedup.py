@@ -22,37 +22,53 @@ def years_apart(paper, other) -> bool:
     return all(years) and abs(int(years[0].group(0)) - int(years[1].group(0))) > 1
 
 
-def deduplicate(items: Iterable[Paper | Reject], known: Iterable[dict] = ()) -> Iterator[Paper | Reject]:
+def earlier_paper(record: dict) -> SimpleNamespace:
+    """A repeat's first copy that is in the build already, from its extraction record."""
+    source = record.get("source") or {}
+    return SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"),
+                           date=record.get("date"), known=True)
+
+
+def deduplicate(items: Iterable[Paper | Reject], known=()) -> Iterator[Paper | Reject]:
     """Drop repeated papers (same id, arXiv id, DOI, or normalised title and year), turning each repeat
-    into a Reject that names the first occurrence. `known`: extraction records already in the
-    build."""
+    into a Reject that names the first occurrence. `known`: the papers already in the build,
+    as their extraction records or as an index that gives a key's first paper
+    (`kg.engine.identities.KnownPapers.first`, looked up only for the keys the items have)."""
     first_seen: dict = {}
-    for record in known:
-        source = record.get("source") or {}
-        earlier = SimpleNamespace(id=record["id"], source=source.get("file"), line=source.get("line"),
-                                  date=record.get("date"), known=True)
-        for key in identity_keys(record["title"], record["id"], record.get("arxiv_id"),
-                                 record.get("doi")):
-            first_seen.setdefault(key, earlier)
+    lookup = getattr(known, "first", None)
+    if lookup is None:
+        for record in known:
+            earlier = earlier_paper(record)
+            for key in identity_keys(record["title"], record["id"], record.get("arxiv_id"),
+                                     record.get("doi")):
+                first_seen.setdefault(key, earlier)
+
+    def seen(key: str):
+        """The first paper with `key`: this run's, else the build's."""
+        found = first_seen.get(key)
+        if found is None and lookup is not None and (found := lookup(key)) is not None:
+            first_seen[key] = found
+        return found
+
     for item in items:
         if isinstance(item, Reject):
             yield item
             continue
         keys = identity_keys(item.title, item.id, item.arxiv_id, item.doi)
-        original = next((first_seen[k] for k in keys if k in first_seen
-                         and not (k.startswith("title:") and years_apart(item, first_seen[k]))),
-                        None)
+        original = next((found for k in keys if (found := seen(k)) is not None
+                         and not (k.startswith("title:") and years_apart(item, found))), None)
         if original is not None and getattr(original, "known", False) and (
                 original.source, original.line) == (item.source, item.line):
             continue  # this very record is in the build already (an input given again)
         if original is not None:
             for key in keys:  # a third copy known only by this one's DOI is a repeat too
-                first_seen.setdefault(key, original)
+                if seen(key) is None:
+                    first_seen[key] = original
             yield Reject(item.source, item.line,
                          f"duplicate of paper {original.id} ({original.source}:{original.line})",
                          item.title[:200])
             continue
-        if item.id in first_seen:  # the same title years apart: keep both, ids apart
+        if seen(item.id) is not None:  # the same title years apart: keep both, ids apart
             item.id = f"{item.id}-{(item.date or '')[:4]}"
             keys = [item.id, *keys[1:]]
         for key in keys:
