@@ -192,7 +192,8 @@ def write_graphml_by_delta(previous: Path, target: Path, delta: Delta) -> None:
     for item in delta.items:
         sink.add(*item)
     parts = read_ranges(previous, parts=2) or scan_graphml(previous)
-    sink.close(previous, parts, [[unit not in delta.removed for unit in part.units] for part in parts])
+    removed = delta.removed  # a set made at each use: once here
+    sink.close(previous, parts, [[unit not in removed for unit in part.units] for part in parts])
 
 
 _KIND_TYPES = {"boolean": {bool}, "long": {int}, "double": {int, float}, "string[]": {list},

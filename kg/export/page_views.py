@@ -191,8 +191,7 @@ class ViewFacts:
                 "dataset": dataset, "metric": metric or NO_METRIC, "direction": direction.direction,
                 "method": method, "value": data.get("value"), "number": data.get("number"),
                 "unit": data.get("unit"), "paper": paper.get("title"), "date": paper.get("date"),
-                "sentence": data.get("sentence") or result_sentence(
-                    paper.get("abstract", ""), data.get("value"), [metric, dataset, method]),
+                "sentence": data.get("sentence"),  # else found when shown (`_sentence`)
                 "task": None, "paper_id": paper_id, "result_id": result,
                 "direction_basis": direction.basis, "_dataset_id": targets.get("ON_DATASET")})
         frame = pd.DataFrame(rows, columns=[*[c for c in LEADERBOARD_COLUMNS if c != "rank"],
@@ -229,12 +228,28 @@ class ViewFacts:
         return {**boards, "without_dataset": int(rows["_dataset_id"].isna().sum())}
 
     def _boards(self, table: pd.DataFrame, by: str) -> list[dict]:
+        """The BOARDS boards with most rows (ties: by name), only those made into rows."""
+        groups = table.groupby("_board", sort=False)
+        sizes = groups.size()
+        chosen = sorted(sizes.index, key=lambda entity: (-sizes[entity], self._name(entity) or ""))
         found = []
-        for entity, part in table.groupby("_board", sort=False):
-            found.append({"id": entity, "name": self._name(entity), "rows": [
-                {**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": period_of(row["date"], by)}
-                for row in part.to_dict("records")]})
-        return sorted(found, key=lambda b: (-len(b["rows"]), b["name"] or ""))[:BOARDS]
+        for entity in chosen[:BOARDS]:
+            rows = []
+            for row in groups.get_group(entity).to_dict("records"):
+                if not isinstance(row["sentence"], str) or not row["sentence"]:
+                    row["sentence"] = self._sentence(row["result_id"])
+                rows.append({**{k: _plain(row[k]) for k in BOARD_FIELDS},
+                             "period": period_of(row["date"], by)})
+            found.append({"id": entity, "name": self._name(entity), "rows": rows})
+        return found
+
+    def _sentence(self, result: str) -> str | None:
+        """The abstract's sentence that reports a result found without one."""
+        data, targets = self.results[result]
+        paper = self.papers.get(self.reporter.get(result), {})
+        metric, method, dataset = (self._name(targets.get(key)) for key in
+                                   ("WITH_METRIC", "OF_METHOD", "ON_DATASET"))
+        return result_sentence(paper.get("abstract", ""), data.get("value"), [metric, dataset, method])
 
     def data(self) -> dict:
         periods = self.periods()
