@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -44,7 +46,7 @@ from kg.extract.paper import promote_generic, promote_generic_lines
 from kg.extract.pipeline import extract_papers
 from kg.graph.delta import DIGESTS
 from kg.graph.stream import SHARED, BuildWalk, shared_nodes, walk_graph
-from kg.io import atomic_path, write_lines
+from kg.io import atomic_path, temp_prefix, write_lines
 from kg.link.aliases import UserAliases, load_aliases
 from kg.link.canonical import CanonicalIndex
 from kg.link.changes import entity_changes, entity_keys, read_entity_keys, write_entity_keys
@@ -299,9 +301,17 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     before = previous_entity_keys(out) if update else None
     # the build's papers by identity key: kept with it, or read from every record
     known = KnownPapers.read(previous.path, kept=out / IDENTITIES) if update else ()
-    run = run_extraction(input_papers(inputs, records, rejects, known), work, engine=engine,
-                         processes=processes, batch_size=batch_size, scheduler=scheduler,
-                         on_paper=on_paper)
+    # the previous records copied into the stage while the new papers are extracted (the
+    # kernel copies: gigabytes at 1M papers, read from disk)
+    copied = stage / f".{temp_prefix()}extractions.jsonl"
+    with ThreadPoolExecutor(1) as pool:
+        copying = (pool.submit(shutil.copyfile, previous.path, copied)
+                   if update and not keep_generic else None)
+        run = run_extraction(input_papers(inputs, records, rejects, known), work, engine=engine,
+                             processes=processes, batch_size=batch_size, scheduler=scheduler,
+                             on_paper=on_paper)
+        if copying is not None:
+            copying.result()
     new = finished_lines(run, work)
     earlier = len(known) if update else 0  # the records before the new ones
     if keep_generic:  # generic entities become entities, marked generic (decoded only then)
@@ -309,7 +319,7 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
                              promote_generic_lines(chain(previous.lines() if update else (), new)))
     else:  # an update's previous file copied whole, the new JSON lines after it
         papers = earlier + write_lines(stage / "extractions.jsonl", new,
-                                       after=previous.path if update else None)
+                                       after=copied if update else None, take=True)
     del previous
     KnownPapers.read(stage / "extractions.jsonl", before=known if update and not keep_generic
                      else None).write(stage / IDENTITIES)

@@ -135,13 +135,14 @@ def write_text_atomic(path: str | Path, text: str) -> None:
         temp.write_text(text, encoding="utf-8")
 
 
-def write_lines(path: str | Path, lines: Iterable[bytes], after: str | Path | None = None) -> int:
+def write_lines(path: str | Path, lines: Iterable[bytes], after: str | Path | None = None,
+                take: bool = False) -> int:
     """Write already-encoded lines to `path` atomically; returns how many. `after`: a file
     of lines to begin with, copied by the kernel (an update's previous records: gigabytes at
-    1M papers), its lines not counted."""
+    1M papers), its lines not counted; `take`: `after` is a copy made for this, moved in."""
     with atomic_path(path) as temp:
         if after is not None:
-            shutil.copyfile(after, temp)
+            (os.replace if take else shutil.copyfile)(after, temp)
         with open(temp, "ab", buffering=1 << 20) as handle:
             if after is not None and not _ends_a_line(temp):
                 handle.write(b"\n")

@@ -1,6 +1,7 @@
 """`kg build --update`: new papers only are extracted, and the graph equals a full rebuild."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -52,6 +53,8 @@ def builds(inputs, tmp_path_factory):
 def test_update_extracts_only_the_new_papers(builds):
     _, updated, extracted = builds
     assert extracted == 3
+    listed = set(json.loads((updated.out / ".kg-build.json").read_text())["files"])
+    assert {p.name for p in updated.out.iterdir()} - listed <= {".kg-lock", ".kg-build.json"}  # no copy
     assert updated.summary.papers_in_graph == 7 and updated.summary.duplicates == 1
 
 
@@ -347,9 +350,9 @@ def test_the_csv_delta_keeps_the_previous_columns_or_gives_up(tmp_path):
 @settings(max_examples=60, deadline=None)
 @given(previous=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ") + b"\n")),
        new=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ") + b"\n")),
-       cut_last_newline=st.booleans())
+       cut_last_newline=st.booleans(), take=st.booleans())
 def test_an_update_s_records_file_is_the_previous_file_then_the_new_lines(
-        tmp_path_factory, previous, new, cut_last_newline):
+        tmp_path_factory, previous, new, cut_last_newline, take):
     """An update copies the previous extractions.jsonl whole (by the kernel) and appends the
     new records: no line lost or joined to the next, even after a last line with no newline."""
     from kg.io import write_lines
@@ -359,8 +362,11 @@ def test_an_update_s_records_file_is_the_previous_file_then_the_new_lines(
     if cut_last_newline and before:
         before = before[:-1]
     (folder / "previous.jsonl").write_bytes(before)
-    count = write_lines(folder / "now.jsonl", iter(new), after=folder / "previous.jsonl")
-    assert count == len(new)
+    if take:  # a copy made for the update (while its papers were extracted), moved in
+        shutil.copyfile(folder / "previous.jsonl", folder / "copy.jsonl")
+    count = write_lines(folder / "now.jsonl", iter(new),
+                        after=folder / ("copy.jsonl" if take else "previous.jsonl"), take=take)
+    assert count == len(new) and not (folder / "copy.jsonl").exists()
     assert (folder / "now.jsonl").read_bytes().splitlines() == [*before.splitlines(),
                                                                *b"".join(new).splitlines()]
     assert (folder / "previous.jsonl").read_bytes() == before
@@ -446,11 +452,12 @@ def page_data(out):
     return data
 
 
-@pytest.mark.parametrize("kept", [True, False])
+@pytest.mark.parametrize("kept", ["everything", "no text ranges", "nothing"])
 def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkeypatch, kept):
     """A page of the top entities (the thresholds made small) and its views, and the build's
     counts, from the kept facts and the changed part, as a full rebuild draws and counts them;
-    and the same from every paper where the previous build kept nothing (an older release)."""
+    and the same from every paper where the previous build kept nothing (an older release).
+    Without kept text ranges the Ladybug store is changed on the page's side: the same store."""
     import kg.export.html
     import kg.export.page_delta
     from kg.records import Paper
@@ -467,8 +474,11 @@ def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkey
                  key=lambda e: e.id)[:2]
     aliases = tmp_path / "aliases.yaml"
     aliases.write_text("merge:\n  - [" + ", ".join(json.dumps(e.name) for e in two) + "]\n")
-    if not kept:
+    if kept == "nothing":
         for name in ("linking.state", "shared.state", "views.state"):
+            (tmp_path / "b" / name).unlink()
+    if kept != "everything":
+        for name in ("graph.ttl.ranges", "graph.graphml.ranges"):
             (tmp_path / "b" / name).unlink()
     used = []
     update_page = kg.export.page_delta.update_page
@@ -476,8 +486,12 @@ def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkey
                         lambda *args, **kwargs: used.append(update_page(*args, **kwargs)) or used[-1])
     monkeypatch.setattr(kg.export.outputs, "_can_fork", lambda: False)  # to see it used here
     updated = kg.build(records=records[20:], out=tmp_path / "b", update=True, aliases=aliases)
-    assert used and (used[0] is not None) == kept
+    assert used and (used[0] is not None) == (kept != "nothing")
     full = kg.build(records=records, out=tmp_path / "full", aliases=aliases)
+    for query in ("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label",
+                  "MATCH (p:Paper)-[r]->(e) RETURN p.id, type(r), e.id ORDER BY p.id, type(r), e.id",
+                  "MATCH (m) WHERE m.papers IS NOT NULL RETURN m.id, m.papers ORDER BY m.id"):
+        assert updated.cypher(query, as_frame=False) == full.cypher(query, as_frame=False)
     for key in ("papers_in_graph", "entities", "edges"):
         assert getattr(updated.summary, key) == getattr(full.summary, key), key
     assert page_data(tmp_path / "b") == page_data(tmp_path / "full")
