@@ -115,6 +115,7 @@ def update_page(walk: BuildWalk, changed: ChangedWalk, previous: Path, records: 
             or not (previous / "extractions.jsonl").is_file():
         return None
     papers, edges = counts
+    facts.read_abstract = _abstract_reader(walk, records)
     first_new = (previous / "extractions.jsonl").stat().st_size  # the new records come after
     new_papers = sum(1 for _, offset in changed.papers if offset >= first_new)
     index = walk.index
@@ -149,6 +150,20 @@ def update_page(walk: BuildWalk, changed: ChangedWalk, previous: Path, records: 
 
 
 SHARED_TYPES = {"author": "Author", "repository": "Repository"}
+
+
+def _abstract_reader(walk: BuildWalk, records: Path):
+    """paper node → its abstract, read from its record (kept facts hold no abstracts)."""
+    evidence, offsets = walk.index.evidence, {}
+
+    def read(paper: str) -> str:
+        if not offsets:  # made once, on the first abstract asked for
+            offsets.update(zip(evidence.paper_ids, evidence.offsets))
+        offset = offsets.get(paper.removeprefix("paper/"))
+        if offset is None:
+            return ""
+        return next(records_at(records, [offset])).get("abstract") or ""
+    return read
 
 
 def _previous_counts(path: Path) -> tuple[int, Counter] | None:

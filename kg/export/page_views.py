@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -56,6 +57,8 @@ class ViewFacts:
         self.reporter: dict[str, str] = {}  # result id -> paper id
         self.papers: dict[str, dict] = {}  # papers that report results: title, date, abstract
         self.tasks: dict[str, list[str]] = {}  # those papers' tasks
+        # paper → its abstract, for papers whose facts were kept without it (`from_state`)
+        self.read_abstract: Callable[[str], str] | None = None
 
     def add(self, node: str, data: dict, out: list) -> None:
         node_type = data.get("type", "?")
@@ -112,7 +115,10 @@ class ViewFacts:
         return {"months": months(self.months),
                 "entity_months": [(e, months(c)) for e, c in sorted(self.entity_months.items())],
                 "results": [(r, *self.results[r]) for r in sorted(self.results, key=_walk_order)],
-                "reporter": sorted(self.reporter.items()), "papers": sorted(self.papers.items()),
+                "reporter": sorted(self.reporter.items()),
+                # without their abstracts (most of the facts' bytes), read again when shown
+                "papers": sorted((paper, {k: v for k, v in fields.items() if k != "abstract"})
+                                 for paper, fields in self.papers.items()),
                 "tasks": sorted(self.tasks.items())}
 
     @classmethod
@@ -246,10 +252,13 @@ class ViewFacts:
     def _sentence(self, result: str) -> str | None:
         """The abstract's sentence that reports a result found without one."""
         data, targets = self.results[result]
-        paper = self.papers.get(self.reporter.get(result), {})
+        paper_id = self.reporter.get(result)
+        abstract = self.papers.get(paper_id, {}).get("abstract")
+        if abstract is None:
+            abstract = self.read_abstract(paper_id) if self.read_abstract and paper_id else ""
         metric, method, dataset = (self._name(targets.get(key)) for key in
                                    ("WITH_METRIC", "OF_METHOD", "ON_DATASET"))
-        return result_sentence(paper.get("abstract", ""), data.get("value"), [metric, dataset, method])
+        return result_sentence(abstract, data.get("value"), [metric, dataset, method])
 
     def data(self) -> dict:
         periods = self.periods()

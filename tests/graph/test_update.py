@@ -457,7 +457,7 @@ def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkey
     """A page of the top entities (the thresholds made small) and its views, and the build's
     counts, from the kept facts and the changed part, as a full rebuild draws and counts them;
     and the same from every paper where the previous build kept nothing (an older release).
-    Without kept text ranges the Ladybug store is changed on the page's side: the same store."""
+    Without kept text ranges they are found by reading the files: the same outputs."""
     import kg.export.html
     import kg.export.page_delta
     from kg.records import Paper
@@ -496,6 +496,7 @@ def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkey
         assert getattr(updated.summary, key) == getattr(full.summary, key), key
     assert page_data(tmp_path / "b") == page_data(tmp_path / "full")
     assert "Showing the 25 entities" in page_data(tmp_path / "b")["notes"][0]
-    assert (kg.export.page_delta.kept_views(tmp_path / "b" / "views.state",
+    state = kg.export.page_delta.kept_views(tmp_path / "b" / "views.state",
                                             tmp_path / "b" / "extractions.jsonl").to_state()
-            .keys() == {"months", "entity_months", "results", "reporter", "papers", "tasks"})
+    assert state.keys() == {"months", "entity_months", "results", "reporter", "papers", "tasks"}
+    assert state["papers"] and all(set(fields) == {"title", "date"} for _, fields in state["papers"])
