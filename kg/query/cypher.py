@@ -133,6 +133,7 @@ class LadybugSink:
         self.type_of = type_of
         self.spills = RowSpills(f".{self.path.name}.rows-", self.path.parent)
         self.relations = set(RELATIONS)
+        self.connection = None  # where set, every COPY runs in it (an update's few rows)
 
     def add(self, node: str, data: dict, out: list) -> None:
         node_type = data["type"]
@@ -168,7 +169,10 @@ class LadybugSink:
 
     def _copy_frame(self, statement: str, frame: pd.DataFrame) -> None:
         """Run one `COPY ... FROM frame` (Ladybug finds `frame` among the caller's variables)
-        in the database opened for it."""
+        in the database opened for it (or in `connection`)."""
+        if self.connection is not None:
+            self.connection.execute(statement)
+            return
         with self._opened() as connection:
             connection.execute(statement)
 
