@@ -57,8 +57,8 @@ class ViewFacts:
         self.reporter: dict[str, str] = {}  # result id -> paper id
         self.papers: dict[str, dict] = {}  # papers that report results: title, date, abstract
         self.tasks: dict[str, list[str]] = {}  # those papers' tasks
-        # paper → its abstract, for papers whose facts were kept without it (`from_state`)
-        self.read_abstract: Callable[[str], str] | None = None
+        # papers → their abstracts, for papers whose facts were kept without (`from_state`)
+        self.read_abstracts: Callable[[set[str]], dict[str, str]] | None = None
 
     def add(self, node: str, data: dict, out: list) -> None:
         node_type = data.get("type", "?")
@@ -238,27 +238,31 @@ class ViewFacts:
         groups = table.groupby("_board", sort=False)
         sizes = groups.size()
         chosen = sorted(sizes.index, key=lambda entity: (-sizes[entity], self._name(entity) or ""))
-        found = []
-        for entity in chosen[:BOARDS]:
-            rows = []
-            for row in groups.get_group(entity).to_dict("records"):
-                if not isinstance(row["sentence"], str) or not row["sentence"]:
-                    row["sentence"] = self._sentence(row["result_id"])
-                rows.append({**{k: _plain(row[k]) for k in BOARD_FIELDS},
-                             "period": period_of(row["date"], by)})
-            found.append({"id": entity, "name": self._name(entity), "rows": rows})
+        boards = [(entity, groups.get_group(entity).to_dict("records")) for entity in chosen[:BOARDS]]
+        unsaid = [row for _, rows in boards for row in rows
+                  if not isinstance(row["sentence"], str) or not row["sentence"]]
+        abstracts = self._abstracts({self.reporter.get(row["result_id"]) for row in unsaid})
+        for row in unsaid:
+            row["sentence"] = self._sentence(row["result_id"], abstracts)
+        return [{"id": entity, "name": self._name(entity),
+                 "rows": [{**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": period_of(row["date"], by)}
+                          for row in rows]} for entity, rows in boards]
+
+    def _abstracts(self, papers: set) -> dict[str, str]:
+        """These papers' abstracts: those the facts hold, the rest read (`read_abstracts`)."""
+        found = {paper: self.papers.get(paper, {}).get("abstract") for paper in papers}
+        unread = {paper for paper, abstract in found.items() if abstract is None and paper}
+        if unread and self.read_abstracts is not None:
+            found.update(self.read_abstracts(unread))
         return found
 
-    def _sentence(self, result: str) -> str | None:
+    def _sentence(self, result: str, abstracts: dict) -> str | None:
         """The abstract's sentence that reports a result found without one."""
         data, targets = self.results[result]
-        paper_id = self.reporter.get(result)
-        abstract = self.papers.get(paper_id, {}).get("abstract")
-        if abstract is None:
-            abstract = self.read_abstract(paper_id) if self.read_abstract and paper_id else ""
         metric, method, dataset = (self._name(targets.get(key)) for key in
                                    ("WITH_METRIC", "OF_METHOD", "ON_DATASET"))
-        return result_sentence(abstract, data.get("value"), [metric, dataset, method])
+        return result_sentence(abstracts.get(self.reporter.get(result)) or "", data.get("value"),
+                               [metric, dataset, method])
 
     def data(self) -> dict:
         periods = self.periods()
