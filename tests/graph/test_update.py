@@ -457,7 +457,8 @@ def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkey
     """A page of the top entities (the thresholds made small) and its views, and the build's
     counts, from the kept facts and the changed part, as a full rebuild draws and counts them;
     and the same from every paper where the previous build kept nothing (an older release).
-    Without kept text ranges they are found by reading the files: the same outputs."""
+    Without kept text ranges (then the Ladybug store is changed on the page's side) they are
+    found by reading the files: the same outputs."""
     import kg.export.html
     import kg.export.page_delta
     from kg.records import Paper
