@@ -14,6 +14,7 @@ record is read, as before the file existed.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -72,7 +73,7 @@ class KnownPapers:
         if before is not None:
             state = _State(FORMAT, before.size, b"", before.offsets.astype("<i8").tobytes(),
                            before.hashes.astype("<u8").tobytes(), before.papers.astype("<i8").tobytes())
-        offsets, hashes, papers = [], [], []
+        offsets, hashes, papers = array("q"), array("Q"), array("q")  # compact: 1M papers
         start, first = (state.size, len(state.offsets) // 8) if state else (0, 0)
         with open(path, "rb") as handle:
             handle.seek(start)
@@ -85,14 +86,13 @@ class KnownPapers:
                         hashes.append(key_hash(key))
                         papers.append(number)
                 offset += len(line)
-        new_hashes = np.array(hashes, dtype=np.uint64)
-        new_papers = np.array(papers, dtype=np.int64)
+        new_offsets = np.frombuffer(offsets, np.int64) if offsets else np.zeros(0, np.int64)
+        new_hashes = np.frombuffer(hashes, np.uint64) if hashes else np.zeros(0, np.uint64)
+        new_papers = np.frombuffer(papers, np.int64) if papers else np.zeros(0, np.int64)
         if state:
-            new_offsets = np.concatenate([np.frombuffer(state.offsets, "<i8"), np.array(offsets, np.int64)])
+            new_offsets = np.concatenate([np.frombuffer(state.offsets, "<i8"), new_offsets])
             new_hashes = np.concatenate([np.frombuffer(state.hashes, "<u8"), new_hashes])
             new_papers = np.concatenate([np.frombuffer(state.papers, "<i8"), new_papers])
-        else:
-            new_offsets = np.array(offsets, dtype=np.int64)
         order = np.lexsort((new_papers, new_hashes))  # by hash, then file order
         return cls(path, offset, new_offsets, new_hashes[order], new_papers[order])
 

@@ -157,3 +157,21 @@ def test_a_copy_by_ranges_keeps_exactly_the_kept_units_text(tmp_path_factory, ca
     kept = [(unit, text) for unit, text in texts if unit not in removed]
     assert data == before + header + b"".join(text for _, text in kept) + b"END"
     assert pieces(folder / "target", [moved]) == kept
+
+
+@settings(max_examples=100, deadline=None)
+@given(units=st.lists(st.text(max_size=8), max_size=30), gaps=st.lists(st.integers(0, 50), max_size=30))
+def test_marks_keep_any_unit_name_and_join_a_unit_s_adjacent_marks(units, gaps):
+    """Whatever a unit's name holds (newlines, NULs, any character), the marks give it back;
+    a unit marked twice in a row (a paper, then its results) is one range."""
+    from kg.export.ranges import RangeMarks
+
+    marks, position, expected = RangeMarks(), 0, []
+    for unit, gap in zip(units, gaps + [0] * len(units)):
+        marks.mark(unit, position)
+        if not expected or expected[-1][0] != unit:
+            expected.append((unit, position))
+        position += gap
+    ranges = marks.ranges(position)
+    assert list(zip(ranges.units, ranges.starts.tolist())) == expected
+    assert ranges.ends.tolist() == [start for _, start in expected[1:]] + ([position] if expected else [])
