@@ -4,6 +4,7 @@ numbers each (an id, a line offset, primary keys), not by their facts."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -183,11 +184,15 @@ def replicated(example_build, folder, copies: int) -> ExtractionsFile:
 
 
 def retained(build) -> int:
-    """Bytes still allocated after `build()` (its result kept), traced by tracemalloc."""
+    """Bytes still allocated after `build()` (its result kept), traced by tracemalloc; the
+    cyclic garbage it left is collected first (else what is counted depends on where the
+    collector's generations stood when it began: the tests run before this one)."""
+    gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         kept = build()  # noqa: F841
+        gc.collect()
         return tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
