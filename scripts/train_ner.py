@@ -461,6 +461,9 @@ def main() -> None:
                          "the tok2vec's input; they ship inside the model")
     ap.add_argument("--no-vectors", dest="vectors", action="store_const", const=None,
                     help="no static word vectors (the recipe of models before 0.3.0)")
+    ap.add_argument("--init-tok2vec", type=Path, default=None, metavar="BIN",
+                    help="start the tok2vec from these pretrained weights (scripts/pretrain_tok2vec.py "
+                         "writes them; pretrained with the same vectors)")
     ap.add_argument("--from-model", type=Path, default=None, metavar="DIR",
                     help="do not train: score and ship this trained pipeline (e.g. a model-best that "
                          "scripts/ner_device_cv.py trained with the same recipe)")
@@ -492,9 +495,16 @@ def train_model(args, paths: dict[str, Path], run_dir: Path) -> None:
     if args.vectors is not None:
         overrides["paths.vectors"] = str(args.vectors)
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
+    config = args.config
+    if args.init_tok2vec is not None:
+        from pretrain_tok2vec import with_pretraining
+
+        overrides["paths.init_tok2vec"] = str(args.init_tok2vec)
+        config = run_dir.parent / "config_pretrained.cfg"
+        with_pretraining(args.config).to_disk(config)
     shutil.rmtree(run_dir, ignore_errors=True)
     t0 = time.time()
-    train(args.config, run_dir, use_gpu=-1, overrides=overrides)
+    train(config, run_dir, use_gpu=-1, overrides=overrides)
     print(f"[train] {time.time() - t0:.0f}s", flush=True)
 
 
@@ -511,6 +521,8 @@ def ship(nlp, splits, args) -> None:
     cfg["paths"]["dev"] = None
     cfg["paths"]["vectors"] = None  # the vectors are in the model's vocab
     cfg["initialize"]["vectors"] = None
+    cfg["paths"]["init_tok2vec"] = None  # used once, to start training
+    cfg["initialize"]["init_tok2vec"] = None
     cfg["training"]["before_update"] = None  # scripts/ner_device_cv.py's stop signal
     nlp.meta["name"] = "kg_ner"
     nlp.meta["version"] = MODEL_VERSION
@@ -525,6 +537,7 @@ def ship(nlp, splits, args) -> None:
                                "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "scierc_tasks": args.scierc_tasks, "config": args.config.name,
                                "epochs": args.epochs, "vectors": nlp.vocab.vectors.name if args.vectors else None,
                                "from_model": str(args.from_model) if args.from_model else None,
+                               "init_tok2vec": args.init_tok2vec.name if args.init_tok2vec else None,
                                "abstracts_per_s_wall": round(wps), "abstracts_per_s_cpu": round(cps)}
     if args.out.exists():
         shutil.rmtree(args.out)

@@ -28,7 +28,7 @@ def load_script(name: str):
 def shipped():
     import spacy
 
-    import kg.extract.biluo  # noqa: F401  (registers the components)
+    import kg.extract.biluo
     import kg.extract.tokenizer  # noqa: F401
 
     return spacy.load(MODEL)
@@ -74,8 +74,9 @@ def test_vectors_are_trained_on_lowercased_kg_tokens(tmp_path):
 
 
 def test_cased_forms_share_their_lowercase_words_row(tmp_path):
-    import spacy
     from collections import Counter
+
+    import spacy
 
     train_vectors = load_script("train_vectors")
     nlp = spacy.blank("en")
@@ -115,3 +116,33 @@ def test_cv_summary_means_and_pools_the_folds():
     assert summary["folds"] == ["0", "1"]  # the full model is no fold
     assert micro["f_mean"] == 0.75 and (micro["f_min"], micro["f_max"]) == (0.5, 1.0)
     assert micro["pooled"]["tp"] == 95 and micro["pooled"]["gold"] == 100 and micro["pooled"]["f"] == 0.95
+
+
+def test_pretrained_tok2vec_weights_are_loaded_into_training(tmp_path):
+    """spaCy loads `init_tok2vec` only where the config has a [pretraining] section, and kg's
+    training config has none: `with_pretraining` adds spaCy's, so `train_ner.py --init-tok2vec`
+    starts from the weights `pretrain_tok2vec.py` wrote instead of silently ignoring them."""
+    import spacy
+    from spacy.training import Example
+
+    import kg.extract.biluo
+    import kg.extract.tokenizer  # noqa: F401
+
+    pretrain = load_script("pretrain_tok2vec")
+    config = pretrain.with_pretraining(ROOT / "configs" / "ner_tagger.cfg")
+    config["initialize"]["after_init"] = None
+
+    def initialised(weights: Path | None):
+        config["paths"]["init_tok2vec"] = str(weights) if weights else None
+        nlp = spacy.util.load_model_from_config(config.interpolate(), auto_fill=True)
+        doc = nlp.make_doc("We train BERT on SQuAD .")
+        example = Example.from_dict(doc, {"tags": ["O", "O", "U-Method", "O", "U-Dataset", "O"]})
+        nlp.initialize(lambda: [example])
+        return nlp.get_pipe("tok2vec").model
+
+    first = initialised(None)
+    weights = tmp_path / "model0.bin"
+    weights.write_bytes(first.to_bytes())
+    second = initialised(weights)
+    assert second.to_bytes() == first.to_bytes()
+    assert initialised(None).to_bytes() != first.to_bytes()  # not equal by chance of the seed
