@@ -217,6 +217,7 @@ def write_neo4j_csv_by_delta(previous: Path, target: Path, delta: Delta, type_of
         _csv_kind,
         _line_feeds,
         _write_import_args,
+        multiline_fields,
     )
 
     sink = Neo4jCsvSink(target, type_of, final)
@@ -258,13 +259,18 @@ def write_neo4j_csv_by_delta(previous: Path, target: Path, delta: Delta, type_of
                 columns = [(column, _csv_kind(types)) for column, types in found.items()]
             plans.append((name, option, old if old.is_file() else None, fixed, columns, spills))
         written, counts, multiline = [], {"--nodes": 0, "--relationships": 0}, False
+        removed = delta.removed
+        single_line = not multiline_fields(previous)
         for name, option, old, fixed, columns, spills in plans:
-            rows = _write_csv_delta(target / name, old, fixed, columns, spills, delta.removed,
-                                    _csv_fields(columns))
+            rows, new_multiline = _write_csv_delta(target / name, old, fixed, columns, spills,
+                                                   removed, _csv_fields(columns), single_line)
             if rows == 0:
                 (target / name).unlink()
                 continue
-            multiline |= _line_feeds(target / name) != rows + 1
+            if single_line:
+                multiline |= new_multiline
+            else:
+                multiline |= _line_feeds(target / name) != rows + 1
             counts[option] += rows
             written.append((option, target / name))
         return _write_import_args(target, written, counts["--nodes"], counts["--relationships"],
@@ -282,14 +288,23 @@ def _previous_files(import_args: Path) -> list[str]:
 
 
 def _write_csv_delta(path: Path, old: Path | None, fixed: list[str], columns: list, spills: list,
-                     removed: set[str], fields) -> int:
+                     removed: set[str], fields, single_line: bool = False) -> tuple[int, bool]:
     """Write one CSV: the previous file's rows not starting at a removed unit, then the new
-    rows; returns the number of rows."""
+    rows; returns the number of rows and whether a new row's field holds a line break.
+    `single_line`: no previous row spans lines (its import.args asks for no multiline
+    fields), so the previous rows are filtered as byte lines, each read only up to its first
+    comma, instead of parsed and written again field by field."""
     count = 0
-    with atomic_path(path) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([*fixed, *(f"{column}:{kind}" for column, kind in columns)])
-        if old is not None:
+    with atomic_path(path) as temp, open(temp, "wb") as handle:
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\n").writerow(
+            [*fixed, *(f"{column}:{kind}" for column, kind in columns)])
+        handle.write(header.getvalue().encode("utf-8"))
+        if old is not None and single_line:
+            count += _copy_kept_lines(old, handle, {unit.encode("utf-8") for unit in removed})
+        elif old is not None:
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
+            writer = csv.writer(text, lineterminator="\n")
             with open(old, encoding="utf-8", newline="") as previous:
                 reader = csv.reader(previous)
                 next(reader)
@@ -297,12 +312,61 @@ def _write_csv_delta(path: Path, old: Path | None, fixed: list[str], columns: li
                     if unit_of(row[0]) not in removed:
                         writer.writerow(row)
                         count += 1
-        for label, spill in spills:
-            if fixed[0] == "id:ID":
-                rows = ([row["id"], label, *fields(row)] for row in spill.rows())
-            else:
-                rows = ([start, end, label, *fields(flat)] for start, end, flat in spill.rows())
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-    return count
+            text.detach()
+        new_rows, line_break = _write_new_rows(handle, fixed, spills, fields)
+    return count + new_rows, line_break
+
+
+def _copy_kept_lines(old: Path, out, removed: set[bytes]) -> int:
+    """Copy the lines of a single-line CSV (less its header) whose row does not start at a
+    removed unit; returns how many were kept."""
+    kept = 0
+    with open(old, "rb") as previous:
+        previous.readline()
+        while lines := previous.readlines(1 << 22):
+            chosen = [line for line in lines if _line_unit(line) not in removed]
+            out.writelines(chosen)
+            kept += len(chosen)
+    return kept
+
+
+def _line_unit(line: bytes) -> bytes:
+    """The unit (`unit_of`) of a CSV line's first field, as bytes."""
+    if line.startswith(b'"'):
+        first = next(csv.reader([line.decode("utf-8")]))[0].encode("utf-8")
+    else:
+        first = line[:line.find(b",")] if b"," in line else line.rstrip(b"\n")
+    if first.startswith(b"result/"):
+        return b"paper/" + first[len(b"result/"):].rsplit(b"/", 1)[0]
+    return first
+
+
+def _write_new_rows(handle, fixed: list[str], spills: list, fields) -> tuple[int, bool]:
+    """Append the spills' rows to the binary `handle`; returns their number and whether a
+    field holds a line break (more line feeds than rows, or a carriage return)."""
+    count, line_break, pending = 0, False, 0
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def flush() -> None:
+        nonlocal line_break, pending
+        text = buffer.getvalue()
+        line_break |= "\r" in text or text.count("\n") != pending
+        handle.write(text.encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+        pending = 0
+
+    for label, spill in spills:
+        if fixed[0] == "id:ID":
+            rows = ([row["id"], label, *fields(row)] for row in spill.rows())
+        else:
+            rows = ([start, end, label, *fields(flat)] for start, end, flat in spill.rows())
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+            pending += 1
+            if pending == 10_000:
+                flush()
+    flush()
+    return count, line_break
