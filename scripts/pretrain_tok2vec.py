@@ -8,7 +8,7 @@ four characters. The tok2vec is the one `configs/ner_tagger.cfg` trains, with th
 vectors in its input (the 0.3.0 recipe), so its weights load into `train_ner.py
 --init-tok2vec OUT/modelN.bin`:
 
-    OMP_NUM_THREADS=1 .venv/bin/python scripts/pretrain_tok2vec.py --out build/pretrain --epochs 2
+    OMP_NUM_THREADS=2 .venv/bin/python scripts/pretrain_tok2vec.py --out build/pretrain --epochs 2
 
 `spacy pretrain` builds its pipeline without initialising it, so the static vectors are loaded
 into it here (without them the input table would be empty).
@@ -17,7 +17,6 @@ into it here (without them the input table would be empty).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 import time
@@ -30,22 +29,19 @@ import kg.extract.biluo  # registers the tagger components
 import kg.extract.tokenizer  # noqa: F401  (registers the tokenizer)
 from kg.extract.blas_ops import BlasOps
 
-CORPORA = ("arxiv-ml.jsonl.gz", "acl-anthology.jsonl.gz")
-
 
 def write_raw_text(data: Path, path: Path) -> int:
-    """One `{"text": title + abstract}` line per corpus record; returns the count."""
+    """One `{"text": title + abstract}` line per corpus record (the text the static vectors
+    were trained on, `train_vectors.corpus_texts`); returns the count."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_vectors import corpus_texts
+
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with path.open("w", encoding="utf-8") as out:
-        for name in CORPORA:
-            with gzip.open(data / "corpus" / name, "rt", encoding="utf-8") as f:
-                for line in f:
-                    record = json.loads(line)
-                    text = " ".join(p for p in (record.get("title"), record.get("abstract")) if p)
-                    if text.strip():
-                        out.write(json.dumps({"text": text}) + "\n")
-                        count += 1
+        for text in corpus_texts(data):
+            out.write(json.dumps({"text": text}) + "\n")
+            count += 1
     return count
 
 
