@@ -301,7 +301,7 @@ def _write_csv_delta(path: Path, old: Path | None, fixed: list[str], columns: li
             [*fixed, *(f"{column}:{kind}" for column, kind in columns)])
         handle.write(header.getvalue().encode("utf-8"))
         if old is not None and single_line:
-            count += _copy_kept_lines(old, handle, {unit.encode("utf-8") for unit in removed})
+            count += _copy_kept_lines(old, handle, removed)
         elif old is not None:
             text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
             writer = csv.writer(text, lineterminator="\n")
@@ -317,28 +317,24 @@ def _write_csv_delta(path: Path, old: Path | None, fixed: list[str], columns: li
     return count + new_rows, line_break
 
 
-def _copy_kept_lines(old: Path, out, removed: set[bytes]) -> int:
+def _copy_kept_lines(old: Path, out, removed: set[str]) -> int:
     """Copy the lines of a single-line CSV (less its header) whose row does not start at a
     removed unit; returns how many were kept."""
     kept = 0
     with open(old, "rb") as previous:
         previous.readline()
         while lines := previous.readlines(1 << 22):
-            chosen = [line for line in lines if _line_unit(line) not in removed]
+            chosen = [line for line in lines if unit_of(_first_field(line)) not in removed]
             out.writelines(chosen)
             kept += len(chosen)
     return kept
 
 
-def _line_unit(line: bytes) -> bytes:
-    """The unit (`unit_of`) of a CSV line's first field, as bytes."""
+def _first_field(line: bytes) -> str:
+    """A single-line CSV row's first field, read up to the first comma (a quoted one parsed)."""
     if line.startswith(b'"'):
-        first = next(csv.reader([line.decode("utf-8")]))[0].encode("utf-8")
-    else:
-        first = line[:line.find(b",")] if b"," in line else line.rstrip(b"\n")
-    if first.startswith(b"result/"):
-        return b"paper/" + first[len(b"result/"):].rsplit(b"/", 1)[0]
-    return first
+        return next(csv.reader([line.decode("utf-8")]))[0]
+    return (line[:line.find(b",")] if b"," in line else line.rstrip(b"\n")).decode("utf-8")
 
 
 def _write_new_rows(handle, fixed: list[str], spills: list, fields) -> tuple[int, bool]:
