@@ -32,6 +32,10 @@ from kg.views.trends import (
 TREND_TYPES = ("Method", "Dataset", "Task", "Metric")
 RANKED = 100  # entities of each type whose papers per period the page carries
 BOARDS = 300  # leaderboards of each kind (datasets, tasks) with most results
+# results shown per board, metric (and unit, and a task board's dataset) and period: the best
+# BOARD_ROWS of each period, so that any range of periods still shows its own best ones (each
+# of those is among the best of its period); `kg leaderboard` lists every result
+BOARD_ROWS = 10  # as `kg report --rows`
 MIN_PAPERS = 3
 BOARD_FIELDS = ["rank", "metric", "direction", "method", "value", "unit", "paper", "date",
                 "sentence", "dataset", "paper_id", "result_id", "direction_basis"]
@@ -234,18 +238,28 @@ class ViewFacts:
         return {**boards, "without_dataset": int(rows["_dataset_id"].isna().sum())}
 
     def _boards(self, table: pd.DataFrame, by: str) -> list[dict]:
-        """The BOARDS boards with most rows (ties: by name), only those made into rows."""
+        """The BOARDS boards with most rows (ties: by name), each with its results per period
+        and the best BOARD_ROWS of each group and period as rows (only those made into rows)."""
+        table = table.assign(period=[period_of(date, by) for date in table["date"]])
         groups = table.groupby("_board", sort=False)
         sizes = groups.size()
-        chosen = sorted(sizes.index, key=lambda entity: (-sizes[entity], self._name(entity) or ""))
-        boards = [(entity, groups.get_group(entity).to_dict("records")) for entity in chosen[:BOARDS]]
+        chosen = sorted(sizes.index, key=lambda entity: (-sizes[entity], self._name(entity) or ""))[:BOARDS]
+        table = table[table["_board"].isin(set(chosen))]
+        per_period = table.groupby(["_board", "period"], sort=False, dropna=False).size()
+        # rows come ranked within (board, dataset, metric, unit): the first of each period are its best
+        shown = table.groupby([table["_board"], table["dataset"].fillna("").str.lower(),
+                               table["metric"].str.lower(), table["unit"].fillna(""),
+                               table["period"].fillna("")], sort=False).cumcount() < BOARD_ROWS
+        rows_of = table[shown].groupby("_board", sort=False)
+        boards = [(entity, rows_of.get_group(entity).to_dict("records")) for entity in chosen]
         unsaid = [row for _, rows in boards for row in rows
                   if not isinstance(row["sentence"], str) or not row["sentence"]]
         abstracts = self._abstracts({self.reporter.get(row["result_id"]) for row in unsaid})
         for row in unsaid:
             row["sentence"] = self._sentence(row["result_id"], abstracts)
-        return [{"id": entity, "name": self._name(entity),
-                 "rows": [{**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": period_of(row["date"], by)}
+        return [{"id": entity, "name": self._name(entity), "results": int(sizes[entity]),
+                 "per_period": {period: int(n) for period, n in per_period[entity].items()},
+                 "rows": [{**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": row["period"]}
                           for row in rows]} for entity, rows in boards]
 
     def _abstracts(self, papers: set) -> dict[str, str]:
@@ -269,7 +283,7 @@ class ViewFacts:
         attrs = periods.attrs
         former, latter = windows(periods)
         return {
-            "by": attrs["by"], "periods": list(periods["period"]),
+            "by": attrs["by"], "periods": list(periods["period"]), "board_rows": BOARD_ROWS,
             "papers_per_period": [int(p) for p in periods["papers"]],
             "papers": attrs["papers"], "undated": attrs["undated"],
             "unparseable": attrs["unparseable"], "counts": dict(sorted(self.types.items())),

@@ -114,3 +114,42 @@ def test_a_partial_page_still_shows_the_whole_builds_views(example_build, tmp_pa
     data = json.loads(re.search(r"const DATA = (\{.*?\});\n", text).group(1))
     assert data["views"] == json.loads(json.dumps(view_facts(example_build.walk())))
     assert data["views"]["papers"] == 44 and data["notes"][0].startswith("Showing the 10 entities")
+
+
+def big_board_graph(best: int, worse: int):
+    """One dataset's accuracy results: `best` papers of 2021 (60% up) and `worse` of 2025, each
+    worse than every one of 2021 (10% up); periods are years (more than three years apart)."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("dataset/d", type="Dataset", name="D")
+    graph.add_node("metric/accuracy", type="Metric", name="accuracy")
+    scores = [("2021", 60 + i) for i in range(best)] + [("2025", 10 + i) for i in range(worse)]
+    for i, (year, number) in enumerate(scores):
+        graph.add_node(f"paper/{i}", type="Paper", title=f"P{i}", date=f"{year}-05-01",
+                       abstract=f"We reach {number}% accuracy on D.")
+        graph.add_node(f"result/{i}/1", type="Result", name=f"{number}%", value=f"{number}%",
+                       number=float(number), unit="%")
+        graph.add_edge(f"paper/{i}", f"result/{i}/1", key="REPORTS", type="REPORTS")
+        graph.add_edge(f"result/{i}/1", "dataset/d", key="ON_DATASET", type="ON_DATASET")
+        graph.add_edge(f"result/{i}/1", "metric/accuracy", key="WITH_METRIC", type="WITH_METRIC")
+    return graph
+
+
+def test_a_big_board_carries_the_best_rows_of_each_period_and_counts_every_result():
+    """A board shows the best BOARD_ROWS results of each metric and period (so that a range of
+    periods still shows its own best), and counts all of them per period."""
+    from kg.export.page_views import BOARD_ROWS
+    from kg.graph.stream import graph_walk
+
+    facts = view_facts(graph_walk(big_board_graph(BOARD_ROWS + 5, 3)))
+    assert facts["board_rows"] == BOARD_ROWS
+    board = facts["leaderboards"]["Dataset"][0]
+    assert board["results"] == BOARD_ROWS + 8
+    assert board["per_period"] == {"2021": BOARD_ROWS + 5, "2025": 3}
+    shown = [(row["period"], row["value"], row["rank"]) for row in board["rows"]]
+    assert shown[:2] == [("2021", f"{59 + BOARD_ROWS + 5}%", 1), ("2021", f"{58 + BOARD_ROWS + 5}%", 2)]
+    assert [row for row in shown if row[0] == "2021"][-1] == ("2021", "65%", BOARD_ROWS)
+    assert [row for row in shown if row[0] == "2025"] == [
+        ("2025", "12%", BOARD_ROWS + 6), ("2025", "11%", BOARD_ROWS + 7), ("2025", "10%", BOARD_ROWS + 8)]
+    assert board["rows"][0]["sentence"] == f"We reach {59 + BOARD_ROWS + 5}% accuracy on D."

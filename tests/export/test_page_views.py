@@ -247,6 +247,32 @@ def test_date_range_applies_to_every_view(page, example_build, example_page):
     assert page.errors == []
 
 
+def test_a_big_board_shows_each_years_best_and_counts_the_rest(page, tmp_path):
+    from kg.export.page_views import BOARD_ROWS
+    from tests.export.test_page_facts import big_board_graph
+
+    path = tmp_path / "board.html"
+    write_html(big_board_graph(BOARD_ROWS + 5, 3), path)
+    page.open(path)
+    open_board(page, "D")
+    caption = "accuracy (%) · higher is better ↑"
+    rows = page.js(ROWS, caption)
+    assert len(rows) == BOARD_ROWS + 3 and rows[0][:3] == ["1", "—", f"{64 + BOARD_ROWS}%"]
+    assert page.js(ROWS, "Datasets and tasks with results")[0][2] == str(BOARD_ROWS + 8)
+    note = page.js("document.getElementById('board-cut').innerText")
+    assert note.startswith(f"Shown: the {BOARD_ROWS} best results of each metric per year, "
+                           f"{BOARD_ROWS + 3} of {BOARD_ROWS + 8} in all dates")
+    assert note.endswith('kg leaderboard BUILD --dataset "D".')
+    # 2025 alone: its three results, none cut, and the list counts them
+    page.tab.select_option("#from", "2025")
+    page.tab.select_option("#to", "2025")
+    open_board(page, "D")
+    assert [row[2] for row in page.js(ROWS, caption)] == ["12%", "11%", "10%"]
+    assert page.js("document.getElementById('board-cut')") is None
+    assert page.js(ROWS, "Datasets and tasks with results")[0][2] == "3"
+    assert page.errors == []
+
+
 # ---- the graph ----------------------------------------------------------------------------
 
 def test_graph_reads_at_first_sight(page, example_page):
