@@ -22,6 +22,7 @@ import json
 import math
 import random
 import re
+import sys
 from collections import Counter
 from importlib.resources import files
 from pathlib import Path
@@ -111,12 +112,31 @@ def _links(data: dict) -> list[dict]:
             for link in found]
 
 
+def _igraph():
+    """igraph, imported without the matplotlib.pyplot that its drawing code imports where it
+    can (0.3-1.4 s of a build's page step; the page draws nothing with igraph): while igraph
+    is imported, `import matplotlib` fails, and igraph takes its own stand-in for it."""
+    if "igraph" in sys.modules or "matplotlib.pyplot" in sys.modules:
+        import igraph
+        return igraph
+    before = sys.modules.get("matplotlib")
+    sys.modules["matplotlib"] = None  # an ImportError for `import matplotlib`
+    try:
+        import igraph
+    finally:
+        if before is None:
+            del sys.modules["matplotlib"]
+        else:
+            sys.modules["matplotlib"] = before
+    return igraph
+
+
 def layout(graph: nx.Graph, seed: int = 0) -> dict:
     """Positions in page pixels, about 80 px of room a node: igraph's Fruchterman-Reingold with a
     grid, from seeded random starting points so the same graph gives the same page."""
-    import igraph
     import numpy as np
 
+    igraph = _igraph()
     nodes = list(graph.nodes)
     if not nodes:
         return {}

@@ -201,8 +201,10 @@ def _ranking(counts: pd.DataFrame, periods: pd.DataFrame, min_papers: int) -> pd
                              if former and former_papers else float("nan"))
     frame["latter_share"] = (table.reindex(columns=latter, fill_value=0).sum(axis=1) / latter_papers
                              if latter and latter_papers else float("nan"))
-    frame["trend"] = [_trend(row.former_share, row.latter_share, row.dated_papers, min_papers)
-                      for row in frame.itertuples()]
+    # by column (itertuples would build the (id, name) index's tuples: 1 s at 300k papers)
+    frame["trend"] = [_trend(former, latter, dated, min_papers) for former, latter, dated in zip(
+        frame["former_share"].tolist(), frame["latter_share"].tolist(),
+        frame["dated_papers"].tolist(), strict=True)]
     frame = frame.reset_index().sort_values(["papers", "name"], ascending=[False, True],
                                             key=lambda c: c.str.casefold() if c.name == "name" else c)
     frame = frame.reset_index(drop=True)

@@ -279,6 +279,19 @@ def test_layout_above_the_limit_turns_physics_off():
     assert len({(n["x"], n["y"]) for n in data["nodes"]}) > 0.99 * len(data["nodes"])
 
 
+def test_layout_does_not_import_matplotlib_pyplot_for_igraph():
+    """igraph imports matplotlib.pyplot for its drawing (0.3-1.4 s of every build's page step)
+    unless kg keeps it away; matplotlib still imports afterwards, for kg's own charts."""
+    code = ("import sys, networkx as nx; from kg.export.html import layout; "
+            "positions = layout(nx.path_graph(4)); assert len(positions) == 4, positions; "
+            "print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules); "
+            "import matplotlib.pyplot; print(matplotlib.pyplot.__name__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "matplotlib.pyplot"]
+
+
 def test_max_nodes_keeps_the_most_connected_entities_and_their_papers(example_build):
     graph = example_build.graph
     kept, note = most_connected(graph, 10)
