@@ -240,16 +240,15 @@ class ViewFacts:
     def _boards(self, table: pd.DataFrame, by: str) -> list[dict]:
         """The BOARDS boards with most rows (ties: by name), each with its results per period
         and the best BOARD_ROWS of each group and period as rows (only those made into rows)."""
-        table = table.assign(period=[period_of(date, by) for date in table["date"]])
-        groups = table.groupby("_board", sort=False)
-        sizes = groups.size()
+        sizes = table.groupby("_board", sort=False).size()
         chosen = sorted(sizes.index, key=lambda entity: (-sizes[entity], self._name(entity) or ""))[:BOARDS]
         table = table[table["_board"].isin(set(chosen))]
-        per_period = table.groupby(["_board", "period"], sort=False, dropna=False).size()
+        table = table.assign(period=[period_of(date, by) for date in table["date"]])  # never empty
+        per_period = table.groupby(["_board", "period"], sort=False).size()
         # rows come ranked within (board, dataset, metric, unit): the first of each period are its best
         shown = table.groupby([table["_board"], table["dataset"].fillna("").str.lower(),
                                table["metric"].str.lower(), table["unit"].fillna(""),
-                               table["period"].fillna("")], sort=False).cumcount() < BOARD_ROWS
+                               table["period"]], sort=False).cumcount() < BOARD_ROWS
         rows_of = table[shown].groupby("_board", sort=False)
         boards = [(entity, rows_of.get_group(entity).to_dict("records")) for entity in chosen]
         unsaid = [row for _, rows in boards for row in rows
