@@ -91,6 +91,7 @@ def build(
     previous one in one step: stopped at any moment (Ctrl-C, kill), OUT still holds the
     previous build, and the same command run again resumes. One build at a time writes a
     folder: a second one waits for the first, naming its process."""
+    from kg.api import KEPT_STEP
     from kg.api import build as run_build
 
     if not inputs and update is None:
@@ -123,6 +124,8 @@ def build(
         from kg.link.changes import describe
 
         table.add_row("entities changed", describe(summary.changes))
+    if KEPT_STEP in summary.steps:
+        table.add_row("outputs", "kept as they were: no new paper, and this kg made the build")
     table.add_row("files", ", ".join(summary.files))
     table.add_row("seconds", f"{summary.seconds:.1f}")
     Console().print(table)

@@ -221,10 +221,22 @@ def _give_back_and_remove(staging: Path, out: Path, remove: bool = True) -> None
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_marker(folder: Path, files: list[str]) -> None:
+def write_marker(folder: Path, files: list[str], made_with: dict | None = None) -> None:
+    """The marker: the files the build wrote and when; `made_with`, what made them
+    (`kg.engine.made_with`)."""
     write_text_atomic(folder / MARKER, json.dumps(
-        {"kg": "build", "files": files, "written": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                 time.gmtime())}, indent=1) + "\n")
+        {"kg": "build", "files": files, "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+         **({"made_with": made_with} if made_with is not None else {})}, indent=1) + "\n")
+
+
+def marker_made_with(folder: Path) -> dict | None:
+    """What the marker says made the build in `folder`, or None (no marker, or one from
+    before the record)."""
+    try:
+        found = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("made_with")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 class Staging:

@@ -207,6 +207,83 @@ def test_update_lists_what_it_did_to_the_entities(builds, inputs, tmp_path):
     assert json.loads((tmp_path / "first" / "summary.json").read_text())["changes"] == changes
 
 
+KEPT_FILES = ("extractions.jsonl", "graph.ttl", "graph.graphml", "graph.html", "graph.nt",
+              "store.lbdb", "views.state", "linking.state", "graph.digests")
+
+
+def test_an_update_that_adds_no_paper_keeps_the_build_s_files(builds, inputs, tmp_path):
+    """The same listing given again (every record in the build already) with one bad record:
+    nothing of the graph can change, so the files are the previous build's (the same inodes,
+    none written again), the store still answers, and the bad record is in the rejects."""
+    full, updated, _ = builds
+    out = tmp_path / "again"
+    shutil.copytree(updated.out, out)
+    inodes = {name: (out / name).stat().st_ino for name in KEPT_FILES}
+    # a build folder moved (here: copied) is written again once: its CSVs' import.args name paths
+    moved = kg.build([inputs[1]], out=out, update=True, exports=["nt"])
+    assert "outputs kept (no new paper, same code)" not in moved.summary.steps
+    assert (out / "graph.ttl").stat().st_ino != inodes["graph.ttl"]
+    assert turtle_triples(out) == turtle_triples(full.out)
+    inodes = {name: (out / name).stat().st_ino for name in KEPT_FILES}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "no-title", "abstract": "Text without a title."}\n')
+    again = kg.build([inputs[1], bad], out=out, update=True, exports=["nt"])
+    assert {name: (out / name).stat().st_ino for name in KEPT_FILES} == inodes
+    assert "outputs kept (no new paper, same code)" in again.summary.steps
+    assert again.summary.extracted_now == 0 and again.summary.papers_in_graph == 7
+    assert again.summary.entities == full.summary.entities and again.summary.edges == full.summary.edges
+    entities = len((out / "entities.jsonl").read_text().splitlines())
+    assert again.summary.changes["kept"] == entities > 10 and again.summary.changes["added"] == 0
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["reason"]) for r in rejects if r["file"] == str(bad)] == [
+        (1, "record has no title")]
+    assert again.summary.rejected == len(rejects) == 2 and again.summary.duplicates == 1
+    assert again.summary.papers_read == 9
+    assert store_quads(out) == store_quads(full.out)
+    query = "MATCH (p:Paper)-[r]->(e) RETURN p.id, type(r), e.id ORDER BY p.id, type(r), e.id"
+    assert kg.load(out).cypher(query, as_frame=False) == full.cypher(query, as_frame=False)
+    marker = json.loads((out / ".kg-build.json").read_text())
+    assert marker["made_with"]["base"] == "https://w3id.org/kg/resource/"
+    assert len(marker["made_with"]["code"]) == 32 and marker["made_with"]["folder"] == str(out)
+    said = kg_command("build", "--update", str(out), str(inputs[1]), "--export", "nt")
+    assert said.returncode == 0 and "kept as they were" in said.stdout
+    assert {name: (out / name).stat().st_ino for name in KEPT_FILES} == inodes
+
+
+def test_an_update_by_other_code_writes_the_files_again(builds, inputs, tmp_path, monkeypatch):
+    """A build made by other code (another kg version or other libraries) may link the same
+    papers otherwise: an update that adds no paper writes its files again; so it does with
+    aliases that differ from the kept ones, or another base IRI."""
+    import kg.engine.made_with
+
+    full, updated, _ = builds
+    for case in ("code", "aliases", "base"):
+        out = tmp_path / case
+        shutil.copytree(updated.out, out)
+        kg.build([inputs[1]], out=out, update=True, exports=["nt"])  # made here by this code
+        inodes = {name: (out / name).stat().st_ino for name in ("graph.ttl", "store.lbdb")}
+        options = {}
+        with pytest.MonkeyPatch.context() as patch:
+            if case == "code":
+                patch.setattr(kg.engine.made_with, "code_digest", lambda: "other code")
+            elif case == "aliases":
+                aliases = tmp_path / "aliases.yaml"
+                aliases.write_text("rename: {}\n")
+                options["aliases"] = aliases
+            else:
+                options["base_iri"] = "https://example.org/kg/"
+            again = kg.build([inputs[1]], out=out, update=True, exports=["nt"], **options)
+        assert "outputs kept (no new paper, same code)" not in again.summary.steps
+        assert (out / "graph.ttl").stat().st_ino != inodes["graph.ttl"]
+        assert (out / "store.lbdb").stat().st_ino != inodes["store.lbdb"]
+        if case != "base":
+            assert turtle_triples(out) == turtle_triples(full.out)
+            assert sorted(ntriples_lines(out)) == sorted(ntriples_lines(full.out))
+        else:
+            assert all("https://example.org/kg/" in line for line in ntriples_lines(out)[:50]
+                       if "/resource/" in line or "example.org" in line)
+
+
 def test_an_update_too_large_for_a_delta_or_without_digests_writes_everything_again(inputs, builds,
                                                                                     tmp_path):
     full, _, _ = builds
