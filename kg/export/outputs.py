@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from kg.engine.buildfolder import pause_for_tests
 from kg.export.delta import (
+    earlier_paper_items,
     write_graphml_by_delta,
     write_ladybug_by_delta,
     write_neo4j_csv_by_delta,
@@ -36,7 +37,15 @@ from kg.export.neo4j_files import Neo4jCsvSink
 from kg.export.page_delta import VIEWS, keep_views, update_page
 from kg.export.ranges import ranges_path, write_ranges
 from kg.export.rdf import DEFAULT_BASE, NQuadsSink
-from kg.graph.delta import DIGESTS, Digests, DigestSink, read_digests, walk_code, write_digests
+from kg.graph.delta import (
+    DIGESTS,
+    Digests,
+    DigestSink,
+    is_paper_unit,
+    read_digests,
+    walk_code,
+    write_digests,
+)
 from kg.graph.stream import BuildWalk, ChangedWalk, Walk
 from kg.io import atomic_path, die_with_parent, temp_prefix, without_gc
 from kg.query.cypher import STORE_NAME as CYPHER_STORE
@@ -135,7 +144,8 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                 written.seconds["GraphML delta"] = lap()
                 if not ladybug_with_page:
                     write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path,
-                                           digests.delta, walk.type_of)
+                                           digests.delta, walk.type_of,
+                                           _earlier(previous, walk, part, records, digests.delta))
                     written.seconds["Ladybug delta"] = lap()
             else:
                 written.seconds["statements (the change was too large for a delta)"] = (
@@ -191,7 +201,8 @@ def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Pa
     lap()
     small = _small(digests.delta, now)
     if small and ladybug_path is not None:
-        write_ladybug_by_delta(previous / CYPHER_STORE, ladybug_path, digests.delta, walk.type_of)
+        write_ladybug_by_delta(previous / CYPHER_STORE, ladybug_path, digests.delta, walk.type_of,
+                               _earlier(previous, walk, changed, records, digests.delta))
         seconds["Ladybug delta"] = lap()
     if small and neo4j_csv is not None and (previous / Path(neo4j_csv).name).is_dir() and (
             write_neo4j_csv_by_delta(previous / Path(neo4j_csv).name, Path(neo4j_csv),
@@ -201,6 +212,15 @@ def _graph_outputs_by_delta(walk: BuildWalk, out: Path, title: str, previous: Pa
     if full := graph_sinks(page=False, stores=not small, csv=neo4j_csv is not None):
         seconds.update(_feed(walk, full, before_close=before_close)[0])
     return seconds, counted
+
+
+def _earlier(previous, walk: BuildWalk, changed, records, delta) -> dict | None:
+    """The previous items of the changed earlier papers (`earlier_paper_items`), where the
+    update walked only what changed; else None (each such paper is written again)."""
+    if not isinstance(changed, ChangedWalk) or records is None:
+        return None
+    return earlier_paper_items(Path(previous), walk, changed, Path(records),
+                               {unit for unit in delta.previous if is_paper_unit(unit)})
 
 
 DELTA_SHARE = 0.2  # of the build's units, changed or gone, up to which an update is a delta

@@ -138,6 +138,10 @@ class LadybugSink:
     def add(self, node: str, data: dict, out: list) -> None:
         node_type = data["type"]
         self.spills[(node_type,)].add([node, *map(data.get, node_columns(node_type))])
+        self.add_edges(node, node_type, out)
+
+    def add_edges(self, node: str, node_type: str, out: list) -> None:
+        """The out-edges of `node` alone (a node the store has: an update's changed edges)."""
         for target, _, edge in out:
             group = (edge["type"], node_type, self.type_of(target))
             if group in self.relations:

@@ -397,6 +397,99 @@ def test_a_delta_update_in_one_process_gives_the_rebuild(inputs, builds, tmp_pat
     assert updated.cypher(query, as_frame=False) == full.cypher(query, as_frame=False)
 
 
+EDGE_PROPERTIES = ", ".join(f"r.`{column}`" for column in (
+    "role", "field", "start", "end", "text", "sentence", "sentence_start", "sentence_end",
+    "confidence", "score", "source", "mentions", "official", "extractor", "extractor_version"))
+STORE_QUERIES = (
+    "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label",
+    "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type",
+    f"MATCH (p:Paper)-[r]->(e) RETURN p.id, type(r), e.id, {EDGE_PROPERTIES} ORDER BY p.id, type(r), e.id, r.`start`, r.role",
+    f"MATCH (x:Result)-[r]->(e) RETURN x.id, type(r), e.id, {EDGE_PROPERTIES} ORDER BY x.id, type(r), e.id",
+    "MATCH (x:Result) RETURN x ORDER BY x.id",
+    "MATCH (p:Paper) RETURN p ORDER BY p.id",
+    "MATCH (m) WHERE m.papers IS NOT NULL RETURN m ORDER BY m.id")
+
+
+def test_papers_whose_entities_moved_change_edge_by_edge_in_the_store(inputs, tmp_path, monkeypatch):
+    """An update whose aliases merge two entities of the first build and rename a third walks
+    again the earlier papers that name them. The Cypher store deletes and adds only their
+    relationships that differ (`kg.export.delta._paper_changes`, fed the papers' previous items
+    made again), and answers as the full rebuild does, every property included."""
+    import yaml
+
+    import kg.export.delta
+    import kg.export.outputs
+
+    first, second = inputs
+    base = kg.build([first], out=tmp_path / "update")
+    methods = sorted((e for e in base.index if e.label == "Method"), key=lambda e: (-e.papers, e.id))
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text(yaml.safe_dump({"merge": [[methods[0].name, methods[1].name]],
+                                       "rename": {methods[2].name: f"{methods[2].name} (renamed)"}}))
+    full = kg.build([first, second], out=tmp_path / "full", aliases=aliases)
+    papers = []
+    real = kg.export.delta._paper_changes
+    monkeypatch.setattr(kg.export.delta, "_paper_changes",
+                        lambda before, *rest: papers.append(before[0][0]) or real(before, *rest))
+    monkeypatch.setattr(kg.export.outputs, "_can_fork", lambda: False)  # the spy sees every call
+    monkeypatch.setenv("KG_DELTA_SHARE", "10")
+    updated = kg.build([second], out=tmp_path / "update", update=True, aliases=aliases)
+    assert "Ladybug delta" in updated.summary.steps
+    moved = {methods[1].id, methods[2].id} - {e.id for e in updated.index}
+    assert moved and len(papers) >= 2 and all(p.startswith("paper/") for p in papers)
+    for query in STORE_QUERIES:
+        assert updated.cypher(query, as_frame=False) == full.cypher(query, as_frame=False), query
+    assert not updated.cypher(f"MATCH (m) WHERE m.id IN {sorted(moved)} RETURN m.id", as_frame=False)[1]
+
+
+def test_a_paper_s_changes_in_the_store_are_the_nodes_and_edges_that_differ():
+    """`_paper_changes`: an edge to the same node with another property, an edge to a node
+    that replaced another, a result gone, a result added and the paper's changed property."""
+    from collections import defaultdict
+
+    from kg.export.delta import _paper_changes
+
+    class Sink:
+        def __init__(self):
+            self.nodes, self.edges = [], []
+
+        def add(self, node, data, out):
+            self.nodes.append(node)
+            self.add_edges(node, data["type"], out)
+
+        def add_edges(self, node, node_type, out):
+            self.edges.extend((node, target, edge.get("mentions")) for target, _, edge in out)
+
+        def type_of(self, node):
+            return node.split("/")[0].capitalize()
+
+    def uses(target, mentions):
+        return (target, "USES", {"type": "USES", "mentions": mentions})
+
+    def reports(result):
+        return (result, "REPORTS", {"type": "REPORTS"})
+
+    before = [("paper/1", {"type": "Paper", "title": "T"},
+               [uses("method/a", 1), uses("method/b", 1), uses("method/d", 4),
+                reports("result/1/1"), reports("result/1/2")]),
+              ("result/1/1", {"type": "Result", "value": "3"}, [uses("method/d", 1)]),
+              ("result/1/2", {"type": "Result", "value": "4"}, [])]
+    after = [("paper/1", {"type": "Paper", "title": "T2"},
+              [uses("method/a", 2), uses("method/c", 1), uses("method/d", 4),
+               reports("result/1/1"), reports("result/1/3")]),
+             ("result/1/1", {"type": "Result", "value": "3"}, [uses("method/d", 1)]),
+             ("result/1/3", {"type": "Result", "value": "5"}, [])]
+    sink, kept, gone, edges_gone = Sink(), defaultdict(list), defaultdict(list), defaultdict(list)
+    _paper_changes(before, after, sink, kept, gone, edges_gone, lambda _: ["title", "value"])
+    assert dict(kept) == {"Paper": [("paper/1", {"type": "Paper", "title": "T2"})]}
+    assert dict(gone) == {"Result": ["result/1/2"]} and sink.nodes == ["result/1/3"]
+    assert {k: sorted(v, key=str) for k, v in edges_gone.items()} == {
+        ("USES", "Paper", "Method"): [{"s": "paper/1", "t": "method/a"}, {"s": "paper/1", "t": "method/b"}],
+        ("REPORTS", "Paper", "Result"): [{"s": "paper/1", "t": "result/1/2"}]}
+    assert sorted(sink.edges, key=str) == [("paper/1", "method/a", 2), ("paper/1", "method/c", 1),
+                                           ("paper/1", "result/1/3", None)]
+
+
 def test_the_csv_delta_keeps_the_previous_columns_or_gives_up(tmp_path):
     from kg.export.delta import write_neo4j_csv_by_delta
     from kg.export.neo4j_files import Neo4jCsvSink
