@@ -380,6 +380,22 @@ def test_a_delta_update_of_the_listing_gives_the_rebuild_answers(listing_builds)
     assert rows == [[entity.papers]] and entity.papers > before[entity.id]
 
 
+def test_an_update_that_adds_no_paper_keeps_the_neo4j_csv_folder(listing_builds, tmp_path):
+    """The Neo4j CSVs (a folder) are kept file by file, and name the kept folder's paths."""
+    full, updated, _ = listing_builds
+    out = tmp_path / "again"
+    shutil.copytree(updated.out, out)
+    records = [json.loads(line) for line in (out / "extractions.jsonl").read_text().splitlines()[:3]]
+    again = [{k: r[k] for k in ("id", "title", "abstract", "date") if r.get(k)} for r in records]
+    kg.build(records=again, out=out, update=True, exports=["neo4j-csv"])  # moved: written again
+    inodes = {path.name: path.stat().st_ino for path in (out / "neo4j-import").iterdir()}
+    kept = kg.build(records=again, out=out, update=True, exports=["neo4j-csv"])
+    assert "outputs kept (no new paper, same code)" in kept.summary.steps
+    assert {path.name: path.stat().st_ino for path in (out / "neo4j-import").iterdir()} == inodes
+    assert len(inodes) > 5 and csv_content(out) == csv_content(full.out)
+    assert str(out / "neo4j-import") in (out / "neo4j-import" / "import.args").read_text()
+
+
 def test_a_delta_update_in_one_process_gives_the_rebuild(inputs, builds, tmp_path, monkeypatch):
     """Where processes cannot fork (one core), the same deltas run one after the other."""
     import kg.export.outputs
