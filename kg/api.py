@@ -55,7 +55,7 @@ from kg.link.changes import entity_changes, entity_keys, read_entity_keys, write
 from kg.link.state import STATE, paper_evidence, write_state
 from kg.query.cypher import cypher_rows
 from kg.query.sparql import STORE_NAME as SPARQL_STORE
-from kg.query.sparql import sparql_rows
+from kg.query.sparql import checkpoint_store, sparql_rows
 from kg.records import Paper, Reject
 from kg.sources import check_inputs, read_inputs, read_records
 from kg.sources.dedup import deduplicate
@@ -364,9 +364,7 @@ def _build_into(stage: Path, out: Path, inputs, records, previous, rejects: list
     summary.steps.update(written.seconds)
     types = Counter(written.nodes)
     summary.papers_in_graph = types.pop("Paper", 0)
-    summary.rejected = len(rejects)
-    summary.duplicates = sum(r.reason.startswith("duplicate of") for r in rejects)
-    summary.papers_read = summary.papers_in_graph + summary.rejected
+    _count_rejects(summary, rejects)
     summary.entities = dict(sorted(types.items()))
     summary.edges = dict(sorted(written.edges.items()))
     summary.files = files
@@ -389,8 +387,8 @@ def _same_build_again(out: Path, work: WorkFolder, files: list[str], base_iri: s
     run left batches."""
     stored = stored_aliases(out)
     return (work.count() == 0 and marker_made_with(out) == made_with(base_iri, out)
-            and (user_aliases is None) == (stored is None)
-            and (user_aliases is None or user_aliases.to_dict() == stored.to_dict())
+            and (None if user_aliases is None else user_aliases.to_dict())
+            == (None if stored is None else stored.to_dict())
             and all(os.path.lexists(out / name) for name in files if name not in WRITTEN_AGAIN)
             and (out / "summary.json").is_file())
 
@@ -411,9 +409,7 @@ def _keep_build(stage: Path, out: Path, files: list[str], rejects: list[Reject],
     with open(out / "entities.jsonl", "rb") as handle:
         entities = sum(1 for _ in handle)
     summary.extracted_now = summary.reused = 0
-    summary.rejected = len(rejects)
-    summary.duplicates = sum(r.reason.startswith("duplicate of") for r in rejects)
-    summary.papers_read = summary.papers_in_graph + summary.rejected
+    _count_rejects(summary, rejects)
     summary.changes = {**entity_changes({}, {}), "kept": entities}
     summary.files = files
     summary.steps = {"extraction": round(linked - started, 2),
@@ -424,16 +420,19 @@ def _keep_build(stage: Path, out: Path, files: list[str], rejects: list[Reject],
     return Build(out=out, summary=summary, rejects=rejects)
 
 
+def _count_rejects(summary: Summary, rejects: list[Reject]) -> None:
+    """The summary's rejected, duplicates and papers read (its papers in the graph set)."""
+    summary.rejected = len(rejects)
+    summary.duplicates = sum(r.reason.startswith("duplicate of") for r in rejects)
+    summary.papers_read = summary.papers_in_graph + summary.rejected
+
+
 def _link(source: Path, target: Path) -> None:
     """`source` at `target` too, without copying its bytes: a hard link (a copy where the file
     system has none), a folder's files each so, the Oxigraph store as a RocksDB checkpoint
     (its files that change in place are copied)."""
     if source.name == SPARQL_STORE:
-        import pyoxigraph as ox
-
-        store = ox.Store.read_only(str(source))
-        store.backup(str(target))
-        del store
+        checkpoint_store(source, target)
     elif source.is_dir():
         shutil.copytree(source, target, copy_function=_link_or_copy)
     else:

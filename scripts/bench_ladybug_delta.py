@@ -25,12 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-COMPARED = ("USES", "ADDRESSES", "PROPOSES", "EVALUATES_ON", "MEASURES", "AUTHORED_BY", "REPORTS",
-            "HAS_CODE")
-PROPERTIES = ("role", "field", "start", "end", "text", "sentence", "confidence", "score",
-              "mentions", "source")
-
-
 def revision_module(revision: str):
     source = subprocess.check_output(["git", "show", f"{revision}:kg/export/delta.py"], cwd=ROOT)
     path = Path(tempfile.mkdtemp()) / "baseline_delta.py"
@@ -58,11 +52,13 @@ def rows(path: Path, query: str, parameters: dict | None = None) -> list:
 
 
 def compare(new: Path, old: Path, papers: list[str]) -> None:
+    from kg.query.cypher import EDGE_COLUMNS, RELATIONS
+
     for query in ("MATCH (n) RETURN label(n), count(*) ORDER BY label(n)",
                   "MATCH ()-[r]->() RETURN label(r), count(*) ORDER BY label(r)"):
         print(f"{'same' if rows(new, query) == rows(old, query) else 'DIFFERENT'}: {query}")
-    columns = ", ".join(f"r.`{name}`" for name in PROPERTIES)
-    for relation in COMPARED:
+    columns = ", ".join(f"r.`{name}`" for name in EDGE_COLUMNS)
+    for relation in sorted({relation for relation, source, _ in RELATIONS if source == "Paper"}):
         query = f"MATCH (p:Paper)-[r:{relation}]->(e) WHERE p.id IN $ids RETURN p.id, e.id, {columns}"
         a, b = (sorted(map(repr, rows(path, query, {"ids": papers}))) for path in (new, old))
         print(f"{'same' if a == b else 'DIFFERENT'}: {relation} of those papers ({len(a)} relationships)")

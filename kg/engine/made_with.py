@@ -1,6 +1,7 @@
 """What made a build, besides its inputs: kg's own files and the installed libraries' versions,
-the base IRI and the build folder's place (the Neo4j CSVs' import.args name their paths). Kept in the build's marker, so that an update which adds no paper can tell
-that writing the outputs again would give the same files (`kg.api`), and keep them instead.
+the base IRI and the build folder's place (the Neo4j CSVs' import.args name their paths).
+Kept in the build's marker, so that an update which adds no paper can tell that writing the
+outputs again would give the same files (`kg.api`), and keep them instead.
 """
 
 from __future__ import annotations

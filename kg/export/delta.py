@@ -38,6 +38,7 @@ from kg.export.rdf import NQuadsSink, node_iri, paper_graph_iri
 from kg.graph.delta import Delta, DeltaWalk, is_paper_unit, unit_of
 from kg.graph.stream import NODE_TYPES_BY_PREFIX
 from kg.io import atomic_path
+from kg.query.sparql import checkpoint_store
 
 SUBJECTS_PER_UPDATE = 500  # subjects deleted by one SPARQL update
 
@@ -56,7 +57,6 @@ def write_statements_by_delta(previous: Path, stage: Path, delta: Delta, whole, 
     in `previous` and `delta`; `whole`: the new build's walk (node types). Returns the seconds
     of each step (`lap()`: the seconds since it was last called)."""
     seconds = {}
-    old_store = ox.Store.read_only(str(previous / store_name))
     paper_graphs = [paper_graph_iri(unit, base) for unit in sorted(delta.removed) if is_paper_unit(unit)]
     node_subjects = {f"<{node_iri(unit, base).value}>" for unit in delta.removed
                      if not is_paper_unit(unit)} | agent_iris(agents_before, base)
@@ -65,8 +65,7 @@ def write_statements_by_delta(previous: Path, stage: Path, delta: Delta, whole, 
 
     with atomic_path(stage / store_name, directory=True) as target:
         target.rmdir()  # the checkpoint makes the folder
-        old_store.backup(str(target))
-        del old_store
+        checkpoint_store(previous / store_name, target)
         store = ox.Store(str(target))
         for graph in paper_graphs:
             store.remove_graph(graph)
@@ -138,7 +137,7 @@ def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,
 
     shutil.copyfile(previous, target)
     sink = LadybugSink(target, type_of, create=False)
-    earlier = {unit: items for unit, items in (earlier or {}).items() if unit in delta.previous}
+    earlier = earlier or {}  # of units in delta.previous
     papers = sorted(unit for unit in delta.removed if is_paper_unit(unit) and unit not in earlier)
     gone: dict[str, list[str]] = defaultdict(list)
     for unit in sorted(delta.gone - set(papers)):

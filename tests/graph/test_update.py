@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kg
+from kg.query.cypher import EDGE_COLUMNS
 from tests.conftest import ROOT
 
 SCIREX = ROOT.parent / "shared" / "data" / "scirex" / "abstracts.jsonl"
@@ -413,9 +414,7 @@ def test_a_delta_update_in_one_process_gives_the_rebuild(inputs, builds, tmp_pat
     assert updated.cypher(query, as_frame=False) == full.cypher(query, as_frame=False)
 
 
-EDGE_PROPERTIES = ", ".join(f"r.`{column}`" for column in (
-    "role", "field", "start", "end", "text", "sentence", "sentence_start", "sentence_end",
-    "confidence", "score", "source", "mentions", "official", "extractor", "extractor_version"))
+EDGE_PROPERTIES = ", ".join(f"r.`{column}`" for column in EDGE_COLUMNS)  # every one
 STORE_QUERIES = (
     "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label",
     "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type",
