@@ -15,9 +15,11 @@ import pickle
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
 
 
 @contextmanager
@@ -264,6 +266,89 @@ def prefix_digest(path: str | Path, size: int) -> bytes:
         handle.seek(max(size - PREFIX_CHECKED, 0))
         tail = handle.read(min(size, PREFIX_CHECKED))
     return hashlib.blake2b(head + b"|" + tail + b"|" + str(size).encode(), digest_size=16).digest()
+
+
+class PrefixCopy:
+    """`source` copied into a new file `target` by the kernel, most of it in a background
+    thread, so that lines can be appended to `target` and read back at once: an update's
+    records file is the previous one (5.6 GB at 1M papers, 16 s to copy) with the new papers'
+    lines after it, and the steps after extraction read only those lines until `wait()`.
+
+    `target` has `source`'s size from the start (the bytes not yet copied a hole); its first
+    and last 64 KiB are copied before the constructor returns, so `prefix_digest` of the
+    copied part, and a check of its last byte, already read what they will read at the end.
+    Use it as a context manager: leaving the block early stops the copy."""
+
+    CHUNK = 1 << 27
+
+    def __init__(self, source: str | Path, target: str | Path) -> None:
+        self.source, self.target = Path(source), Path(target)
+        self.size = self.source.stat().st_size
+        self._source = os.open(self.source, os.O_RDONLY)
+        self._target = os.open(self.target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        self._stop = threading.Event()
+        self._error: OSError | None = None
+        try:
+            os.ftruncate(self._target, self.size)
+            head = min(self.size, PREFIX_CHECKED)
+            tail = max(self.size - PREFIX_CHECKED, head)
+            self._copy(0, head)
+            self._copy(tail, self.size)
+        except BaseException:
+            self._close()
+            raise
+        self._thread = threading.Thread(target=self._copy_middle, args=(head, tail),
+                                        name="kg-prefix-copy", daemon=True)
+        self._thread.start()
+
+    def _copy(self, start: int, end: int) -> None:
+        """Bytes `start`..`end` of the source to the same place in the target."""
+        position = start
+        while position < end and not self._stop.is_set():
+            count = min(self.CHUNK, end - position)
+            try:
+                done = os.copy_file_range(self._source, self._target, count, position, position)
+            except OSError as error:  # a file system without it: read and write
+                if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                    raise
+                block = os.pread(self._source, count, position)
+                done = os.pwrite(self._target, block, position) if block else 0
+            if done == 0:
+                raise OSError(errno.EIO, f"{self.source} ended at byte {position} of {self.size} "
+                                         "while it was copied")
+            position += done
+
+    def _copy_middle(self, start: int, end: int) -> None:
+        try:
+            self._copy(start, end)
+        except OSError as error:  # raised again by wait()
+            self._error = error
+
+    def wait(self) -> None:
+        """Return once every byte is copied; raise what stopped the copy."""
+        self._thread.join()
+        self._close()
+        if self._error is not None:
+            raise self._error
+        if self._stop.is_set():
+            raise RuntimeError(f"the copy of {self.source} was stopped")
+
+    def _close(self) -> None:
+        for fd in (self._source, self._target):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._source = self._target = -1
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._source != -1:  # not waited for: stopped
+            self._stop.set()
+            self._thread.join()
+            self._close()
 
 
 @contextmanager

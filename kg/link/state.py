@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -126,12 +127,17 @@ def read_state(path: str | Path, extractions: str | Path) -> tuple[PaperEvidence
     return evidence, state.size
 
 
-def paper_evidence(extractions: ExtractionsFile, kept: str | Path | None = None) -> PaperEvidence:
+def paper_evidence(extractions: ExtractionsFile, kept: str | Path | None = None,
+                   before_reading_all: Callable[[], None] | None = None) -> PaperEvidence:
     """The evidence of every record of `extractions`: the evidence kept at `kept` (a build's
     `linking.state`) where it covers the file's first part, with the rest of the records read
-    into it; else read from every record. `extractions` learns its records' offsets on the way."""
+    into it; else read from every record, once `before_reading_all` returns (an update's file
+    still being copied: `kg.io.PrefixCopy`). `extractions` learns its records' offsets on the
+    way."""
     with without_gc():
         found = read_state(kept, extractions.path) if kept is not None else None
+        if not found and before_reading_all is not None:
+            before_reading_all()
         evidence, start = found if found else (PaperEvidence(), 0)
         evidence.read(extractions.linking().with_offsets(start), offsets=True)
         if start:

@@ -1,6 +1,9 @@
 """`kg build --update`: new papers only are extracted, and the graph equals a full rebuild."""
 
+import errno
 import json
+import os
+import random
 import shutil
 import subprocess
 import sys
@@ -10,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kg
+import kg.io
 from kg.query.cypher import EDGE_COLUMNS
 from tests.conftest import ROOT
 
@@ -582,6 +586,99 @@ def test_the_csv_delta_filters_single_line_rows_as_bytes_as_the_csv_parser_does(
             assert [row[0] for row in csv.reader(handle)][1:] == [*kept, "paper/new"]
 
 
+def lazy_prefix_copy(patch) -> None:
+    """`kg.io.PrefixCopy` at its slowest: the middle is copied only once it is waited for, so
+    anything that reads it before then reads a hole."""
+    pending = {}
+
+    def copy_middle(self, start, end):
+        pending[id(self)] = (start, end)
+
+    def wait(self, original=kg.io.PrefixCopy.wait):
+        if id(self) in pending:
+            self._copy(*pending.pop(id(self)))
+        original(self)
+
+    patch.setattr(kg.io.PrefixCopy, "_copy_middle", copy_middle)
+    patch.setattr(kg.io.PrefixCopy, "wait", wait)
+
+
+@pytest.mark.parametrize("size", [0, 5, 200_003])
+def test_a_prefix_copy_has_its_ends_at_once_and_every_byte_after_wait(tmp_path, monkeypatch, size):
+    """The previous records are copied in the background; their ends (what `prefix_digest`
+    reads) are there before the constructor returns, lines can be appended meanwhile, and
+    wait() returns with every byte in place, by copy_file_range or by read and write."""
+    from kg.io import PREFIX_CHECKED, PrefixCopy, prefix_digest
+
+    source = tmp_path / "previous.jsonl"
+    source.write_bytes(bytes(random.Random(size).choices(b"abc {}\n", k=size)))
+    monkeypatch.setattr(PrefixCopy, "CHUNK", 4096)  # many rounds of the loop
+    with pytest.MonkeyPatch.context() as patch:
+        lazy_prefix_copy(patch)
+        copying = PrefixCopy(source, tmp_path / "copy.jsonl")
+        assert prefix_digest(tmp_path / "copy.jsonl", size) == prefix_digest(source, size)
+        if size > 2 * PREFIX_CHECKED:  # the middle is a hole until waited for
+            with open(tmp_path / "copy.jsonl", "rb") as handle:
+                handle.seek(PREFIX_CHECKED)
+                assert handle.read(8) == bytes(8)
+        with open(tmp_path / "copy.jsonl", "ab") as handle:
+            handle.write(b"new line\n")
+        copying.wait()
+    assert (tmp_path / "copy.jsonl").read_bytes() == source.read_bytes() + b"new line\n"
+
+    def unsupported(*args):
+        raise OSError(errno.EXDEV, "not here")
+
+    monkeypatch.setattr(os, "copy_file_range", unsupported)
+    with PrefixCopy(source, tmp_path / "by-hand.jsonl") as copying:
+        copying.wait()
+    assert (tmp_path / "by-hand.jsonl").read_bytes() == source.read_bytes()
+
+
+def test_a_prefix_copy_left_early_stops_and_says_so(tmp_path, monkeypatch):
+    """A failed update leaves no copy running or file open; a previous file that shrank
+    while it was copied is an error, not a short copy."""
+    from kg.io import PrefixCopy
+
+    (tmp_path / "previous.jsonl").write_bytes(b"x" * 300_000 + b"\n")
+    monkeypatch.setattr(PrefixCopy, "CHUNK", 4096)
+    with pytest.MonkeyPatch.context() as patch:
+        lazy_prefix_copy(patch)
+        with pytest.raises(KeyError), PrefixCopy(tmp_path / "previous.jsonl", tmp_path / "copy") as copying:
+            raise KeyError("the extraction failed")
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        os.fstat(copying._target)  # closed (as -1)
+    with pytest.MonkeyPatch.context() as patch:
+        lazy_prefix_copy(patch)
+        copying = PrefixCopy(tmp_path / "previous.jsonl", tmp_path / "copy")
+        os.truncate(tmp_path / "previous.jsonl", 1000)  # shorter than when the copy began
+        with pytest.raises(OSError, match=f"ended at byte {kg.io.PREFIX_CHECKED} of 300001"):
+            copying.wait()
+
+
+@pytest.mark.parametrize("kept_state", [True, False])
+def test_an_update_reads_the_previous_records_only_once_copied(inputs, builds, tmp_path,
+                                                               monkeypatch, kept_state):
+    """The update's steps before the walk read only the new lines while the previous records
+    are still being copied (a hole at worst); without a kept linking state, reading every
+    record waits for the copy. Either way the update gives the rebuild."""
+    full, _, _ = builds
+    first, second = inputs
+    monkeypatch.setattr(kg.io, "PREFIX_CHECKED", 64)  # a middle to copy in these small files
+    monkeypatch.setenv("KG_DELTA_SHARE", "1")
+    kg.build([first], out=tmp_path, exports=["nt"])
+    if not kept_state:
+        (tmp_path / "linking.state").unlink()
+    lazy_prefix_copy(monkeypatch)
+    updated = kg.build([second], out=tmp_path, update=True, exports=["nt"])
+    assert "previous records copied (waited for)" in updated.summary.steps
+    assert store_quads(tmp_path) == store_quads(full.out)
+    assert turtle_triples(tmp_path) == turtle_triples(full.out)
+    assert graph_content(updated.graph) == graph_content(full.graph)
+    assert (tmp_path / "extractions.jsonl").read_bytes() == (
+        full.out / "extractions.jsonl").read_bytes()
+
+
 @settings(max_examples=60, deadline=None)
 @given(previous=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ") + b"\n")),
        new=st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ") + b"\n")),
@@ -597,10 +694,15 @@ def test_an_update_s_records_file_is_the_previous_file_then_the_new_lines(
     if cut_last_newline and before:
         before = before[:-1]
     (folder / "previous.jsonl").write_bytes(before)
-    if take:  # a copy made for the update (while its papers were extracted), moved in
-        shutil.copyfile(folder / "previous.jsonl", folder / "copy.jsonl")
-    count = write_lines(folder / "now.jsonl", iter(new),
-                        after=folder / ("copy.jsonl" if take else "previous.jsonl"), take=take)
+    with pytest.MonkeyPatch.context() as patch:
+        if take:  # a copy made for the update, moved in with its middle still a hole
+            patch.setattr(kg.io, "PREFIX_CHECKED", 4)
+            lazy_prefix_copy(patch)
+            copying = kg.io.PrefixCopy(folder / "previous.jsonl", folder / "copy.jsonl")
+        count = write_lines(folder / "now.jsonl", iter(new),
+                            after=folder / ("copy.jsonl" if take else "previous.jsonl"), take=take)
+        if take:
+            copying.wait()
     assert count == len(new) and not (folder / "copy.jsonl").exists()
     assert (folder / "now.jsonl").read_bytes().splitlines() == [*before.splitlines(),
                                                                *b"".join(new).splitlines()]
