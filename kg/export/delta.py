@@ -13,7 +13,6 @@ import csv
 import io
 import os
 import re
-import shutil
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,7 +36,7 @@ from kg.export.ranges import (
 from kg.export.rdf import NQuadsSink, node_iri, paper_graph_iri
 from kg.graph.delta import Delta, DeltaWalk, is_paper_unit, unit_of
 from kg.graph.stream import NODE_TYPES_BY_PREFIX
-from kg.io import atomic_path
+from kg.io import atomic_path, copy_file
 from kg.query.sparql import checkpoint_store
 
 SUBJECTS_PER_UPDATE = 500  # subjects deleted by one SPARQL update
@@ -135,7 +134,7 @@ def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,
     their differing edges are a few per paper."""
     from kg.query.cypher import LadybugSink, column_values, node_columns
 
-    shutil.copyfile(previous, target)
+    copy_file(previous, target)  # cloned where the file system shares extents
     sink = LadybugSink(target, type_of, create=False)
     earlier = earlier or {}  # of units in delta.previous
     papers = sorted(unit for unit in delta.removed if is_paper_unit(unit) and unit not in earlier)

@@ -625,6 +625,8 @@ def test_a_prefix_copy_has_its_ends_at_once_and_every_byte_after_wait(tmp_path, 
             handle.write(b"new line\n")
         copying.wait()
     assert (tmp_path / "copy.jsonl").read_bytes() == source.read_bytes() + b"new line\n"
+    kg.io.copy_file(source, tmp_path / "whole.jsonl")  # the Ladybug store's copy
+    assert (tmp_path / "whole.jsonl").read_bytes() == source.read_bytes()
 
     def unsupported(*args):
         raise OSError(errno.EXDEV, "not here")
