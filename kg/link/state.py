@@ -141,5 +141,6 @@ def paper_evidence(extractions: ExtractionsFile, kept: str | Path | None = None,
         evidence, start = found if found else (PaperEvidence(), 0)
         evidence.read(extractions.linking().with_offsets(start), offsets=True)
         if start:
-            extractions.know_offsets(list(zip(evidence.paper_ids, evidence.offsets, strict=True)))
+            extractions.know_offsets(zip(evidence.paper_ids, evidence.offsets, strict=True),
+                                     len(evidence.paper_ids))
     return evidence
