@@ -89,12 +89,13 @@ class KnownPapers:
         new_offsets = np.frombuffer(offsets, np.int64) if offsets else np.zeros(0, np.int64)
         new_hashes = np.frombuffer(hashes, np.uint64) if hashes else np.zeros(0, np.uint64)
         new_papers = np.frombuffer(papers, np.int64) if papers else np.zeros(0, np.int64)
+        order = np.lexsort((new_papers, new_hashes))  # by hash, then file order
+        new_hashes, new_papers = new_hashes[order], new_papers[order]
         if state:
             new_offsets = np.concatenate([np.frombuffer(state.offsets, "<i8"), new_offsets])
-            new_hashes = np.concatenate([np.frombuffer(state.hashes, "<u8"), new_hashes])
-            new_papers = np.concatenate([np.frombuffer(state.papers, "<i8"), new_papers])
-        order = np.lexsort((new_papers, new_hashes))  # by hash, then file order
-        return cls(path, offset, new_offsets, new_hashes[order], new_papers[order])
+            new_hashes, new_papers = _merged(np.frombuffer(state.hashes, "<u8"),
+                                             np.frombuffer(state.papers, "<i8"), new_hashes, new_papers)
+        return cls(path, offset, new_offsets, new_hashes, new_papers)
 
     def first(self, key: str) -> SimpleNamespace | None:
         """The first paper with `key`, or None."""
@@ -118,6 +119,19 @@ class KnownPapers:
                        self.papers.astype("<i8").tobytes())
         with atomic_path(path) as temp:
             temp.write_bytes(msgspec.msgpack.encode(state))
+
+
+def _merged(hashes, papers, new_hashes, new_papers):
+    """The kept keys (sorted by hash, then paper) with the new papers' keys (sorted alike, their
+    papers after every kept one) put in place: an insertion, where sorting the 3M keys of a
+    1M-paper build again took 0.8 s. A kept state that is not sorted is sorted again."""
+    follows = hashes[1:] > hashes[:-1]
+    if not bool(np.all(follows | ((hashes[1:] == hashes[:-1]) & (papers[1:] >= papers[:-1])))):
+        hashes, papers = np.concatenate([hashes, new_hashes]), np.concatenate([papers, new_papers])
+        order = np.lexsort((papers, hashes))
+        return hashes[order], papers[order]
+    at = np.searchsorted(hashes, new_hashes, side="right")  # after the kept keys of that hash
+    return np.insert(hashes, at, new_hashes), np.insert(papers, at, new_papers)
 
 
 def _read_state(kept: str | Path, records: Path) -> _State | None:
