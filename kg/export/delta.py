@@ -13,14 +13,15 @@ import csv
 import io
 import os
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
 import pyoxigraph as ox
 
-from kg.engine.buildfolder import pause_for_tests
 from kg.engine.records import records_at
 from kg.export.ranges import (
     AGENTS,
@@ -48,44 +49,63 @@ def agent_iris(agents: Iterable[tuple[str, str]], base: str) -> set[str]:
             for name, version in agents}
 
 
-def write_statements_by_delta(previous: Path, stage: Path, delta: Delta, whole, base: str,
-                              agents_before: Iterable[tuple[str, str]],
-                              agents_now: Iterable[tuple[str, str]], store_name: str,
-                              ntriples: Path | None = None, lap=None) -> dict:
-    """Write `stage`'s store, graph.ttl and (`ntriples`) N-Triples from the previous build's
-    in `previous` and `delta`; `whole`: the new build's walk (node types). Returns the seconds
-    of each step (`lap()`: the seconds since it was last called)."""
-    seconds = {}
-    paper_graphs = [paper_graph_iri(unit, base) for unit in sorted(delta.removed) if is_paper_unit(unit)]
-    node_subjects = {f"<{node_iri(unit, base).value}>" for unit in delta.removed
-                     if not is_paper_unit(unit)} | agent_iris(agents_before, base)
-    added = _delta_statements(delta, whole, base, agents_now)
-    seconds["delta statements"] = lap()
+@dataclass
+class StatementDelta:
+    """What an update changes in the statement outputs: the removed papers' named graphs, the
+    removed nodes' subjects (and the previous agents'), the units whose text goes, and the
+    changed units' statements (`_delta_statements`)."""
 
+    paper_graphs: list
+    node_subjects: set[str]
+    units: set[str]
+    added: dict
+
+
+def statement_delta(delta: Delta, whole, base: str, agents_before: Iterable[tuple[str, str]],
+                    agents_now: Iterable[tuple[str, str]]) -> StatementDelta:
+    """The statement outputs' change for `delta`; `whole`: the new build's walk (node types)."""
+    return StatementDelta(
+        paper_graphs=[paper_graph_iri(unit, base) for unit in sorted(delta.removed)
+                      if is_paper_unit(unit)],
+        node_subjects={f"<{node_iri(unit, base).value}>" for unit in delta.removed
+                       if not is_paper_unit(unit)} | agent_iris(agents_before, base),
+        units=delta.removed | {AGENTS},  # the agents' statements are written again after the rest
+        added=_delta_statements(delta, whole, base, agents_now))
+
+
+def write_store_by_delta(previous: Path, stage: Path, change: StatementDelta,
+                         store_name: str) -> None:
+    """`stage`'s SPARQL store: a checkpoint of the previous build's, changed by `change`."""
     with atomic_path(stage / store_name, directory=True) as target:
         target.rmdir()  # the checkpoint makes the folder
         checkpoint_store(previous / store_name, target)
         store = ox.Store(str(target))
-        for graph in paper_graphs:
+        for graph in change.paper_graphs:
             store.remove_graph(graph)
-        subjects = sorted(node_subjects)
+        subjects = sorted(change.node_subjects)
         for first in range(0, len(subjects), SUBJECTS_PER_UPDATE):
             values = " ".join(subjects[first:first + SUBJECTS_PER_UPDATE])
             store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
-        store.load(added["nquads"], format=ox.RdfFormat.N_QUADS, lenient=True)
+        store.load(change.added["nquads"], format=ox.RdfFormat.N_QUADS, lenient=True)
         store.flush()
         del store
-    seconds["oxigraph delta"] = lap()
-    pause_for_tests("delta")
 
-    units = delta.removed | {AGENTS}  # the agents' statements are written again after the rest
-    _copy_without(previous / "graph.ttl", stage / "graph.ttl", units, added["turtle"],
-                  added["ranges"]["turtle"], lambda path: scan_statements(path, base, turtle=True))
-    seconds["graph.ttl delta"] = lap()
+
+def write_statement_files_by_delta(previous: Path, stage: Path, change: StatementDelta,
+                                   base: str, ntriples: Path | None = None) -> dict:
+    """`stage`'s graph.ttl and (`ntriples`) N-Triples: the previous build's files less the
+    removed units' text, plus the changed units' (mostly kernel copies of byte ranges, which
+    an update runs beside the store's delta). Returns each file's seconds."""
+    seconds, started = {}, time.perf_counter()
+    _copy_without(previous / "graph.ttl", stage / "graph.ttl", change.units, change.added["turtle"],
+                  change.added["ranges"]["turtle"], lambda path: scan_statements(path, base, turtle=True))
+    seconds["graph.ttl delta"] = round(time.perf_counter() - started, 2)
     if ntriples is not None:
-        _copy_without(previous / ntriples.name, ntriples, units, added["ntriples"],
-                      added["ranges"]["ntriples"], lambda path: scan_statements(path, base, turtle=False))
-        seconds["N-Triples delta"] = lap()
+        started = time.perf_counter()
+        _copy_without(previous / ntriples.name, ntriples, change.units, change.added["ntriples"],
+                      change.added["ranges"]["ntriples"],
+                      lambda path: scan_statements(path, base, turtle=False))
+        seconds["N-Triples delta"] = round(time.perf_counter() - started, 2)
     return seconds
 
 

@@ -27,10 +27,12 @@ import pyoxigraph as ox
 from kg.engine.buildfolder import pause_for_tests
 from kg.export.delta import (
     earlier_paper_items,
+    statement_delta,
     write_graphml_by_delta,
     write_ladybug_by_delta,
     write_neo4j_csv_by_delta,
-    write_statements_by_delta,
+    write_statement_files_by_delta,
+    write_store_by_delta,
 )
 from kg.export.graphml import GraphmlSink
 from kg.export.html import PageSink
@@ -137,23 +139,28 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
             if _small(digests.delta, now):
                 # GraphML here, not with the other property-graph outputs: a copy of byte
                 # ranges, like the Turtle's, it evens the two processes' work (a 1M-paper
-                # update waited 70 s); in a thread, its kernel copy (4.4 GB at 1M papers)
-                # beside the other deltas' work
-                with ThreadPoolExecutor(1, thread_name_prefix="kg-graphml") as pool:
+                # update waited 70 s). The text files' deltas, mostly kernel copies (11 GB at
+                # 1M papers, bound by the disk), run in threads beside the stores' deltas
+                change = statement_delta(digests.delta, walk, base, before.agents, now.agents)
+                written.seconds["delta statements"] = lap()
+                with ThreadPoolExecutor(2, thread_name_prefix="kg-delta") as pool:
+                    files = pool.submit(write_statement_files_by_delta, Path(previous), out,
+                                        change, base, Path(ntriples) if ntriples else None)
                     graphml = pool.submit(_timed, write_graphml_by_delta,
                                           Path(previous) / "graph.graphml",
                                           out / "graph.graphml", digests.delta)
-                    written.seconds.update(write_statements_by_delta(
-                        Path(previous), out, digests.delta, walk, base, before.agents,
-                        now.agents, SPARQL_STORE, Path(ntriples) if ntriples else None, lap=lap))
+                    write_store_by_delta(Path(previous), out, change, SPARQL_STORE)
+                    written.seconds["oxigraph delta"] = lap()
+                    pause_for_tests("delta")
                     if not ladybug_with_page:
                         write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path,
                                                digests.delta, walk.type_of,
                                                _earlier(previous, walk, part, records,
                                                         digests.delta))
                         written.seconds["Ladybug delta"] = lap()
+                    written.seconds.update(files.result())
                     written.seconds["GraphML delta"] = graphml.result()
-                    written.seconds["waiting for GraphML"] = lap()
+                    written.seconds["waiting for the text files"] = lap()
             else:
                 written.seconds["statements (the change was too large for a delta)"] = (
                     _write_statements(walk, out, base, ntriples, stack, [], Written()))
