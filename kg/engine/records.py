@@ -122,11 +122,15 @@ class ExtractionsFile:
         """The records in paper id order, the order `build_graph` adds papers in."""
         return records_at(self.path, self.offsets())
 
-    def know_offsets(self, ids: Iterable[tuple[str, int]], count: int) -> None:
+    def know_offsets(self, ids: Iterable[tuple[str, int]], count: int, later: bool = False) -> None:
         """Every record's (paper id, line offset), `count` of them, found elsewhere (a pass,
-        a kept index), so `by_id` needs no pass of its own. Sorted when first needed: an
-        update that walks only what changed never needs them (the sort took 1.2 s at 1M)."""
+        a kept index), so `by_id` needs no pass of its own. Sorted now, so that only the
+        offsets are kept (a list of pairs holds about 100 bytes a paper); `later`: when first
+        needed, `ids` being a view of what is kept anyway (the kept evidence), which an update
+        that walks only what changed never needs (the sort took 1.2 s at 1M papers)."""
         self._sorted_offsets, self._known, self._count = None, ids, count
+        if not later:
+            self.offsets()
 
     def __len__(self) -> int:
         if self._count is None:

@@ -142,5 +142,5 @@ def paper_evidence(extractions: ExtractionsFile, kept: str | Path | None = None,
         evidence.read(extractions.linking().with_offsets(start), offsets=True)
         if start:
             extractions.know_offsets(zip(evidence.paper_ids, evidence.offsets, strict=True),
-                                     len(evidence.paper_ids))
+                                     len(evidence.paper_ids), later=True)
     return evidence
