@@ -305,20 +305,11 @@ class PrefixCopy:
 
     def _copy(self, start: int, end: int) -> None:
         """Bytes `start`..`end` of the source to the same place in the target."""
-        position = start
-        while position < end and not self._stop.is_set():
-            count = min(self.CHUNK, end - position)
-            try:
-                done = os.copy_file_range(self._source, self._target, count, position, position)
-            except OSError as error:  # a file system without it: read and write
-                if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-                    raise
-                block = os.pread(self._source, min(count, 1 << 24), position)
-                done = os.pwrite(self._target, block, position) if block else 0
-            if done == 0:
-                raise OSError(errno.EIO, f"{self.source} ended at byte {position} of {self.size} "
-                                         "while it was copied")
-            position += done
+        for position in range(start, end, self.CHUNK):  # a stop is seen between chunks
+            if self._stop.is_set():
+                return
+            copy_range(self._source, self._target, position, min(position + self.CHUNK, end),
+                       position, name=self.source, size=self.size)
 
     def _copy_middle(self, start: int, end: int) -> None:
         try:
@@ -358,8 +349,27 @@ def copy_file(source: str | Path, target: str | Path) -> None:
     system with shared extents (XFS, Btrfs) answers by cloning the blocks, where
     `shutil.copyfile` (sendfile) writes every byte again (an update's copy of a 1M-paper
     build's Ladybug store: 0.7 GB)."""
-    with PrefixCopy(source, target) as copying:
-        copying.wait()
+    with open(source, "rb") as old, open(target, "wb") as new:
+        copy_range(old.fileno(), new.fileno(), 0, os.fstat(old.fileno()).st_size, 0, name=source)
+
+
+def copy_range(source: int, target: int, start: int, end: int, at: int,
+               name: str | Path = "the source", size: int | None = None) -> None:
+    """Bytes `start`..`end` of the file `source` (a descriptor) to `target` from offset `at`:
+    in the kernel (`copy_file_range`), or read and written where the file systems do not
+    allow that. A source that ends before `end` is an error, naming it (`name`) and the size
+    it had when the copy began (`size`, else `end`)."""
+    while start < end:
+        count = end - start
+        try:
+            done = os.copy_file_range(source, target, count, start, at)
+        except OSError:  # a file system without it (or refusing it here): read and write
+            block = os.pread(source, min(count, 1 << 24), start)
+            done = os.pwrite(target, block, at) if block else 0
+        if done == 0:
+            raise OSError(errno.EIO, f"{name} ended at byte {start} of {size or end} while it "
+                                     "was copied")
+        start, at = start + done, at + done
 
 
 @contextmanager

@@ -31,7 +31,7 @@ import msgspec
 import numpy as np
 
 from kg.graph.delta import unit_of
-from kg.io import atomic_path, prefix_digest
+from kg.io import atomic_path, copy_range, prefix_digest
 
 SUFFIX = ".ranges"
 FORMAT = 1
@@ -148,34 +148,15 @@ def copy_ranges(source: str | Path, target: BinaryIO, ranges: Ranges,
     target.flush()
     position = target.seek(0, os.SEEK_END)
     with open(source, "rb") as old:
+        at = position
         for first, last in spans:
-            _copy(old.fileno(), target, first, last - first)
+            copy_range(old.fileno(), target.fileno(), first, last, at, name=source)
+            at += last - first
     target.seek(0, os.SEEK_END)
     lengths = ends - starts  # the kept ranges lie one after the other, after the header
     new_starts = position + (header or 0) + np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     return Ranges([unit for unit, kept in zip(ranges.units, mask.tolist()) if kept],
                   new_starts[:len(starts)], new_starts[:len(starts)] + lengths)
-
-
-def _copy(source: int, target: BinaryIO, offset: int, length: int) -> None:
-    """`length` bytes of `source` from `offset` to `target`'s end: in the kernel, or read and
-    written where the file systems do not allow that."""
-    fd = target.fileno()
-    try:
-        while length > 0:
-            done = os.copy_file_range(source, fd, length, offset)
-            if done == 0:
-                raise OSError("source ended early")
-            offset, length = offset + done, length - done
-    except OSError:
-        os.lseek(fd, 0, os.SEEK_END)
-        while length > 0:
-            block = os.pread(source, min(length, 1 << 24), offset)
-            if not block:
-                raise
-            target.write(block)
-            offset, length = offset + len(block), length - len(block)
-        target.flush()
 
 
 # Finding the ranges of a file whose ranges were not kept: a unit begins at the first
