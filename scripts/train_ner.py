@@ -43,6 +43,7 @@ from spacy.util import filter_spans  # noqa: E402
 
 import kg.extract.biluo  # noqa: E402,F401  (registers kg_biluo_entities)
 import kg.extract.blas_ops  # noqa: E402,F401  (registers kg.use_blas_ops.v1)
+import kg.extract.char_embed  # noqa: E402,F401  (registers kg.multi_hash_char_embed.v1)
 import kg.extract.tokenizer  # noqa: E402,F401  (registers kg.scientific_tokenizer.v1)
 from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
 
@@ -56,6 +57,8 @@ SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
 # annotates many such terms (`dilated convolutions`, `n-grams`) as Method. Set by --other-terms.
 OTHER_TERMS = "outside"
 SCIERC_TASKS = "keep"
+# the labels of the SciREX full text trained on; its other spans are marked missing (--fulltext-labels)
+FULLTEXT_LABELS = frozenset(LABELS)
 
 
 # ---------------------------------------------------------------- data
@@ -237,7 +240,9 @@ def fulltext_chunks(data: Path, train_ids: set[str], fraction: float, max_tokens
         for chunk in chunk_section(rec, max_tokens, stats):
             stats["chunks"] += 1
             if hash_fraction(chunk["id"]) < fraction:
-                kept.append(chunk)
+                kept.append({**chunk, "entities": [
+                    e if e["label"] in FULLTEXT_LABELS else {**e, "label": "MethodMissing"}
+                    for e in chunk["entities"]]})
     stats["chunks_kept"] = len(kept)
     print(f"[fulltext] {dict(stats)}", flush=True)
     return kept
@@ -438,6 +443,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--other-terms", choices=("outside", "missing"), default="outside",
                     help="SciERC OtherScientificTerm spans: trained as outside, or not trained on")
+    ap.add_argument("--fulltext-labels", default=",".join(LABELS),
+                    help="labels of the SciREX full text trained on (comma-separated); its other "
+                         "spans are marked missing (not trained on)")
     ap.add_argument("--scierc-tasks", choices=("keep", "missing"), default="keep",
                     help="SciERC Task spans: trained on, or not trained on (SciERC's tasks are "
                          "broader than TDMSci's and SciREX's)")
@@ -471,9 +479,12 @@ def main() -> None:
     if args.vectors is not None and args.from_model is None and not (args.vectors / "vocab" / "vectors").exists():
         ap.error(f"no word vectors at {args.vectors}: run scripts/train_vectors.py first, or pass --no-vectors")
 
-    global OTHER_TERMS, SCIERC_TASKS
+    global OTHER_TERMS, SCIERC_TASKS, FULLTEXT_LABELS
     OTHER_TERMS = args.other_terms
     SCIERC_TASKS = args.scierc_tasks
+    FULLTEXT_LABELS = frozenset(label.strip() for label in args.fulltext_labels.split(","))
+    if not FULLTEXT_LABELS <= set(LABELS):
+        ap.error(f"--fulltext-labels: each of {', '.join(LABELS)}")
     splits = load_splits(args.data, args.scirex_copies, args.fulltext, args.chunk_tokens, args.tdmsci,
                          args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods, args.tdmsci_copies,
                          args.tdmsci_dev)
@@ -534,7 +545,7 @@ def ship(nlp, splits, args) -> None:
                                "fulltext": args.fulltext, "chunk_tokens": args.chunk_tokens, "tdmsci": args.tdmsci,
                                "tdmsci_methods": args.tdmsci_methods, "tdmsci_heldout": args.tdmsci_heldout,
                                "tdmsci_copies": args.tdmsci_copies,
-                               "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "scierc_tasks": args.scierc_tasks, "config": args.config.name,
+                               "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "scierc_tasks": args.scierc_tasks, "fulltext_labels": sorted(FULLTEXT_LABELS), "config": args.config.name,
                                "epochs": args.epochs, "vectors": nlp.vocab.vectors.name if args.vectors else None,
                                "from_model": str(args.from_model) if args.from_model else None,
                                "init_tok2vec": args.init_tok2vec.name if args.init_tok2vec else None,
