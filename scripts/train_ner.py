@@ -43,7 +43,6 @@ from spacy.util import filter_spans  # noqa: E402
 
 import kg.extract.biluo  # noqa: E402,F401  (registers kg_biluo_entities)
 import kg.extract.blas_ops  # noqa: E402,F401  (registers kg.use_blas_ops.v1)
-import kg.extract.char_embed  # noqa: E402,F401  (registers kg.multi_hash_char_embed.v1)
 import kg.extract.tokenizer  # noqa: E402,F401  (registers kg.scientific_tokenizer.v1)
 from kg.extract.tokenizer import make_blank_nlp  # noqa: E402
 
