@@ -56,8 +56,6 @@ SCIERC_DROP = {"Generic", "OtherScientificTerm"}  # spans become "outside"
 # annotates many such terms (`dilated convolutions`, `n-grams`) as Method. Set by --other-terms.
 OTHER_TERMS = "outside"
 SCIERC_TASKS = "keep"
-# the labels of the SciREX full text trained on; its other spans are marked missing (--fulltext-labels)
-FULLTEXT_LABELS = frozenset(LABELS)
 
 
 # ---------------------------------------------------------------- data
@@ -225,10 +223,12 @@ def chunk_section(record: dict, max_tokens: int, stats: Counter) -> list[dict]:
     return out
 
 
-def fulltext_chunks(data: Path, train_ids: set[str], fraction: float, max_tokens: int) -> list[dict]:
+def fulltext_chunks(data: Path, train_ids: set[str], fraction: float, max_tokens: int,
+                    labels: frozenset[str] = frozenset(LABELS)) -> list[dict]:
     """Chunks of the SciREX full text of SciREX-train papers only (a section's `doc_id` is its
     paper's abstract id; sections of SciREX-dev papers and of papers without an abstract in
-    abstracts.jsonl are never used), each kept iff hash_fraction(chunk id) < `fraction`."""
+    abstracts.jsonl are never used), each kept iff hash_fraction(chunk id) < `fraction`. Spans
+    of a label not in `labels` are marked missing (`MethodMissing`: not trained on)."""
     stats: Counter = Counter()
     kept = []
     for rec in read_jsonl(data / "scirex" / "fulltext.jsonl"):
@@ -240,7 +240,7 @@ def fulltext_chunks(data: Path, train_ids: set[str], fraction: float, max_tokens
             stats["chunks"] += 1
             if hash_fraction(chunk["id"]) < fraction:
                 kept.append({**chunk, "entities": [
-                    e if e["label"] in FULLTEXT_LABELS else {**e, "label": "MethodMissing"}
+                    e if e["label"] in labels else {**e, "label": "MethodMissing"}
                     for e in chunk["entities"]]})
     stats["chunks_kept"] = len(kept)
     print(f"[fulltext] {dict(stats)}", flush=True)
@@ -290,10 +290,12 @@ def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk
                 tdmsci: bool = True, tdmsci_folds: int = 5,
                 heldout_fold: int | None = None,
                 tdmsci_methods: str = "missing", tdmsci_copies: int = 3,
-                tdmsci_dev: float = 0.0) -> dict[str, list[tuple[str, dict]]]:
+                tdmsci_dev: float = 0.0,
+                fulltext_labels: frozenset[str] = frozenset(LABELS)) -> dict[str, list[tuple[str, dict]]]:
     """`scirex_copies`: how many times each SciREX-train abstract is trained on (SciERC's
     annotation guidelines differ, and it has four times as many abstracts). `fulltext`: the
-    fraction of SciREX-train full-text chunks trained on. `heldout_fold`: the TDMSci fold held out
+    fraction of SciREX-train full-text chunks trained on, `fulltext_labels` the labels of theirs
+    trained on (the others' spans are missing). `heldout_fold`: the TDMSci fold held out
     (evaluated as `tdmsci_heldout`, not trained on); None trains on all of TDMSci train.
     `tdmsci_methods`: TDMSci does not annotate Method, so its sentences would teach that every
     method is outside; "missing" marks the occurrences of known method names (`method_lexicon`)
@@ -305,7 +307,7 @@ def load_splits(data: Path, scirex_copies: int = 1, fulltext: float = 0.0, chunk
     train = [("scirex", r) for r in scirex if r["id"] in train_ids] * scirex_copies
     train += [("scierc", r) for split in ("train", "dev") for r in read_jsonl(data / "scierc" / f"{split}.jsonl")]
     if fulltext > 0:
-        train += [("scirex", r) for r in fulltext_chunks(data, train_ids, fulltext, chunk_tokens)]
+        train += [("scirex", r) for r in fulltext_chunks(data, train_ids, fulltext, chunk_tokens, fulltext_labels)]
     heldout, tdmsci_dev_set = [], []
     if tdmsci:
         lexicon = lexicon_index(method_lexicon(train) if tdmsci_methods == "missing" else set())
@@ -478,15 +480,15 @@ def main() -> None:
     if args.vectors is not None and args.from_model is None and not (args.vectors / "vocab" / "vectors").exists():
         ap.error(f"no word vectors at {args.vectors}: run scripts/train_vectors.py first, or pass --no-vectors")
 
-    global OTHER_TERMS, SCIERC_TASKS, FULLTEXT_LABELS
+    global OTHER_TERMS, SCIERC_TASKS
     OTHER_TERMS = args.other_terms
     SCIERC_TASKS = args.scierc_tasks
-    FULLTEXT_LABELS = frozenset(label.strip() for label in args.fulltext_labels.split(","))
-    if not FULLTEXT_LABELS <= set(LABELS):
+    fulltext_labels = frozenset(label.strip() for label in args.fulltext_labels.split(","))
+    if not fulltext_labels <= set(LABELS):
         ap.error(f"--fulltext-labels: each of {', '.join(LABELS)}")
     splits = load_splits(args.data, args.scirex_copies, args.fulltext, args.chunk_tokens, args.tdmsci,
                          args.tdmsci_folds, args.tdmsci_heldout, args.tdmsci_methods, args.tdmsci_copies,
-                         args.tdmsci_dev)
+                         args.tdmsci_dev, fulltext_labels)
     print({k: len(v) for k, v in splits.items()}, flush=True)
     run_dir = args.build / "run"
     if args.from_model is None:
@@ -544,7 +546,7 @@ def ship(nlp, splits, args) -> None:
                                "fulltext": args.fulltext, "chunk_tokens": args.chunk_tokens, "tdmsci": args.tdmsci,
                                "tdmsci_methods": args.tdmsci_methods, "tdmsci_heldout": args.tdmsci_heldout,
                                "tdmsci_copies": args.tdmsci_copies,
-                               "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "scierc_tasks": args.scierc_tasks, "fulltext_labels": sorted(FULLTEXT_LABELS), "config": args.config.name,
+                               "scirex_copies": args.scirex_copies, "other_terms": args.other_terms, "scierc_tasks": args.scierc_tasks, "fulltext_labels": sorted(fulltext_labels), "config": args.config.name,
                                "epochs": args.epochs, "vectors": nlp.vocab.vectors.name if args.vectors else None,
                                "from_model": str(args.from_model) if args.from_model else None,
                                "init_tok2vec": args.init_tok2vec.name if args.init_tok2vec else None,

@@ -64,6 +64,28 @@ def test_full_text_of_dev_papers_is_never_trained_on(train_ner):
     assert 0.4 < len(half) / len(chunks) < 0.6
 
 
+def test_full_text_labels_left_out_are_missing_not_outside(train_ner):
+    from kg.extract.tokenizer import make_blank_nlp
+
+    needs_data("scirex", "fulltext.jsonl")
+    abstracts = train_ner.read_jsonl(DATA / "scirex" / "abstracts.jsonl")
+    train_ids = {r["id"] for r in abstracts if not train_ner.is_scirex_dev(r["id"])}
+    every = train_ner.fulltext_chunks(DATA, train_ids, fraction=0.05, max_tokens=120)
+    methods = train_ner.fulltext_chunks(DATA, train_ids, fraction=0.05, max_tokens=120,
+                                        labels=frozenset({"Method"}))
+    assert [c["id"] for c in methods] == [c["id"] for c in every]
+    for full, kept in zip(every, methods):
+        assert [(e["start"], e["end"]) for e in kept["entities"]] == \
+            [(e["start"], e["end"]) for e in full["entities"]]
+        assert [e["label"] for e in kept["entities"]] == [
+            e["label"] if e["label"] == "Method" else "MethodMissing" for e in full["entities"]]
+    chunk = next(c for c in methods if {"Method", "MethodMissing"} <= {e["label"] for e in c["entities"]})
+    doc = train_ner.to_doc(make_blank_nlp(), chunk, "scirex", "dataset", Counter())
+    assert {e.label_ for e in doc.ents} == {"Method"}  # a Task span is not taught as outside either
+    task = next(e for e in chunk["entities"] if e["label"] == "MethodMissing")
+    assert all(t.tag_ == "" for t in doc.char_span(task["start"], task["end"], alignment_mode="expand"))
+
+
 def test_a_tdmsci_fold_is_held_out_of_its_own_training(train_ner):
     needs_data("tdmsci", "train.jsonl")
     splits = train_ner.load_splits(DATA, tdmsci=True, heldout_fold=2)
