@@ -199,7 +199,7 @@ def _linked_most(walk: BuildWalk, kept: dict, top: int, records: Path) -> list:
     pairs = np.unique(evidence.paper_of_keys()[linked] * max(len(kept), 1) + entity_of_key[linked])
     counts = np.bincount(pairs // max(len(kept), 1), minlength=len(evidence.paper_ids))
     ranked = sorted(((int(counts[i]), "paper/" + evidence.paper_ids[i], i)
-                     for i in np.flatnonzero(counts).tolist()), reverse=True)[:top]
+                     for i in _most(counts, top).tolist()), reverse=True)[:top]
     found = []
     for (count, node, _), record in zip(ranked, records_at(records, (evidence.offsets[i]
                                                                      for _, _, i in ranked)),
@@ -208,4 +208,17 @@ def _linked_most(walk: BuildWalk, kept: dict, top: int, records: Path) -> list:
                          if item == node)
         found.append((count, node, data, [(node, target, key, edge) for target, key, edge in out
                                           if target in kept]))
+    return found
+
+
+def _most(counts: np.ndarray, top: int) -> np.ndarray:
+    """The indices of the nonzero `counts` among the `top` largest, with every index tied
+    with the last of them (sorted by the caller: on a 1M-paper build, sorting every linked
+    paper in Python took 4 s of each update)."""
+    found = np.flatnonzero(counts)
+    if top <= 0:
+        return found[:0]
+    if len(found) > top:
+        least = np.partition(counts[found], len(found) - top)[len(found) - top]
+        found = found[counts[found] >= least]
     return found

@@ -61,6 +61,11 @@ class ViewFacts:
         self.reporter: dict[str, str] = {}  # result id -> paper id
         self.papers: dict[str, dict] = {}  # papers that report results: title, date, abstract
         self.tasks: dict[str, list[str]] = {}  # those papers' tasks
+        # the sentences of the results the page showed, with what they were found from
+        # (value, metric, dataset, method): an update finds them here instead of reading the
+        # abstracts again (the records file, a random read a paper)
+        self.sentences: dict[str, tuple[tuple, str | None]] = {}
+        self._shown: set[str] = set()  # the results `data()` showed
         # papers → their abstracts, for papers whose facts were kept without (`from_state`)
         self.read_abstracts: Callable[[set[str]], dict[str, str]] | None = None
 
@@ -73,6 +78,7 @@ class ViewFacts:
             self._paper(node, data, out)
         elif node_type == "Result":
             self.results[node] = (data, {key: target for target, key, _ in out})
+            self.sentences.pop(node, None)  # walked again: found again when shown
 
     def _paper(self, node: str, data: dict, out: list) -> None:
         date = data.get("date")
@@ -95,6 +101,7 @@ class ViewFacts:
         _take(self.types, node_type)
         if node_type == "Result":
             self.results.pop(node, None)
+            self.sentences.pop(node, None)
         elif node_type == "Paper":
             month = _month(data.get("date"))
             _take(self.months, month)
@@ -123,7 +130,9 @@ class ViewFacts:
                 # without their abstracts (most of the facts' bytes), read again when shown
                 "papers": sorted((paper, {k: v for k, v in fields.items() if k != "abstract"})
                                  for paper, fields in self.papers.items()),
-                "tasks": sorted(self.tasks.items())}
+                "tasks": sorted(self.tasks.items()),
+                "sentences": sorted((result, list(found), sentence)
+                                    for result, (found, sentence) in self.sentences.items())}
 
     @classmethod
     def from_state(cls, state: dict) -> ViewFacts:
@@ -134,6 +143,8 @@ class ViewFacts:
         facts.reporter = dict(state["reporter"])
         facts.papers = dict(state["papers"])
         facts.tasks = dict(state["tasks"])
+        facts.sentences = {result: (tuple(found), sentence)
+                           for result, found, sentence in state.get("sentences", ())}
         return facts
 
     def _name(self, node: str | None) -> str | None:
@@ -253,9 +264,19 @@ class ViewFacts:
         boards = [(entity, rows_of.get_group(entity).to_dict("records")) for entity in chosen]
         unsaid = [row for _, rows in boards for row in rows
                   if not isinstance(row["sentence"], str) or not row["sentence"]]
-        abstracts = self._abstracts({self.reporter.get(row["result_id"]) for row in unsaid})
+        unfound = []
         for row in unsaid:
+            basis = self._sentence_basis(row["result_id"])
+            kept = self.sentences.get(row["result_id"])
+            if kept is not None and kept[0] == basis:
+                row["sentence"] = kept[1]
+            else:
+                unfound.append((row, basis))
+        abstracts = self._abstracts({self.reporter.get(row["result_id"]) for row, _ in unfound})
+        for row, basis in unfound:
             row["sentence"] = self._sentence(row["result_id"], abstracts)
+            self.sentences[row["result_id"]] = (basis, row["sentence"])
+        self._shown.update(row["result_id"] for row in unsaid)
         return [{"id": entity, "name": self._name(entity), "results": int(sizes[entity]),
                  "per_period": {period: int(n) for period, n in per_period[entity].items()},
                  "rows": [{**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": row["period"]}
@@ -269,19 +290,26 @@ class ViewFacts:
             found.update(self.read_abstracts(unread))
         return found
 
-    def _sentence(self, result: str, abstracts: dict) -> str | None:
-        """The abstract's sentence that reports a result found without one."""
+    def _sentence_basis(self, result: str) -> tuple:
+        """What a result's sentence is found from, beside its paper's abstract (which an
+        update never changes): its value and the names of its metric, dataset and method."""
         data, targets = self.results[result]
         metric, method, dataset = (self._name(targets.get(key)) for key in
                                    ("WITH_METRIC", "OF_METHOD", "ON_DATASET"))
-        return result_sentence(abstracts.get(self.reporter.get(result)) or "", data.get("value"),
+        return (data.get("value"), metric, dataset, method)
+
+    def _sentence(self, result: str, abstracts: dict) -> str | None:
+        """The abstract's sentence that reports a result found without one."""
+        value, metric, dataset, method = self._sentence_basis(result)
+        return result_sentence(abstracts.get(self.reporter.get(result)) or "", value,
                                [metric, dataset, method])
 
     def data(self) -> dict:
+        self._shown = set()
         periods = self.periods()
         attrs = periods.attrs
         former, latter = windows(periods)
-        return {
+        data = {
             "by": attrs["by"], "periods": list(periods["period"]), "board_rows": BOARD_ROWS,
             "papers_per_period": [int(p) for p in periods["papers"]],
             "papers": attrs["papers"], "undated": attrs["undated"],
@@ -289,6 +317,10 @@ class ViewFacts:
             "rule": RULE.format(min_papers=MIN_PAPERS, former=_span(former), latter=_span(latter)),
             "trends": self.trends(periods), "leaderboards": self.leaderboards(attrs["by"]),
         }
+        # kept for the next update: the sentences of the results shown, no others
+        self.sentences = {result: self.sentences[result] for result in self._shown
+                          if result in self.sentences}
+        return data
 
 
 def _month(date) -> str | None:

@@ -4,6 +4,8 @@ figures as `kg leaderboard` and `kg trends` read from the store."""
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.export.html import page_data
 from kg.export.page_views import result_label, view_facts
@@ -153,3 +155,59 @@ def test_a_big_board_carries_the_best_rows_of_each_period_and_counts_every_resul
     assert [row for row in shown if row[0] == "2025"] == [
         ("2025", "12%", BOARD_ROWS + 6), ("2025", "11%", BOARD_ROWS + 7), ("2025", "10%", BOARD_ROWS + 8)]
     assert board["rows"][0]["sentence"] == f"We reach {59 + BOARD_ROWS + 5}% accuracy on D."
+
+
+def test_kept_sentences_are_used_while_what_they_were_found_from_holds(example_build):
+    """An update's page takes each shown result's sentence from the kept facts (no abstract
+    read) where its value and its metric, dataset and method names are as they were; where
+    one of those changed, or the result was walked again, the sentence is found again."""
+    from kg.export.page_views import ViewFacts
+
+    facts = ViewFacts()
+    for item in example_build.walk():
+        facts.add(*item)
+    first = facts.data()
+    shown = {row["result_id"]: row["sentence"] for kind in ("Dataset", "Task")
+             for board in first["leaderboards"][kind] for row in board["rows"]}
+    assert shown and any(shown.values())
+    state = facts.to_state()
+    assert {result for result, _, _ in state["sentences"]} == set(shown)
+
+    kept = ViewFacts.from_state(state)
+    kept.names, kept.types = facts.names, facts.types
+    abstracts = {paper: fields.get("abstract") for paper, fields in facts.papers.items()}
+    read = []
+    kept.read_abstracts = lambda papers: read.extend(papers) or {p: abstracts[p] for p in papers}
+    assert kept.data()["leaderboards"] == first["leaderboards"]
+    assert read == []  # every shown sentence was kept
+
+    # a metric renamed (its basis changed) and a result walked again: both found again
+    said = sorted(r for r, s in shown.items() if s)
+    renamed = said[0]
+    walked = next(r for r in said if kept.reporter[r] != kept.reporter[renamed])
+    metric = kept.results[renamed][1]["WITH_METRIC"]
+    kept.names = {**facts.names, metric: (facts.names[metric][0], "a renamed metric")}
+    data, targets = kept.results[walked]
+    kept.add(walked, data, [(target, key, {}) for key, target in targets.items()])
+    kept.types = facts.types
+    again = kept.data()
+    assert {kept.reporter[renamed], kept.reporter[walked]} <= set(read)
+    rows = {row["result_id"]: row for kind in ("Dataset", "Task")
+            for board in again["leaderboards"][kind] for row in board["rows"]}
+    assert rows[walked]["sentence"] == shown[walked]  # found again, from its abstract
+
+
+@given(st.lists(st.integers(0, 6), max_size=60), st.integers(0, 70))
+def test_the_most_linked_papers_are_those_a_full_sort_ranks_first(counts, top):
+    """`_most` keeps only the papers that can be among the `top`, ties included: sorting
+    them ranks as sorting every linked paper did."""
+    import numpy as np
+
+    from kg.export.page_delta import _most
+
+    counts = np.array(counts, dtype=np.int64)
+    every = sorted(((int(counts[i]), f"{i:03}", i) for i in np.flatnonzero(counts).tolist()),
+                   reverse=True)[:top]
+    kept = sorted(((int(counts[i]), f"{i:03}", i) for i in _most(counts, top).tolist()),
+                  reverse=True)[:top]
+    assert kept == every

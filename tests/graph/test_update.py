@@ -838,5 +838,6 @@ def test_an_update_draws_a_large_build_s_page_from_what_changed(tmp_path, monkey
     assert "Showing the 25 entities" in page_data(tmp_path / "b")["notes"][0]
     state = kg.export.page_delta.kept_views(tmp_path / "b" / "views.state",
                                             tmp_path / "b" / "extractions.jsonl").to_state()
-    assert state.keys() == {"months", "entity_months", "results", "reporter", "papers", "tasks"}
+    assert state.keys() == {"months", "entity_months", "results", "reporter", "papers", "tasks",
+                            "sentences"}
     assert state["papers"] and all(set(fields) == {"title", "date"} for _, fields in state["papers"])
