@@ -140,10 +140,15 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                 # GraphML here, not with the other property-graph outputs: a copy of byte
                 # ranges, like the Turtle's, it evens the two processes' work (a 1M-paper
                 # update waited 70 s). The text files' deltas, mostly kernel copies (11 GB at
-                # 1M papers, bound by the disk), run in threads beside the stores' deltas
+                # 1M papers, bound by the disk), and the Ladybug store's run in threads beside
+                # the Oxigraph store's (each store's work is native code, outside the GIL)
                 change = statement_delta(digests.delta, walk, base, before.agents, now.agents)
                 written.seconds["delta statements"] = lap()
-                with ThreadPoolExecutor(2, thread_name_prefix="kg-delta") as pool:
+                with ThreadPoolExecutor(3, thread_name_prefix="kg-delta") as pool:
+                    ladybug = None if ladybug_with_page else pool.submit(
+                        _timed, lambda: write_ladybug_by_delta(
+                            Path(previous) / CYPHER_STORE, ladybug_path, digests.delta,
+                            walk.type_of, _earlier(previous, walk, part, records, digests.delta)))
                     files = pool.submit(write_statement_files_by_delta, Path(previous), out,
                                         change, base, Path(ntriples) if ntriples else None)
                     graphml = pool.submit(_timed, write_graphml_by_delta,
@@ -152,15 +157,11 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                     write_store_by_delta(Path(previous), out, change, SPARQL_STORE)
                     written.seconds["oxigraph delta"] = lap()
                     pause_for_tests("delta")
-                    if not ladybug_with_page:
-                        write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path,
-                                               digests.delta, walk.type_of,
-                                               _earlier(previous, walk, part, records,
-                                                        digests.delta))
-                        written.seconds["Ladybug delta"] = lap()
+                    if ladybug is not None:
+                        written.seconds["Ladybug delta"] = ladybug.result()
                     written.seconds.update(files.result())
                     written.seconds["GraphML delta"] = graphml.result()
-                    written.seconds["waiting for the text files"] = lap()
+                    written.seconds["waiting for the other deltas"] = lap()
             else:
                 written.seconds["statements (the change was too large for a delta)"] = (
                     _write_statements(walk, out, base, ntriples, stack, [], Written()))
