@@ -140,15 +140,10 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                 # GraphML here, not with the other property-graph outputs: a copy of byte
                 # ranges, like the Turtle's, it evens the two processes' work (a 1M-paper
                 # update waited 70 s). The text files' deltas, mostly kernel copies (11 GB at
-                # 1M papers, bound by the disk), and the Ladybug store's run in threads beside
-                # the Oxigraph store's (each store's work is native code, outside the GIL)
+                # 1M papers, bound by the disk), run in threads beside the stores' deltas
                 change = statement_delta(digests.delta, walk, base, before.agents, now.agents)
                 written.seconds["delta statements"] = lap()
-                with ThreadPoolExecutor(3, thread_name_prefix="kg-delta") as pool:
-                    ladybug = None if ladybug_with_page else pool.submit(
-                        _timed, lambda: write_ladybug_by_delta(
-                            Path(previous) / CYPHER_STORE, ladybug_path, digests.delta,
-                            walk.type_of, _earlier(previous, walk, part, records, digests.delta)))
+                with ThreadPoolExecutor(2, thread_name_prefix="kg-delta") as pool:
                     files = pool.submit(write_statement_files_by_delta, Path(previous), out,
                                         change, base, Path(ntriples) if ntriples else None)
                     graphml = pool.submit(_timed, write_graphml_by_delta,
@@ -157,11 +152,15 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                     write_store_by_delta(Path(previous), out, change, SPARQL_STORE)
                     written.seconds["oxigraph delta"] = lap()
                     pause_for_tests("delta")
-                    if ladybug is not None:
-                        written.seconds["Ladybug delta"] = ladybug.result()
+                    if not ladybug_with_page:
+                        write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path,
+                                               digests.delta, walk.type_of,
+                                               _earlier(previous, walk, part, records,
+                                                        digests.delta))
+                        written.seconds["Ladybug delta"] = lap()
                     written.seconds.update(files.result())
                     written.seconds["GraphML delta"] = graphml.result()
-                    written.seconds["waiting for the other deltas"] = lap()
+                    written.seconds["waiting for the text files"] = lap()
             else:
                 written.seconds["statements (the change was too large for a delta)"] = (
                     _write_statements(walk, out, base, ntriples, stack, [], Written()))
