@@ -86,7 +86,11 @@ def write_store_by_delta(previous: Path, stage: Path, change: StatementDelta,
         for first in range(0, len(subjects), SUBJECTS_PER_UPDATE):
             values = " ".join(subjects[first:first + SUBJECTS_PER_UPDATE])
             store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
-        store.load(change.added["nquads"], format=ox.RdfFormat.N_QUADS, lenient=True)
+        # the bulk loader writes sorted files that the store takes in whole, where `load`
+        # inserts quad by quad through the memtable: 3.3 s against 7.0 s (flush included)
+        # for the 296k quads of a 1,000-paper update of a 1M-paper store. It is not atomic,
+        # and need not be: the store is the stage's copy, thrown away if the update fails
+        store.bulk_load(change.added["nquads"], format=ox.RdfFormat.N_QUADS, lenient=True)
         store.flush()
         del store
 
