@@ -65,7 +65,6 @@ class ViewFacts:
         # (value, metric, dataset, method): an update finds them here instead of reading the
         # abstracts again (the records file, a random read a paper)
         self.sentences: dict[str, tuple[tuple, str | None]] = {}
-        self._shown: set[str] = set()  # the results `data()` showed
         # papers → their abstracts, for papers whose facts were kept without (`from_state`)
         self.read_abstracts: Callable[[set[str]], dict[str, str]] | None = None
 
@@ -276,7 +275,6 @@ class ViewFacts:
         for row, basis in unfound:
             row["sentence"] = self._sentence(row["result_id"], abstracts)
             self.sentences[row["result_id"]] = (basis, row["sentence"])
-        self._shown.update(row["result_id"] for row in unsaid)
         return [{"id": entity, "name": self._name(entity), "results": int(sizes[entity]),
                  "per_period": {period: int(n) for period, n in per_period[entity].items()},
                  "rows": [{**{k: _plain(row[k]) for k in BOARD_FIELDS}, "period": row["period"]}
@@ -305,22 +303,23 @@ class ViewFacts:
                                [metric, dataset, method])
 
     def data(self) -> dict:
-        self._shown = set()
         periods = self.periods()
         attrs = periods.attrs
         former, latter = windows(periods)
-        data = {
+        leaderboards = self.leaderboards(attrs["by"])
+        # kept for the next update: the sentences of the results shown, no others
+        shown = {row["result_id"] for kind in ("Dataset", "Task")
+                 for board in leaderboards[kind] for row in board["rows"]}
+        self.sentences = {result: found for result, found in self.sentences.items()
+                          if result in shown}
+        return {
             "by": attrs["by"], "periods": list(periods["period"]), "board_rows": BOARD_ROWS,
             "papers_per_period": [int(p) for p in periods["papers"]],
             "papers": attrs["papers"], "undated": attrs["undated"],
             "unparseable": attrs["unparseable"], "counts": dict(sorted(self.types.items())),
             "rule": RULE.format(min_papers=MIN_PAPERS, former=_span(former), latter=_span(latter)),
-            "trends": self.trends(periods), "leaderboards": self.leaderboards(attrs["by"]),
+            "trends": self.trends(periods), "leaderboards": leaderboards,
         }
-        # kept for the next update: the sentences of the results shown, no others
-        self.sentences = {result: self.sentences[result] for result in self._shown
-                          if result in self.sentences}
-        return data
 
 
 def _month(date) -> str | None:
