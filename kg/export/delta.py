@@ -34,7 +34,7 @@ from kg.export.ranges import (
     scan_statements,
     write_ranges,
 )
-from kg.export.rdf import NQuadsSink, node_iri, paper_graph_iri
+from kg.export.rdf import NQuadsSink, StatementWriter, node_iri, nquads_text, paper_graph_iri
 from kg.graph.delta import Delta, DeltaWalk, is_paper_unit, unit_of
 from kg.graph.stream import NODE_TYPES_BY_PREFIX
 from kg.io import atomic_path, copy_file
@@ -51,37 +51,48 @@ def agent_iris(agents: Iterable[tuple[str, str]], base: str) -> set[str]:
 
 @dataclass
 class StatementDelta:
-    """What an update changes in the statement outputs: the removed papers' named graphs, the
-    removed nodes' subjects (and the previous agents'), the units whose text goes, and the
-    changed units' statements (`_delta_statements`)."""
+    """What an update changes in the statement outputs: the papers whose named graphs go
+    whole, the statements that go one by one (N-Quads: of changed papers whose previous
+    statements are known, `earlier`), the removed nodes' subjects (and the previous agents'),
+    the units whose text goes, and the statements to add (`_delta_statements`)."""
 
     paper_graphs: list
     node_subjects: set[str]
     units: set[str]
     added: dict
+    gone: bytes = b""
 
 
 def statement_delta(delta: Delta, whole, base: str, agents_before: Iterable[tuple[str, str]],
-                    agents_now: Iterable[tuple[str, str]]) -> StatementDelta:
-    """The statement outputs' change for `delta`; `whole`: the new build's walk (node types)."""
+                    agents_now: Iterable[tuple[str, str]],
+                    earlier: dict[str, list] | None = None) -> StatementDelta:
+    """The statement outputs' change for `delta`; `whole`: the new build's walk (node types);
+    `earlier`: the previous items of changed papers (`earlier_paper_items`), whose statements
+    in the store change one by one where they differ."""
+    before = _statements_before(earlier or {}, whole, base)
+    added = _delta_statements(delta, whole, base, agents_now, before)
     return StatementDelta(
         paper_graphs=[paper_graph_iri(unit, base) for unit in sorted(delta.removed)
-                      if is_paper_unit(unit)],
+                      if is_paper_unit(unit) and unit not in added["compared"]],
         node_subjects={f"<{node_iri(unit, base).value}>" for unit in delta.removed
                        if not is_paper_unit(unit)} | agent_iris(agents_before, base),
         units=delta.removed | {AGENTS},  # the agents' statements are written again after the rest
-        added=_delta_statements(delta, whole, base, agents_now))
+        added=added, gone=added.pop("gone"))
 
 
 def write_store_by_delta(previous: Path, stage: Path, change: StatementDelta,
                          store_name: str) -> None:
-    """`stage`'s SPARQL store: a checkpoint of the previous build's, changed by `change`."""
+    """`stage`'s SPARQL store: a checkpoint of the previous build's, changed by `change`:
+    whole paper graphs and node subjects deleted, single statements deleted, the new
+    statements bulk-loaded."""
     with atomic_path(stage / store_name, directory=True) as target:
         target.rmdir()  # the checkpoint makes the folder
         checkpoint_store(previous / store_name, target)
         store = ox.Store(str(target))
         for graph in change.paper_graphs:
             store.remove_graph(graph)
+        for quad in ox.parse(change.gone, format=ox.RdfFormat.N_QUADS, lenient=True):
+            store.remove(quad)
         subjects = sorted(change.node_subjects)
         for first in range(0, len(subjects), SUBJECTS_PER_UPDATE):
             values = " ".join(subjects[first:first + SUBJECTS_PER_UPDATE])
@@ -128,18 +139,40 @@ def _copy_without(source: Path, target: Path, units: set[str], added: bytes, add
         os.replace(ranges_path(temp), ranges_path(target))
 
 
-def _delta_statements(delta: Delta, whole, base: str, agents: Iterable[tuple[str, str]]) -> dict:
-    """The changed units' statements as N-Quads, Turtle blocks and N-Triples, with every
-    software agent of the new build (their statements were removed with the old agents)."""
+def _statements_before(earlier: dict[str, list], whole, base: str) -> dict[str, list[tuple]]:
+    """Each paper unit's statements as the previous build wrote them, from its items then."""
+    writer = StatementWriter(DeltaWalk([], whole), base)
+    return {unit: [statement for item in items for statement in writer.statements(*item)]
+            for unit, items in earlier.items()}
+
+
+def _delta_statements(delta: Delta, whole, base: str, agents: Iterable[tuple[str, str]],
+                      before: dict[str, list[tuple]]) -> dict:
+    """The changed units' statements as Turtle blocks and N-Triples, with every software agent
+    of the new build (their statements were removed with the old agents), and as N-Quads for
+    the store: a paper in `before` (its previous statements) only with its statements that
+    are new, the others whole. `gone`: the N-Quads of `before`'s statements no longer made;
+    `compared`: the papers of `before` changed statement by statement (those with statements
+    now: a paper with none loses its graph whole)."""
     nquads, turtle, ntriples = io.BytesIO(), io.BytesIO(), io.BytesIO()
     sink = NQuadsSink(nquads, DeltaWalk(delta.items, whole), base, turtle=turtle,
                       ntriples=ntriples, preamble=False)
-    for item in delta.items:
-        sink.add(*item)
+    now: dict[str, list[tuple]] = defaultdict(list)
+    for node, data, out in delta.items:
+        if (unit := unit_of(node)) in before:
+            now[unit] += sink.add(node, data, out, quads=False)
+        else:
+            sink.add(node, data, out)
+    new, gone = [], []
+    for unit, statements in now.items():
+        was, is_now = set(before[unit]), set(statements)
+        new += [statement for statement in statements if statement not in was]
+        gone += [statement for statement in before[unit] if statement not in is_now]
+    nquads.write(nquads_text(new, True))
     sink.writer.agents = set(agents)
     sink.close()
     return {"nquads": nquads.getvalue(), "turtle": turtle.getvalue(), "ntriples": ntriples.getvalue(),
-            "ranges": sink.ranges()}
+            "ranges": sink.ranges(), "gone": nquads_text(gone, True), "compared": set(now)}
 
 
 def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,

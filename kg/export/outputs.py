@@ -141,7 +141,12 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                 # ranges, like the Turtle's, it evens the two processes' work (a 1M-paper
                 # update waited 70 s). The text files' deltas, mostly kernel copies (11 GB at
                 # 1M papers, bound by the disk), run in threads beside the stores' deltas
-                change = statement_delta(digests.delta, walk, base, before.agents, now.agents)
+                # the changed earlier papers' previous items: their statements in the store
+                # and their relationships in the Ladybug store change where they differ
+                earlier = _earlier(previous, walk, part, records, digests.delta)
+                written.seconds["earlier papers' items"] = lap()
+                change = statement_delta(digests.delta, walk, base, before.agents, now.agents,
+                                         earlier)
                 written.seconds["delta statements"] = lap()
                 with ThreadPoolExecutor(2, thread_name_prefix="kg-delta") as pool:
                     files = pool.submit(write_statement_files_by_delta, Path(previous), out,
@@ -154,9 +159,7 @@ def write_outputs(walk: BuildWalk, out: str | Path, base: str = DEFAULT_BASE,
                     pause_for_tests("delta")
                     if not ladybug_with_page:
                         write_ladybug_by_delta(Path(previous) / CYPHER_STORE, ladybug_path,
-                                               digests.delta, walk.type_of,
-                                               _earlier(previous, walk, part, records,
-                                                        digests.delta))
+                                               digests.delta, walk.type_of, earlier)
                         written.seconds["Ladybug delta"] = lap()
                     written.seconds.update(files.result())
                     written.seconds["GraphML delta"] = graphml.result()

@@ -510,18 +510,21 @@ class NQuadsSink:
         if preamble:
             self._write(self.writer.header())
 
-    def _write(self, statements: list[tuple], unit: str | None = None) -> None:
-        """Write `statements`, the text of `unit` (None: the header's)."""
+    def _write(self, statements: list[tuple], unit: str | None = None, quads: bool = True) -> None:
+        """Write `statements`, the text of `unit` (None: the header's); `quads`: to the
+        N-Quads handle too."""
         if self.ntriples is None or not self.quads:
-            self.handle.write(nquads_text(statements, self.quads))
+            if quads:
+                self.handle.write(nquads_text(statements, self.quads))
             if self.ntriples is not None:
                 self._write_ntriples(nquads_text(statements, False), unit)
         elif statements:  # each statement's "s p o " once, for both
             bodies = [f"{s} {p} {o} " for s, p, o, _ in statements]
             self._write_ntriples(".\n".join(bodies).encode("utf-8", "replace") + b".\n", unit)
             graphs = [statement[3] for statement in statements]
-            self.handle.write("".join([f"{body}{g} .\n" if g else f"{body}.\n"
-                                       for body, g in zip(bodies, graphs)]).encode("utf-8", "replace"))
+            if quads:
+                self.handle.write("".join([f"{body}{g} .\n" if g else f"{body}.\n" for body, g
+                                           in zip(bodies, graphs)]).encode("utf-8", "replace"))
         self.count += len(statements)
         if self.turtle is not None:
             self._write_turtle(statements, unit)
@@ -554,8 +557,12 @@ class NQuadsSink:
                 len(opening) if opening.isascii() else len(opening.encode("utf-8", "replace"))))
         self.turtle_at += self.turtle.write(text)
 
-    def add(self, node: str, data: dict, out: list) -> None:
-        self._write(self.writer.statements(node, data, out), unit_of(node))
+    def add(self, node: str, data: dict, out: list, quads: bool = True) -> list[tuple]:
+        """Write one walk item's statements (`quads`: to the N-Quads handle too, else to the
+        Turtle and N-Triples only); returns them."""
+        statements = self.writer.statements(node, data, out)
+        self._write(statements, unit_of(node), quads)
+        return statements
 
     def close(self) -> int:
         """Write the closing statements; returns the number of statements."""

@@ -433,11 +433,14 @@ def test_papers_whose_entities_moved_change_edge_by_edge_in_the_store(inputs, tm
     """An update whose aliases merge two entities of the first build and rename a third walks
     again the earlier papers that name them. The Cypher store deletes and adds only their
     relationships that differ (`kg.export.delta._paper_changes`, fed the papers' previous items
-    made again), and answers as the full rebuild does, every property included."""
+    made again), and answers as the full rebuild does, every property included. The SPARQL
+    store keeps those papers' graphs and deletes and adds only their statements that differ,
+    those that name the moved entities, and holds the full rebuild's quads."""
     import yaml
 
     import kg.export.delta
     import kg.export.outputs
+    from kg.export.rdf import node_iri, paper_graph_iri
 
     first, second = inputs
     base = kg.build([first], out=tmp_path / "update")
@@ -450,12 +453,34 @@ def test_papers_whose_entities_moved_change_edge_by_edge_in_the_store(inputs, tm
     real = kg.export.delta._paper_changes
     monkeypatch.setattr(kg.export.delta, "_paper_changes",
                         lambda before, *rest: papers.append(before[0][0]) or real(before, *rest))
+    changes = []
+    real_store = kg.export.outputs.write_store_by_delta
+    monkeypatch.setattr(kg.export.outputs, "write_store_by_delta",
+                        lambda previous, stage, change, name: changes.append(change)
+                        or real_store(previous, stage, change, name))
     monkeypatch.setattr(kg.export.outputs, "_can_fork", lambda: False)  # the spy sees every call
     monkeypatch.setenv("KG_DELTA_SHARE", "10")
     updated = kg.build([second], out=tmp_path / "update", update=True, aliases=aliases)
     assert "Ladybug delta" in updated.summary.steps
     moved = {methods[1].id, methods[2].id} - {e.id for e in updated.index}
     assert moved and len(papers) >= 2 and all(p.startswith("paper/") for p in papers)
+
+    (change,) = changes
+    kept_graphs = {f"<{paper_graph_iri(paper).value}>" for paper in papers}
+    assert not kept_graphs & {f"<{graph.value}>" for graph in change.paper_graphs}
+    gone = change.gone.decode().splitlines()
+    named = tuple(f"<{node_iri(method.id).value}>" for method in methods[:3])
+    assert gone and all(line.split()[-2] in kept_graphs for line in gone)
+    # what goes: the papers' edges to the merged and renamed entities and the annotations that
+    # name them (an annotation's IRI is made from what it names)
+    annotations = {line.split()[0][:-1] for line in gone
+                   if " <http://www.w3.org/ns/oa#hasBody> " in line and line.split()[2] in named}
+    assert annotations and all(line.split()[2] in named or line.split()[0][:-1].startswith(
+        tuple(annotations)) for line in gone)
+    titles = [line for line in change.added["nquads"].decode().splitlines()
+              if " <http://purl.org/dc/terms/title> " in line]  # the new papers' only
+    assert titles and not {line.split()[-2] for line in titles} & kept_graphs
+    assert store_quads(updated.out) == store_quads(full.out)
     for query in STORE_QUERIES:
         assert updated.cypher(query, as_frame=False) == full.cypher(query, as_frame=False), query
     assert not updated.cypher(f"MATCH (m) WHERE m.id IN {sorted(moved)} RETURN m.id", as_frame=False)[1]
