@@ -214,8 +214,7 @@ def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,
     try:
         with sink._opened() as connection:
             for (relation, source, target_type), pairs in sorted(edges_gone.items()):
-                connection.execute(f"UNWIND $pairs AS pair MATCH (s:{source} {{id: pair.s}})"
-                                   f"-[r:{relation}]->(t:{target_type} {{id: pair.t}}) DELETE r",
+                connection.execute(edges_gone_statement(relation, source, target_type),
                                    {"pairs": pairs})
             connection.execute("UNWIND $ids AS id MATCH (p:Paper {id: id})-[:REPORTS]->(r:Result) "
                                "DETACH DELETE r", {"ids": papers})
@@ -233,6 +232,15 @@ def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,
     except BaseException:
         sink.spills.close()
         raise
+
+
+def edges_gone_statement(relation: str, source: str, target_type: str) -> str:
+    """The Cypher that deletes the `relation` edges of `$pairs` ({s, t}: their ends' ids). Each
+    source is found by its key, then its edges: with both ends' keys in one pattern, Ladybug
+    scans the whole relationship table and filters it by every pair (3,000 pairs of a
+    1M-paper store: 10.7 s against 0.5 s)."""
+    return (f"UNWIND $pairs AS pair MATCH (s:{source} {{id: pair.s}}) WITH s, pair "
+            f"MATCH (s)-[r:{relation}]->(t:{target_type}) WHERE t.id = pair.t DELETE r")
 
 
 def _paper_changes(before: list, after: list, sink, kept: dict, gone: dict, edges_gone: dict,

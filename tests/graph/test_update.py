@@ -486,6 +486,27 @@ def test_papers_whose_entities_moved_change_edge_by_edge_in_the_store(inputs, tm
     assert not updated.cypher(f"MATCH (m) WHERE m.id IN {sorted(moved)} RETURN m.id", as_frame=False)[1]
 
 
+def test_the_cypher_store_finds_the_edges_it_deletes_by_their_sources_keys(builds, tmp_path):
+    """`edges_gone_statement` looks each pair's source up by its key, and deletes only the
+    edges of the pairs it is given."""
+    import ladybug
+
+    from kg.export.delta import edges_gone_statement
+
+    full, _, _ = builds
+    shutil.copy(full.out / "store.lbdb", tmp_path / "store.lbdb")
+    connection = ladybug.Connection(ladybug.Database(str(tmp_path / "store.lbdb")))
+    statement = edges_gone_statement("USES", "Paper", "Method")
+    plan = connection.execute("EXPLAIN " + statement, {"pairs": [{"s": "a", "t": "b"}]})
+    assert "QUERY_PRIMARY_KEY_LOOKUP" in str(plan.get_all())
+    query = "MATCH (s:Paper)-[r:USES]->(t:Method) RETURN s.id AS source, t.id AS target ORDER BY source, target"
+    edges = [dict(zip(["s", "t"], row, strict=True)) for row in connection.execute(query).get_all()]
+    assert len(edges) > 3
+    connection.execute(statement, {"pairs": edges[:2]})
+    assert [dict(zip(["s", "t"], row, strict=True))
+            for row in connection.execute(query).get_all()] == edges[2:]
+
+
 def test_a_paper_s_changes_in_the_store_are_the_nodes_and_edges_that_differ():
     """`_paper_changes`: an edge to the same node with another property, an edge to a node
     that replaced another, a result gone, a result added and the paper's changed property."""
