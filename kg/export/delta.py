@@ -213,6 +213,10 @@ def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,
         _paper_changes(earlier[unit], items, sink, kept, gone, edges_gone, node_columns)
     try:
         with sink._opened() as connection:
+            # one checkpoint at the end, not one each time the log outgrows its threshold:
+            # each rewrites the column chunks the change touched (27.5 s against 21.3 s
+            # for a 1,000-paper update of a 1M-paper store, cold cache)
+            connection.execute("CALL auto_checkpoint=false")
             for (relation, source, target_type), pairs in sorted(edges_gone.items()):
                 connection.execute(edges_gone_statement(relation, source, target_type),
                                    {"pairs": pairs})
@@ -225,10 +229,11 @@ def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,
                                    {"ids": ids})
             for node_type, nodes in kept.items():
                 _set_properties(connection, node_type, nodes, node_columns(node_type), column_values)
-            # the new rows too: one database opened and checkpointed for the whole change
-            # (each COPY in its own took 10 s of a 1M-paper update's 23)
+            # the new rows too: one database opened for the whole change (each COPY in its
+            # own took 10 s of a 1M-paper update's 23)
             sink.connection = connection
             sink.close()
+            connection.execute("CHECKPOINT")
     except BaseException:
         sink.spills.close()
         raise

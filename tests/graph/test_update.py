@@ -1,5 +1,6 @@
 """`kg build --update`: new papers only are extracted, and the graph equals a full rebuild."""
 
+import contextlib
 import errno
 import json
 import os
@@ -440,6 +441,7 @@ def test_papers_whose_entities_moved_change_edge_by_edge_in_the_store(inputs, tm
 
     import kg.export.delta
     import kg.export.outputs
+    import kg.query.cypher
     from kg.export.rdf import node_iri, paper_graph_iri
 
     first, second = inputs
@@ -458,10 +460,24 @@ def test_papers_whose_entities_moved_change_edge_by_edge_in_the_store(inputs, tm
     monkeypatch.setattr(kg.export.outputs, "write_store_by_delta",
                         lambda previous, stage, change, name: changes.append(change)
                         or real_store(previous, stage, change, name))
+    statements = []
+    real_opened = kg.query.cypher.LadybugSink._opened
+
+    @contextlib.contextmanager
+    def opened(sink):
+        with real_opened(sink) as connection:
+            real_execute = connection.execute
+            connection.execute = lambda query, *rest: statements.append(query) or real_execute(query, *rest)
+            yield connection
+
+    monkeypatch.setattr(kg.query.cypher.LadybugSink, "_opened", opened)
     monkeypatch.setattr(kg.export.outputs, "_can_fork", lambda: False)  # the spy sees every call
     monkeypatch.setenv("KG_DELTA_SHARE", "10")
     updated = kg.build([second], out=tmp_path / "update", update=True, aliases=aliases)
     assert "Ladybug delta" in updated.summary.steps
+    # the Ladybug delta checkpoints once, at its end: each checkpoint rewrites what it touched
+    assert statements[0] == "CALL auto_checkpoint=false" and statements[-1] == "CHECKPOINT"
+    assert any(query.startswith("COPY") for query in statements)
     moved = {methods[1].id, methods[2].id} - {e.id for e in updated.index}
     assert moved and len(papers) >= 2 and all(p.startswith("paper/") for p in papers)
 
