@@ -31,6 +31,7 @@ def revision_module(revision: str):
     path.write_bytes(source)
     spec = importlib.util.spec_from_file_location("baseline_delta", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
