@@ -70,14 +70,14 @@ def statement_delta(delta: Delta, whole, base: str, agents_before: Iterable[tupl
     `earlier`: the previous items of changed papers (`earlier_paper_items`), whose statements
     in the store change one by one where they differ."""
     before = _statements_before(earlier or {}, whole, base)
-    added = _delta_statements(delta, whole, base, agents_now, before)
+    added, gone, compared = _delta_statements(delta, whole, base, agents_now, before)
     return StatementDelta(
         paper_graphs=[paper_graph_iri(unit, base) for unit in sorted(delta.removed)
-                      if is_paper_unit(unit) and unit not in added["compared"]],
+                      if is_paper_unit(unit) and unit not in compared],
         node_subjects={f"<{node_iri(unit, base).value}>" for unit in delta.removed
                        if not is_paper_unit(unit)} | agent_iris(agents_before, base),
         units=delta.removed | {AGENTS},  # the agents' statements are written again after the rest
-        added=added, gone=added.pop("gone"))
+        added=added, gone=gone)
 
 
 def write_store_by_delta(previous: Path, stage: Path, change: StatementDelta,
@@ -147,12 +147,12 @@ def _statements_before(earlier: dict[str, list], whole, base: str) -> dict[str, 
 
 
 def _delta_statements(delta: Delta, whole, base: str, agents: Iterable[tuple[str, str]],
-                      before: dict[str, list[tuple]]) -> dict:
+                      before: dict[str, list[tuple]]) -> tuple[dict, bytes, set[str]]:
     """The changed units' statements as Turtle blocks and N-Triples, with every software agent
     of the new build (their statements were removed with the old agents), and as N-Quads for
     the store: a paper in `before` (its previous statements) only with its statements that
-    are new, the others whole. `gone`: the N-Quads of `before`'s statements no longer made;
-    `compared`: the papers of `before` changed statement by statement (those with statements
+    are new, the others whole. Also returns the N-Quads of `before`'s statements no longer
+    made, and the papers of `before` changed statement by statement (those with statements
     now: a paper with none loses its graph whole)."""
     nquads, turtle, ntriples = io.BytesIO(), io.BytesIO(), io.BytesIO()
     sink = NQuadsSink(nquads, DeltaWalk(delta.items, whole), base, turtle=turtle,
@@ -171,8 +171,9 @@ def _delta_statements(delta: Delta, whole, base: str, agents: Iterable[tuple[str
     nquads.write(nquads_text(new, True))
     sink.writer.agents = set(agents)
     sink.close()
-    return {"nquads": nquads.getvalue(), "turtle": turtle.getvalue(), "ntriples": ntriples.getvalue(),
-            "ranges": sink.ranges(), "gone": nquads_text(gone, True), "compared": set(now)}
+    return ({"nquads": nquads.getvalue(), "turtle": turtle.getvalue(),
+             "ntriples": ntriples.getvalue(), "ranges": sink.ranges()},
+            nquads_text(gone, True), set(now))
 
 
 def write_ladybug_by_delta(previous: Path, target: Path, delta: Delta, type_of,

@@ -521,8 +521,8 @@ class NQuadsSink:
         elif statements:  # each statement's "s p o " once, for both
             bodies = [f"{s} {p} {o} " for s, p, o, _ in statements]
             self._write_ntriples(".\n".join(bodies).encode("utf-8", "replace") + b".\n", unit)
-            graphs = [statement[3] for statement in statements]
             if quads:
+                graphs = [statement[3] for statement in statements]
                 self.handle.write("".join([f"{body}{g} .\n" if g else f"{body}.\n" for body, g
                                            in zip(bodies, graphs)]).encode("utf-8", "replace"))
         self.count += len(statements)
